@@ -1,0 +1,97 @@
+#pragma once
+/// \file store.h
+/// One store interface, two implementations: SQLite (embedded default) and PostgreSQL.
+/// The store holds the canonical tables (no raw personal data), derived result tables and
+/// small JSON documents (model registry, run reports). Schema is versioned by migrations.
+///
+/// Thread safety: a Store is used from one thread at a time unless a method says otherwise.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "churnwatch/data_model.h"
+#include "churnwatch/status.h"
+
+namespace churnwatch {
+
+enum class Table { kTransactions, kCustomers, kEvents };
+std::string_view TableName(Table t);  ///< "transactions", "customers", "events"
+
+/// Describes one file being loaded (recorded in the store's load log).
+struct LoadInfo {
+  Table table = Table::kTransactions;
+  std::string source_path;
+  std::string source_fingerprint;  ///< e.g. SHA-256 of the file bytes
+};
+
+struct LoadCounts {
+  std::int64_t inserted = 0;         ///< rows new to the store
+  std::int64_t already_present = 0;  ///< rows whose RowKey the store already had (re-load)
+};
+
+/// An open, atomic load: everything appended becomes visible at Commit() or not at all.
+/// Destroying an uncommitted session rolls it back; a killed process leaves no trace of it.
+class LoadSession {
+ public:
+  virtual ~LoadSession() = default;
+  /// Appends rows of the session's table; the span's element type must match it.
+  virtual Status AppendTransactions(std::span<const Transaction> rows) = 0;
+  virtual Status AppendCustomers(std::span<const Customer> rows) = 0;
+  virtual Status AppendEvents(std::span<const Event> rows) = 0;
+  virtual Result<LoadCounts> Commit() = 0;
+};
+
+/// A derived table (features, scores, alerts, action lists): named columns, each either
+/// numeric (NaN = missing) or text. Stored and replaced whole, atomically.
+struct ResultColumn {
+  std::string name;
+  bool is_text = false;
+  std::vector<double> numbers;
+  std::vector<std::string> texts;
+};
+struct ResultTable {
+  std::vector<ResultColumn> columns;
+  std::size_t rows() const {
+    if (columns.empty()) return 0;
+    return columns[0].is_text ? columns[0].texts.size() : columns[0].numbers.size();
+  }
+};
+
+template <typename Row>
+using RowSink = std::function<Status(std::span<const Row>)>;
+
+class Store {
+ public:
+  /// Opens `sqlite:PATH` or `postgresql://...` (also `postgres://`) and applies pending
+  /// migrations. Unknown schemes are kInvalidArgument; an unreachable server kUnavailable.
+  static Result<std::unique_ptr<Store>> Open(std::string_view url);
+
+  virtual ~Store() = default;
+  virtual std::string_view Backend() const = 0;  ///< "sqlite" or "postgresql"
+  virtual int SchemaVersion() const = 0;
+
+  virtual Result<std::unique_ptr<LoadSession>> BeginLoad(const LoadInfo& info) = 0;
+
+  /// Streams every row of a table in batches, in no particular order. A sink error stops
+  /// the scan and is returned.
+  virtual Status ScanTransactions(const RowSink<Transaction>& sink) = 0;
+  virtual Status ScanCustomers(const RowSink<Customer>& sink) = 0;
+  virtual Status ScanEvents(const RowSink<Event>& sink) = 0;
+  virtual Result<std::int64_t> CountRows(Table table) = 0;
+
+  /// Derived tables, replaced atomically as a whole.
+  virtual Status ReplaceResultTable(std::string_view name, const ResultTable& table) = 0;
+  virtual Result<ResultTable> ReadResultTable(std::string_view name) = 0;  ///< kNotFound if absent
+
+  /// Small JSON documents by (collection, key): model registry, run reports, settings.
+  virtual Status PutDocument(std::string_view collection, std::string_view key, std::string_view json) = 0;
+  virtual Result<std::optional<std::string>> GetDocument(std::string_view collection, std::string_view key) = 0;
+  virtual Result<std::vector<std::string>> ListDocumentKeys(std::string_view collection) = 0;
+};
+
+}  // namespace churnwatch

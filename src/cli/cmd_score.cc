@@ -1,0 +1,12 @@
+// `churnwatch score` (SPEC.md §14). Not built yet: says so instead of pretending.
+#include "cli/commands.h"
+
+namespace churnwatch::cli {
+
+CommandRun RegisterScore(CLI::App& app, CommonOptions& common) {
+  auto* sub = app.add_subcommand("score", "(not available yet in this build)");
+  AddCommonOptions(sub, common);
+  return [] { return Status::Unavailable("the 'score' command is not available in this build yet"); };
+}
+
+}  // namespace churnwatch::cli

@@ -1,0 +1,60 @@
+// churnwatch command-line entry point: parse, dispatch to one command, and turn its Status
+// into an exit code and a one-line error (STYLE.md §1, §9: the one catch boundary).
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace churnwatch::cli {
+
+void AddCommonOptions(CLI::App* sub, CommonOptions& common) {
+  sub->add_option("--db", common.db_url, "store URL: sqlite:PATH or postgresql://...")->capture_default_str();
+  sub->add_flag("--json", common.json, "print one JSON object instead of the human summary");
+  sub->add_flag("--quiet,-q", common.quiet, "no progress output on stderr");
+}
+
+void PrintJson(const nlohmann::json& object) { std::cout << object.dump(2) << std::endl; }
+
+}  // namespace churnwatch::cli
+
+int main(int argc, char** argv) {
+  using namespace churnwatch;
+  CLI::App app{"churnwatch — retail customer churn early warning and retention"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("churnwatch ") + CHURNWATCH_VERSION);
+  cli::CommonOptions common;
+
+  struct Entry {
+    const char* name;
+    cli::CommandRun run;
+  };
+  // Registration order is the order `churnwatch --help` lists them: the data flow.
+  std::vector<Entry> commands = {
+      {"ingest", cli::RegisterIngest(app, common)},     {"quality", cli::RegisterQuality(app, common)},
+      {"features", cli::RegisterFeatures(app, common)}, {"clv", cli::RegisterClv(app, common)},
+      {"train", cli::RegisterTrain(app, common)},       {"evaluate", cli::RegisterEvaluate(app, common)},
+      {"score", cli::RegisterScore(app, common)},       {"run", cli::RegisterRun(app, common)},
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : ExitCodeFor(StatusCode::kInvalidArgument);
+  }
+
+  Status status;
+  try {
+    for (auto& entry : commands)
+      if (app.got_subcommand(entry.name)) status = entry.run();
+  } catch (const std::exception& e) {
+    status = Status::Internal(e.what());
+  }
+  if (status.ok()) return 0;
+  std::fprintf(stderr, "churnwatch: error: %s\n", status.ToString().c_str());
+  if (common.json) {
+    cli::PrintJson({{"error", {{"code", std::string(StatusCodeName(status.code()))}, {"message", status.message()}}}});
+  }
+  return ExitCodeFor(status.code());
+}

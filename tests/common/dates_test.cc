@@ -1,0 +1,36 @@
+// Civil-date arithmetic against known dates, round trips and rejection of impossible dates.
+#include <gtest/gtest.h>
+
+#include "churnwatch/types.h"
+
+namespace churnwatch {
+namespace {
+
+TEST(Dates, KnownDays) {
+  EXPECT_EQ(DaysFromCivil(1970, 1, 1), 0);
+  EXPECT_EQ(DaysFromCivil(2000, 3, 1), 11017);
+  EXPECT_EQ(*ParseIsoDate("2011-09-09"), 15226);
+  EXPECT_EQ(*ParseIsoDate("19970101"), 9862);
+  EXPECT_EQ(FormatIsoDate(15226), "2011-09-09");
+  EXPECT_EQ(FormatIsoTimestamp(15226LL * 86400 + 3600 * 13 + 61), "2011-09-09 13:01:01");
+  EXPECT_EQ(DayOf(-1), -1);
+}
+
+TEST(Dates, RoundTripEveryDayForTwoCenturies) {
+  for (DayNumber d = DaysFromCivil(1900, 1, 1); d < DaysFromCivil(2100, 1, 1); ++d) {
+    auto parsed = ParseIsoDate(FormatIsoDate(d));
+    ASSERT_TRUE(parsed.has_value());
+    ASSERT_EQ(*parsed, d);
+  }
+}
+
+TEST(Dates, RejectsImpossibleDates) {
+  EXPECT_FALSE(ParseIsoDate("2011-02-29"));
+  EXPECT_TRUE(ParseIsoDate("2012-02-29"));
+  EXPECT_FALSE(ParseIsoDate("2011-13-01"));
+  EXPECT_FALSE(ParseIsoDate("2011-1-01"));
+  EXPECT_FALSE(ParseIsoDate("next tuesday"));
+}
+
+}  // namespace
+}  // namespace churnwatch
