@@ -1,0 +1,39 @@
+#pragma once
+// Identical purchase histories, grouped. With daily (or weekly) data the triple
+// (x, t_x, T) takes far fewer distinct values than there are customers, and every
+// likelihood and prediction formula depends on a customer only through it, so each
+// distinct triple is evaluated once with its multiplicity as a weight.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "churnwatch/clv.h"
+
+namespace churnwatch::clv::internal {
+
+/// Distinct (x, u, v) keys with weights, sorted by x (then u, v) so that quantities that
+/// depend only on x can be computed once per run of equal x. For BG/NBD u = t_x, v = T;
+/// for Gamma-Gamma u = mean spend, v = 0.
+struct HistoryGroups {
+  std::vector<double> x, u, v, weight;
+  /// Runs of equal x: groups [run_begin[i], run_begin[i+1]) share x.
+  std::vector<std::size_t> run_begin;
+  /// group_of[i] = group of input customer i (only when asked for).
+  std::vector<std::uint32_t> group_of;
+  double total_weight = 0;
+
+  std::size_t size() const { return x.size(); }
+  std::size_t runs() const { return run_begin.empty() ? 0 : run_begin.size() - 1; }
+};
+
+/// Which triple to group on.
+enum class GroupKey { kBgNbd, kGammaGamma };
+
+/// Groups `customers` (all of them for kBgNbd; for kGammaGamma only those with x >= 1 and
+/// mean spend > 0, others get group_of = UINT32_MAX). Keys are compared bit for bit (after
+/// turning -0.0 into 0.0), so grouping never changes a likelihood. O(n) expected time.
+HistoryGroups GroupHistories(std::span<const CustomerSummary> customers, GroupKey key, bool want_mapping);
+
+}  // namespace churnwatch::clv::internal

@@ -1,0 +1,20 @@
+#pragma once
+// Log-likelihoods of the BG/NBD and Gamma-Gamma models over grouped histories, with
+// analytic gradients. Everything is in log space (lgamma, log-sum-exp), so large x, t_x, T
+// never overflow — the failure Fader & Hardie's 2013 note reports for the spreadsheet
+// ("#NUM!").
+
+#include "churnwatch/clv.h"
+#include "clv/history_groups.h"
+
+namespace churnwatch::clv::internal {
+
+/// Weighted sum of BG/NBD log-likelihoods over groups keyed (x, t_x, T). When `grad` is not
+/// null it receives d/d(r, alpha, a, b). Parameters must be positive.
+double BgNbdGroupedLogLik(const HistoryGroups& g, const BgNbdParams& m, double* grad);
+
+/// Weighted sum of Gamma-Gamma log-likelihoods over groups keyed (x, mean spend). When
+/// `grad` is not null it receives d/d(p, q, gamma). Parameters must be positive.
+double GammaGammaGroupedLogLik(const HistoryGroups& g, const GammaGammaParams& m, double* grad);
+
+}  // namespace churnwatch::clv::internal
