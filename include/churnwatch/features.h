@@ -1,0 +1,194 @@
+#pragma once
+/// \file features.h
+/// The columnar point-in-time feature engine (SPEC.md §4–§6).
+///
+/// 1. Rows (from a Store or in memory) go into a `ColumnarBuilder`, which produces an
+///    immutable `RetailColumns`: transactions and events in flat typed arrays sorted by
+///    customer then day, with per-customer offsets (CSR); categories, stores and SKUs
+///    dictionary-encoded; orders numbered per customer.
+/// 2. `BuildFeatureTable` computes, for every cutoff T and every customer eligible at T,
+///    every catalogue feature from rows dated strictly before T (day < T), plus the churn
+///    label of [T, T+H) and the segments, in one pass per customer over its rows.
+///
+/// Point in time: a feature at T never reads a row dated on or after T; labels and
+/// `days_to_next_purchase` are the only outputs that look forward.
+/// Thread safety: RetailColumns is immutable and may be shared by threads; the engine's
+/// own threads are explicit (`FeatureOptions::threads`), and results do not depend on them.
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "churnwatch/data_model.h"
+#include "churnwatch/feature_table.h"
+#include "churnwatch/status.h"
+#include "churnwatch/types.h"
+
+namespace churnwatch {
+
+class Store;
+
+inline constexpr DayNumber kNoDay = std::numeric_limits<DayNumber>::min();
+
+/// Transactions and events in CSR columns. Customers are indexed 0..n-1 in byte order of
+/// their ids. Per customer, transaction rows are sorted by (day, order); event rows by day.
+struct RetailColumns {
+  // --- customers ---
+  std::vector<std::string> customer_ids;
+  std::unordered_map<std::string, CustomerIdx> customer_index;  ///< id -> index
+  std::vector<DayNumber> joined_at;       ///< kNoDay when unknown
+  std::vector<std::uint8_t> passive;      ///< 1 when status is closed / moved (passive churn)
+  std::vector<DayNumber> first_unsubscribe;  ///< day of the first unsubscribe event, kNoDay if none
+
+  // --- transactions: rows txn_offsets[c] .. txn_offsets[c+1] belong to customer c ---
+  std::vector<std::uint64_t> txn_offsets;
+  std::vector<DayNumber> day;
+  std::vector<double> amount;             ///< net paid, negative on returns
+  std::vector<float> quantity;            ///< negative on returns
+  std::vector<float> discount;            ///< NaN when unknown
+  std::vector<std::uint32_t> order;       ///< order number within the customer, nondecreasing
+  std::vector<std::uint32_t> category;    ///< dictionary code, 0 = unknown
+  std::vector<std::uint32_t> store;       ///< dictionary code, 0 = unknown
+  std::vector<std::uint32_t> sku;         ///< dictionary code, 0 = unknown
+  std::vector<std::uint8_t> channel;      ///< Channel as integer
+  std::vector<std::uint8_t> is_return;    ///< 1 = return / cancellation line
+
+  // --- events: rows evt_offsets[c] .. evt_offsets[c+1] ---
+  std::vector<std::uint64_t> evt_offsets;
+  std::vector<DayNumber> evt_day;
+  std::vector<std::uint8_t> evt_type;     ///< EventType as integer
+  std::vector<float> evt_value;           ///< NaN when absent (e.g. rating of a review)
+  std::vector<std::int8_t> evt_sentiment; ///< -1 negative, 0 neutral, 1 positive, 2 no text
+  /// Earliest day on which each event type occurs in the data (kNoDay if never); a type
+  /// that has not occurred before T makes its features NaN at T (source missing).
+  std::array<DayNumber, kEventTypeCount> first_event_day{};
+
+  // --- dictionaries (code - 1 indexes these) ---
+  std::vector<std::string> categories, stores, skus;
+
+  DayNumber first_day = kNoDay;  ///< first transaction day in the data
+  DayNumber last_day = kNoDay;   ///< last transaction or event day in the data
+
+  std::size_t num_customers() const { return customer_ids.size(); }
+  std::size_t num_transactions() const { return day.size(); }
+  std::size_t num_events() const { return evt_day.size(); }
+  /// Bytes held by the transaction columns, per transaction (dictionaries excluded).
+  double TransactionBytesPerRow() const;
+  /// Bytes held by all columns, offsets and dictionaries.
+  std::size_t MemoryBytes() const;
+  /// Index of a customer id, or nullopt.
+  std::optional<CustomerIdx> FindCustomer(std::string_view id) const;
+};
+
+/// Accumulates rows in any order, then sorts them into RetailColumns. Orders: an order is a
+/// distinct (order_id, day) of one customer; rows with an empty order_id are an order each.
+/// Not thread safe.
+class ColumnarBuilder {
+ public:
+  ColumnarBuilder();
+  ~ColumnarBuilder();
+  ColumnarBuilder(const ColumnarBuilder&) = delete;
+  ColumnarBuilder& operator=(const ColumnarBuilder&) = delete;
+
+  void Reserve(std::size_t transactions, std::size_t events);
+  void AddTransaction(const Transaction& t);
+  void AddCustomer(const Customer& c);
+  void AddEvent(const Event& e);
+  void AddTransactions(std::span<const Transaction> rows);
+  void AddCustomers(std::span<const Customer> rows);
+  void AddEvents(std::span<const Event> rows);
+  /// Sorts and hands over the columns; the builder is empty afterwards.
+  /// `threads` (>= 1) sorts customers' rows in parallel.
+  RetailColumns Finish(int threads = 1);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Loads a store's transactions, customers and events into columns.
+Result<RetailColumns> LoadColumnsFromStore(Store& store, int threads = 1);
+
+/// Builds columns from in-memory rows (tests, examples).
+RetailColumns ColumnsFromRows(std::span<const Transaction> transactions, std::span<const Customer> customers,
+                              std::span<const Event> events, int threads = 1);
+
+// ---------------------------------------------------------------------------------------
+// Horizons and cutoffs (SPEC.md §4)
+
+/// H of a retail-format preset: grocery 30, general 90, apparel 120, department 180,
+/// warehouse 365. kInvalidArgument for other names (the message lists the valid ones).
+Result<int> HorizonForFormat(std::string_view format);
+
+/// Parses "2011-03-01,2011-04-01" or "every:30d" / "every:4w". `every:` generates cutoffs
+/// spaced by the step, anchored at the last cutoff with a complete label window
+/// (T + H - 1 <= columns.last_day), going back while T >= first_day + H. Result sorted,
+/// duplicates removed. kInvalidArgument names the bad token.
+Result<std::vector<DayNumber>> ParseCutoffs(std::string_view text, const RetailColumns& columns, int horizon_days);
+
+// ---------------------------------------------------------------------------------------
+// The engine
+
+enum class Eligibility : std::uint8_t {
+  kActive = 0,   ///< SPEC.md §4: a purchase in [T-L, T) and recency <= H (the default)
+  kLookback,     ///< any purchase in [T-L, T) (scoring everyone, incl. already lapsed)
+};
+
+struct FeatureOptions {
+  int horizon_days = 90;     ///< H
+  int lookback_days = 365;   ///< L
+  int threads = 1;           ///< worker threads (1 = inline); output does not depend on it
+  Eligibility eligibility = Eligibility::kActive;
+  bool segments = true;      ///< fill FeatureTable::segments
+};
+
+/// Every catalogue feature for every eligible (customer, cutoff); rows ordered by cutoff
+/// then customer. kInvalidArgument for an empty cutoff list or H/L outside 1..3650.
+Result<FeatureTable> BuildFeatureTable(const RetailColumns& columns, std::span<const DayNumber> cutoffs,
+                                       const FeatureOptions& options);
+
+/// The same computation restricted to the given customers (e.g. one customer for real-time
+/// scoring). Feature values and labels equal those of the same rows in the full table
+/// exactly. Segments need peers: they are computed against `segment_reference` (the full
+/// table of the same cutoffs) when given, else among the rows returned.
+Result<FeatureTable> BuildFeatureTableFor(const RetailColumns& columns, std::span<const CustomerIdx> customers,
+                                          std::span<const DayNumber> cutoffs, const FeatureOptions& options,
+                                          const FeatureTable* segment_reference = nullptr);
+
+/// (Re)computes FeatureTable::segments (RFM scores and segment, value tier — by the "clv"
+/// column when present, else monetary_365 —, frequency tier, lifecycle stage). Quantile
+/// ranks are taken among the rows of `reference` with the same cutoff (default: `table`).
+Status ComputeSegments(FeatureTable& table, const FeatureTable* reference = nullptr);
+
+// ---------------------------------------------------------------------------------------
+// Sufficient statistics for BG/NBD and Gamma-Gamma (clv/)
+
+enum class TimeUnit : std::uint8_t { kDays = 0, kWeeks };
+
+/// Per customer with at least one purchase before the cutoff (Fader-Hardie conventions,
+/// same as lifetimes' summary_data_from_transaction_data): purchases on one day are one
+/// transaction; x = distinct purchase days - 1; t_x = last - first purchase day; T = the
+/// last observed day (cutoff - 1) - first purchase day; in days or weeks (days / 7).
+/// mean_repeat_spend = mean over repeat days of the day's purchase amount (non-return
+/// lines), 0 when x = 0. Returns are ignored.
+struct RfmSummary {
+  CustomerIdx customer = 0;
+  double x = 0;
+  double t_x = 0;
+  double T = 0;
+  double mean_repeat_spend = 0;
+  double first_day_spend = 0;  ///< the first purchase day's amount (not part of mean_repeat_spend)
+};
+
+/// Summaries for every customer with a purchase dated before `cutoff`, in customer order.
+/// Reads only rows with day < cutoff.
+std::vector<RfmSummary> ComputeRfmSummaries(const RetailColumns& columns, DayNumber cutoff, TimeUnit unit);
+
+}  // namespace churnwatch

@@ -1,0 +1,99 @@
+// Horizons from retail-format presets, cutoff lists, and the names of label values.
+#include <algorithm>
+#include <charconv>
+#include <string>
+
+#include "churnwatch/features.h"
+
+namespace churnwatch {
+
+std::string_view ChurnLabelName(ChurnLabel l) {
+  switch (l) {
+    case ChurnLabel::kUnknown: return "unknown";
+    case ChurnLabel::kRetained: return "retained";
+    case ChurnLabel::kChurned: return "churned";
+  }
+  return "?";
+}
+std::string_view ChurnKindName(ChurnKind k) {
+  switch (k) {
+    case ChurnKind::kNone: return "";
+    case ChurnKind::kActive: return "active";
+    case ChurnKind::kPassive: return "passive";
+  }
+  return "?";
+}
+std::string_view ChurnSpanName(ChurnSpan s) {
+  switch (s) {
+    case ChurnSpan::kNone: return "";
+    case ChurnSpan::kShort: return "short";
+    case ChurnSpan::kMid: return "mid";
+    case ChurnSpan::kLong: return "long";
+  }
+  return "?";
+}
+
+Result<int> HorizonForFormat(std::string_view format) {
+  struct Preset {
+    std::string_view name;
+    int days;
+  };
+  static constexpr Preset kPresets[] = {
+      {"grocery", 30}, {"general", 90}, {"apparel", 120}, {"department", 180}, {"warehouse", 365}};
+  for (const auto& p : kPresets)
+    if (p.name == format) return p.days;
+  return Status::InvalidArgument("unknown retail format '" + std::string(format) +
+                                 "' (valid: grocery=30, general=90, apparel=120, department=180, warehouse=365 days)");
+}
+
+namespace {
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+}  // namespace
+
+Result<std::vector<DayNumber>> ParseCutoffs(std::string_view text, const RetailColumns& columns, int horizon_days) {
+  std::vector<DayNumber> out;
+  text = Trim(text);
+  if (text.starts_with("every:")) {
+    const std::string_view step_text = text.substr(6);
+    int n = 0;
+    auto [p, ec] = std::from_chars(step_text.data(), step_text.data() + step_text.size(), n);
+    const std::string_view unit(p, static_cast<std::size_t>(step_text.data() + step_text.size() - p));
+    if (ec != std::errc() || n <= 0 || (unit != "d" && unit != "w"))
+      return Status::InvalidArgument("cutoff step '" + std::string(step_text) +
+                                     "' is not a positive number of days or weeks (e.g. every:30d, every:4w)");
+    const int step = unit == "w" ? 7 * n : n;
+    if (columns.first_day == kNoDay)
+      return Status::DataError("the store holds no transactions, so 'every:' has no range to cover");
+    // The last cutoff whose label window [T, T+H) is fully observed, then back in steps
+    // while at least H days of history precede T.
+    const DayNumber last = columns.last_day - horizon_days + 1;
+    const DayNumber first = columns.first_day + horizon_days;
+    for (DayNumber t = last; t >= first; t -= step) out.push_back(t);
+    if (out.empty())
+      return Status::DataError("the data (" + FormatIsoDate(columns.first_day) + " .. " + FormatIsoDate(columns.last_day) +
+                               ") is shorter than two horizons of " + std::to_string(horizon_days) +
+                               " days, so no cutoff has both history and a complete label window");
+  } else {
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+      std::size_t comma = text.find(',', pos);
+      if (comma == std::string_view::npos) comma = text.size();
+      const std::string_view token = Trim(text.substr(pos, comma - pos));
+      auto day = ParseIsoDate(token);
+      if (!day)
+        return Status::InvalidArgument("cutoff '" + std::string(token) + "' is not a date YYYY-MM-DD (in --cutoffs '" +
+                                       std::string(text) + "')");
+      out.push_back(*day);
+      pos = comma + 1;
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace churnwatch

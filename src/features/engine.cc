@@ -1,0 +1,124 @@
+// Stacked feature tables over many cutoffs. Two passes over customer chunks: the first
+// only decides eligibility (cheap: a binary search and a short backward scan) so every row's
+// final position is known; the second computes rows straight into the output columns.
+// Chunks are fixed-size and positions are fixed before the second pass, so the table is
+// bit-for-bit the same for any thread count.
+#include <algorithm>
+#include <string>
+
+#include "churnwatch/feature_catalog.h"
+#include "churnwatch/features.h"
+#include "features/kernel.h"
+#include "features/parallel.h"
+
+namespace churnwatch {
+namespace {
+
+using features_internal::kNumFeatures;
+
+Status CheckOptions(std::span<const DayNumber> cutoffs, const FeatureOptions& o) {
+  if (cutoffs.empty()) return Status::InvalidArgument("no cutoff given: pass --as-of DATE or --cutoffs LIST");
+  if (o.horizon_days < 1 || o.horizon_days > 3650)
+    return Status::InvalidArgument("horizon_days = " + std::to_string(o.horizon_days) + " is outside 1..3650");
+  if (o.lookback_days < 1 || o.lookback_days > 3650)
+    return Status::InvalidArgument("lookback_days = " + std::to_string(o.lookback_days) + " is outside 1..3650");
+  if (o.threads < 1) return Status::InvalidArgument("threads = " + std::to_string(o.threads) + " must be at least 1");
+  return Status::OK();
+}
+
+// `customers` is the list of customer indices to consider (all, or a subset).
+Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerIdx> customers,
+                           std::span<const DayNumber> cutoffs_in, const FeatureOptions& opt) {
+  CW_RETURN_IF_ERROR(CheckOptions(cutoffs_in, opt));
+  std::vector<DayNumber> cutoffs(cutoffs_in.begin(), cutoffs_in.end());
+  std::sort(cutoffs.begin(), cutoffs.end());
+  cutoffs.erase(std::unique(cutoffs.begin(), cutoffs.end()), cutoffs.end());
+  const std::size_t K = cutoffs.size();
+  const std::size_t n = customers.size();
+  const std::size_t chunks = (n + features_internal::kChunk - 1) / features_internal::kChunk;
+
+  // Pass 1: eligible rows per (chunk, cutoff).
+  std::vector<std::uint64_t> counts(chunks * K, 0);
+  features_internal::ParallelFor(n, opt.threads, [&](std::size_t begin, std::size_t end) {
+    const std::size_t chunk = begin / features_internal::kChunk;
+    for (std::size_t i = begin; i < end; ++i)
+      for (std::size_t k = 0; k < K; ++k)
+        if (features_internal::IsEligible(cols, customers[i], cutoffs[k], opt)) ++counts[chunk * K + k];
+  });
+  // Row layout: cutoff-major, then chunk, then customer order inside the chunk.
+  std::vector<std::uint64_t> start(chunks * K, 0);
+  std::uint64_t total = 0;
+  for (std::size_t k = 0; k < K; ++k)
+    for (std::size_t ch = 0; ch < chunks; ++ch) {
+      start[ch * K + k] = total;
+      total += counts[ch * K + k];
+    }
+
+  FeatureTable table;
+  table.horizon_days = opt.horizon_days;
+  table.lookback_days = opt.lookback_days;
+  table.customer_ids.resize(total);
+  table.cutoffs.resize(total);
+  table.labels.resize(total);
+  table.churn_kinds.resize(total);
+  table.churn_spans.resize(total);
+  table.days_to_next_purchase.resize(total);
+  table.observed_days.resize(total);
+  for (const auto& spec : FeatureCatalogue()) table.names.emplace_back(spec.name);
+  table.columns.assign(kNumFeatures, std::vector<double>(total));
+
+  // Pass 2: compute each row into its slot.
+  features_internal::ParallelFor(n, opt.threads, [&](std::size_t begin, std::size_t end) {
+    const std::size_t chunk = begin / features_internal::kChunk;
+    std::vector<std::uint64_t> next(start.begin() + static_cast<std::ptrdiff_t>(chunk * K),
+                                    start.begin() + static_cast<std::ptrdiff_t>(chunk * K + K));
+    features_internal::KernelScratch scratch(cols);
+    double values[kNumFeatures];
+    for (std::size_t i = begin; i < end; ++i) {
+      const CustomerIdx c = customers[i];
+      for (std::size_t k = 0; k < K; ++k) {
+        if (!features_internal::IsEligible(cols, c, cutoffs[k], opt)) continue;
+        features_internal::RowOutcome outcome;
+        features_internal::ComputeRow(cols, c, cutoffs[k], opt, scratch, values, outcome);
+        const std::uint64_t row = next[k]++;
+        table.customer_ids[row] = cols.customer_ids[c];
+        table.cutoffs[row] = cutoffs[k];
+        table.labels[row] = outcome.label;
+        table.churn_kinds[row] = outcome.kind;
+        table.churn_spans[row] = outcome.span;
+        table.days_to_next_purchase[row] = outcome.next_days;
+        table.observed_days[row] = outcome.observed_days;
+        for (int f = 0; f < kNumFeatures; ++f) table.columns[f][row] = values[f];
+      }
+    }
+  });
+  return table;
+}
+
+}  // namespace
+
+Result<FeatureTable> BuildFeatureTable(const RetailColumns& columns, std::span<const DayNumber> cutoffs,
+                                       const FeatureOptions& options) {
+  std::vector<CustomerIdx> all(columns.num_customers());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<CustomerIdx>(i);
+  CW_ASSIGN_OR_RETURN(FeatureTable table, Build(columns, all, cutoffs, options));
+  if (options.segments) CW_RETURN_IF_ERROR(ComputeSegments(table));
+  return table;
+}
+
+Result<FeatureTable> BuildFeatureTableFor(const RetailColumns& columns, std::span<const CustomerIdx> customers,
+                                          std::span<const DayNumber> cutoffs, const FeatureOptions& options,
+                                          const FeatureTable* segment_reference) {
+  std::vector<CustomerIdx> sorted(customers.begin(), customers.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  for (CustomerIdx c : sorted)
+    if (c >= columns.num_customers())
+      return Status::NotFound("customer index " + std::to_string(c) + " is not in the table (" +
+                              std::to_string(columns.num_customers()) + " customers)");
+  CW_ASSIGN_OR_RETURN(FeatureTable table, Build(columns, sorted, cutoffs, options));
+  if (options.segments) CW_RETURN_IF_ERROR(ComputeSegments(table, segment_reference));
+  return table;
+}
+
+}  // namespace churnwatch
