@@ -1,0 +1,210 @@
+// Reads the policy section of a run config (include/churnwatch/policy_config.h) with
+// toml++. Every error names the file and line of the key so that a config typo is found
+// without reading code.
+#include <algorithm>
+#include <sstream>
+#include <string>
+
+#include <toml++/toml.h>
+
+#include "churnwatch/policy_config.h"
+#include "churnwatch/rules.h"
+
+namespace churnwatch {
+
+std::vector<RuleSpec> DefaultRules() {
+  // Feature names from the catalogue in docs/features.md. Rules over event features are
+  // silent (unknown, never true) when a retailer has no events: the features are NaN.
+  return {
+      {"high_value_competitor_view",
+       "value_tier == \"high\" and days_since_last_login >= 30 and competitor_view_30 > 0", "competition", "red",
+       "High-value customer, no app login for 30 days, viewed a competitor",
+       "高价值客户 30 天未登录 App 且浏览了竞品"},
+      {"repeated_complaints", "complaints_90 >= 3", "experience", "red", "3 or more complaints in 90 days",
+       "90 天内投诉 3 次及以上"},
+      {"frequency_below_baseline",
+       "frequency_365 - frequency_90 > 0 and frequency_90 < 0.6 * (frequency_365 - frequency_90) / 3", "disengagement",
+       "yellow", "Purchases in the last 90 days below 60 % of the customer's own baseline",
+       "近 90 天购买频次低于本人基线的 60%"},
+      {"cart_abandon_rate", "cart_abandon_rate > 0.15", "price", "yellow", "Cart-abandon rate above 15 %",
+       "购物车放弃率高于 15%"},
+      {"no_store_visit_30d", "visits_30 == 0 and visits_prior_60 > 0", "disengagement", "yellow",
+       "No store visit for 30 days", "30 天未到店"},
+  };
+}
+
+PolicyConfig DefaultPolicyConfig() {
+  PolicyConfig c;
+  c.rules = DefaultRules();
+  c.playbook = Playbook::Defaults();
+  return c;
+}
+
+namespace {
+
+class Reader {
+ public:
+  explicit Reader(std::string_view source) : source_(source) {}
+
+  Status Error(const toml::node& node, const std::string& what) const {
+    return Status::InvalidArgument(std::string(source_) + ":" + std::to_string(node.source().begin.line) + ": " + what);
+  }
+
+  static std::string Show(const toml::node& node) {
+    std::ostringstream os;
+    if (auto s = node.as_string()) os << '"' << s->get() << '"';
+    else if (auto i = node.as_integer()) os << i->get();
+    else if (auto f = node.as_floating_point()) os << f->get();
+    else if (auto b = node.as_boolean()) os << (b->get() ? "true" : "false");
+    else os << "a " << node.type();
+    return os.str();
+  }
+
+  Status Number(const toml::table& t, std::string_view table, std::string_view key, double lo, double hi, double& out) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return Status::OK();
+    std::optional<double> v = n->value<double>();
+    if (!v || *v < lo || *v > hi) {
+      std::ostringstream os;
+      os << "[" << table << "] " << key << " must be a number in [" << lo << ", " << hi << "], got " << Show(*n);
+      return Error(*n, os.str());
+    }
+    out = *v;
+    return Status::OK();
+  }
+
+  Status Int(const toml::table& t, std::string_view table, std::string_view key, int lo, int hi, int& out) const {
+    double d = out;
+    CW_RETURN_IF_ERROR(Number(t, table, key, lo, hi, d));
+    out = static_cast<int>(d);
+    return Status::OK();
+  }
+
+  Status Text(const toml::table& t, std::string_view table, std::string_view key, std::string& out) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return Status::OK();
+    if (!n->is_string()) return Error(*n, "[" + std::string(table) + "] " + std::string(key) + " must be a string, got " + Show(*n));
+    out = n->as_string()->get();
+    return Status::OK();
+  }
+
+ private:
+  std::string_view source_;
+};
+
+}  // namespace
+
+Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_view source) {
+  toml::table doc;
+  try {
+    doc = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& e) {
+    return Status::InvalidArgument(std::string(source) + ":" + std::to_string(e.source().begin.line) + ":" +
+                                   std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+  }
+  Reader r(source);
+  PolicyConfig c = DefaultPolicyConfig();
+
+  if (const toml::table* z = doc["zones"].as_table()) {
+    CW_RETURN_IF_ERROR(r.Number(*z, "zones", "red_min_p", 0, 1, c.zones.red_min_p));
+    CW_RETURN_IF_ERROR(r.Number(*z, "zones", "yellow_min_p", 0, 1, c.zones.yellow_min_p));
+    CW_RETURN_IF_ERROR(r.Number(*z, "zones", "yellow_split_p", 0, 1, c.zones.yellow_split_p));
+    CW_RETURN_IF_ERROR(r.Number(*z, "zones", "blue_min_recency_days", 0, 1e6, c.zones.blue_min_recency_days));
+    if (!(c.zones.yellow_min_p <= c.zones.yellow_split_p && c.zones.yellow_split_p <= c.zones.red_min_p))
+      return r.Error(*z, "[zones] needs yellow_min_p ≤ yellow_split_p ≤ red_min_p");
+  }
+  if (const toml::table* s = doc["sla"].as_table()) {
+    CW_RETURN_IF_ERROR(r.Int(*s, "sla", "red_hours", 0, 24 * 365, c.zones.red_sla_hours));
+    CW_RETURN_IF_ERROR(r.Int(*s, "sla", "yellow_hours", 0, 24 * 365, c.zones.yellow_sla_hours));
+    CW_RETURN_IF_ERROR(r.Int(*s, "sla", "blue_hours", 0, 24 * 365, c.zones.blue_sla_hours));
+  }
+  if (const toml::table* b = doc["budget"].as_table()) {
+    CW_RETURN_IF_ERROR(r.Number(*b, "budget", "total", 0, 1e15, c.budget.total));
+    CW_RETURN_IF_ERROR(r.Number(*b, "budget", "min_net_benefit", -1e15, 1e15, c.budget.min_net_benefit));
+    if (const toml::node* n = b->get("shares")) {
+      const toml::array* a = n->as_array();
+      if (a == nullptr || a->size() != 3) return r.Error(*n, "[budget] shares must be three numbers (high, mid, low)");
+      double sum = 0;
+      for (std::size_t i = 0; i < 3; ++i) {
+        auto v = a->get(i)->value<double>();
+        if (!v || *v < 0) return r.Error(*n, "[budget] shares must be three numbers ≥ 0, got " + Reader::Show(*a->get(i)));
+        c.budget.tier_shares[i] = *v;
+        sum += *v;
+      }
+      if (sum > 1.0 + 1e-9) return r.Error(*n, "[budget] shares add up to " + std::to_string(sum) + ", more than 1");
+    }
+  }
+  if (const toml::table* rc = doc["recommend"].as_table()) {
+    CW_RETURN_IF_ERROR(r.Int(*rc, "recommend", "products", 0, 50, c.recommend.products));
+    CW_RETURN_IF_ERROR(r.Int(*rc, "recommend", "stopped_after_days", 1, 3650, c.recommend.stopped_after_days));
+    CW_RETURN_IF_ERROR(r.Int(*rc, "recommend", "neighbours", 1, 10000, c.recommend.neighbours));
+  }
+  if (const toml::node* rules = doc.get("rules")) {
+    const toml::array* a = rules->as_array();
+    if (a == nullptr) return r.Error(*rules, "rules must be an array of tables: [[rules]]");
+    c.rules.clear();
+    for (const toml::node& item : *a) {
+      const toml::table* t = item.as_table();
+      if (t == nullptr) return r.Error(item, "each [[rules]] entry must be a table");
+      RuleSpec spec;
+      spec.zone = "yellow";
+      CW_RETURN_IF_ERROR(r.Text(*t, "rules", "name", spec.name));
+      CW_RETURN_IF_ERROR(r.Text(*t, "rules", "when", spec.when));
+      CW_RETURN_IF_ERROR(r.Text(*t, "rules", "reason", spec.reason));
+      CW_RETURN_IF_ERROR(r.Text(*t, "rules", "zone", spec.zone));
+      CW_RETURN_IF_ERROR(r.Text(*t, "rules", "message_en", spec.message_en));
+      CW_RETURN_IF_ERROR(r.Text(*t, "rules", "message_zh", spec.message_zh));
+      if (spec.name.empty()) return r.Error(item, "[[rules]] entry needs a name");
+      for (const auto& other : c.rules)
+        if (other.name == spec.name) return r.Error(item, "rule '" + spec.name + "' is defined twice");
+      if (spec.when.empty()) return r.Error(item, "rule '" + spec.name + "' needs a 'when' expression");
+      if (!spec.reason.empty() && !ParsePlaybookReasonKey(spec.reason))
+        return r.Error(item, "rule '" + spec.name + "': unknown reason '" + spec.reason + "'");
+      if (spec.zone != "red" && spec.zone != "yellow" && spec.zone != "blue")
+        return r.Error(item, "rule '" + spec.name + "': zone must be red, yellow or blue, got '" + spec.zone + "'");
+      auto parsed = Rule::Parse(spec.name, spec.when);
+      if (!parsed.ok()) return r.Error(item, parsed.status().message());
+      c.rules.push_back(std::move(spec));
+    }
+  }
+  if (const toml::table* actions = doc["actions"].as_table()) {
+    for (const auto& [key, node] : *actions) {
+      const toml::table* t = node.as_table();
+      const std::string name(key.str());
+      if (t == nullptr) return r.Error(node, "[actions." + name + "] must be a table");
+      auto found = std::find_if(c.playbook.actions.begin(), c.playbook.actions.end(),
+                                [&](const ActionDef& a) { return a.key == name; });
+      ActionDef* def = found == c.playbook.actions.end() ? nullptr : &*found;
+      if (def == nullptr) {
+        c.playbook.actions.push_back(ActionDef{name, "", 0, 0, name, name});
+        def = &c.playbook.actions.back();
+      }
+      const std::string table = "actions." + name;
+      CW_RETURN_IF_ERROR(r.Text(*t, table, "channel", def->channel));
+      CW_RETURN_IF_ERROR(r.Number(*t, table, "cost", 0, 1e9, def->cost));
+      CW_RETURN_IF_ERROR(r.Number(*t, table, "uplift", 0, 1, def->uplift));
+      CW_RETURN_IF_ERROR(r.Text(*t, table, "label_en", def->label_en));
+      CW_RETURN_IF_ERROR(r.Text(*t, table, "label_zh", def->label_zh));
+    }
+  }
+  if (const toml::node* pb = doc.get("playbook")) {
+    const toml::array* a = pb->as_array();
+    if (a == nullptr) return r.Error(*pb, "playbook must be an array of tables: [[playbook]]");
+    c.playbook.entries.clear();
+    for (const toml::node& item : *a) {
+      const toml::table* t = item.as_table();
+      if (t == nullptr) return r.Error(item, "each [[playbook]] entry must be a table");
+      PlaybookEntry e;
+      CW_RETURN_IF_ERROR(r.Text(*t, "playbook", "reason", e.reason));
+      CW_RETURN_IF_ERROR(r.Text(*t, "playbook", "value_tier", e.value_tier));
+      CW_RETURN_IF_ERROR(r.Text(*t, "playbook", "zone", e.zone));
+      CW_RETURN_IF_ERROR(r.Text(*t, "playbook", "lifecycle", e.lifecycle_stage));
+      CW_RETURN_IF_ERROR(r.Text(*t, "playbook", "action", e.action));
+      c.playbook.entries.push_back(std::move(e));
+    }
+  }
+  if (Status s = c.playbook.Validate(); !s.ok()) return Status::InvalidArgument(std::string(source) + ": " + s.message());
+  return c;
+}
+
+}  // namespace churnwatch
