@@ -1,0 +1,318 @@
+// Training and scoring of the stacked churn ensemble (docs/models.md, "Training protocol").
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "churnwatch/models.h"
+#include "models/tree_booster.h"
+
+namespace churnwatch {
+namespace {
+
+double Logit(double p) {
+  p = std::clamp(p, 1e-6, 1 - 1e-6);
+  return std::log(p / (1 - p));
+}
+double Sigmoid(double z) { return 1 / (1 + std::exp(-z)); }
+
+/// FNV-1a of the customer id: the deterministic validation split (stacker half vs
+/// calibration half) must not depend on row order or on the run.
+std::uint64_t HashId(std::string_view id) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : id) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::vector<std::size_t> LabelledRows(const FeatureTable& t) {
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < t.num_rows(); ++r)
+    if (t.labels[r] != ChurnLabel::kUnknown) rows.push_back(r);
+  return rows;
+}
+
+std::vector<float> LabelsOf(const FeatureTable& t, std::span<const std::size_t> rows) {
+  std::vector<float> y(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) y[i] = t.labels[rows[i]] == ChurnLabel::kChurned ? 1.0f : 0.0f;
+  return y;
+}
+
+/// Ridge-stabilised logistic regression on a few dense inputs by Newton–Raphson (the
+/// stacker: 2 or 3 inputs plus a bias, so a closed 4×4 solve per step is plenty).
+std::vector<double> FitSmallLogistic(const std::vector<std::vector<double>>& x, std::span<const float> y) {
+  const std::size_t k = x.empty() ? 0 : x[0].size();
+  const std::size_t d = k + 1;
+  std::vector<double> w(d, 0);
+  for (int iter = 0; iter < 50; ++iter) {
+    std::vector<double> g(d, 0), h(d * d, 0);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      double z = w[k];
+      for (std::size_t j = 0; j < k; ++j) z += w[j] * x[i][j];
+      const double p = Sigmoid(z), r = p - y[i], v = p * (1 - p);
+      for (std::size_t a = 0; a < d; ++a) {
+        const double xa = a < k ? x[i][a] : 1.0;
+        g[a] += r * xa;
+        for (std::size_t b = 0; b < d; ++b) h[a * d + b] += v * xa * (b < k ? x[i][b] : 1.0);
+      }
+    }
+    for (std::size_t a = 0; a < d; ++a) {
+      g[a] += 1e-3 * w[a];
+      h[a * d + a] += 1e-3;
+    }
+    // Gaussian elimination with partial pivoting on the d×d system h·step = g.
+    std::vector<double> step = g;
+    for (std::size_t c = 0; c < d; ++c) {
+      std::size_t piv = c;
+      for (std::size_t r = c + 1; r < d; ++r)
+        if (std::abs(h[r * d + c]) > std::abs(h[piv * d + c])) piv = r;
+      for (std::size_t b = 0; b < d; ++b) std::swap(h[c * d + b], h[piv * d + b]);
+      std::swap(step[c], step[piv]);
+      for (std::size_t r = c + 1; r < d; ++r) {
+        const double f = h[r * d + c] / h[c * d + c];
+        for (std::size_t b = c; b < d; ++b) h[r * d + b] -= f * h[c * d + b];
+        step[r] -= f * step[c];
+      }
+    }
+    for (std::size_t c = d; c-- > 0;) {
+      for (std::size_t b = c + 1; b < d; ++b) step[c] -= h[c * d + b] * step[b];
+      step[c] /= h[c * d + c];
+    }
+    double delta = 0;
+    for (std::size_t a = 0; a < d; ++a) {
+      w[a] -= step[a];
+      delta += std::abs(step[a]);
+    }
+    if (delta < 1e-10) break;
+  }
+  return w;
+}
+
+/// Standard normal CDF.
+double Phi(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+
+}  // namespace
+
+ChurnModel::ChurnModel() = default;
+ChurnModel::~ChurnModel() = default;
+
+double RecencyRule(double recency_days, int horizon_days) {
+  return recency_days > horizon_days / 2.0 ? 1.0 : 0.0;
+}
+
+double ChurnModel::Stack(double p_trees, double p_logistic, double p_bgnbd) const {
+  double z = stacker_[3] + stacker_[0] * Logit(p_trees) + stacker_[1] * Logit(p_logistic);
+  // A customer without a BG/NBD estimate contributes logit(0.5) = 0 for that input.
+  if (uses_bgnbd_ && !std::isnan(p_bgnbd)) z += stacker_[2] * Logit(p_bgnbd);
+  return Sigmoid(z);
+}
+
+double ChurnModel::LeadTime(double aft_margin, double recency) const {
+  // Renewal approximation (docs/models.md, "Lead time"). Next-purchase time t from the
+  // cutoff is log-normal: ln t = margin + sigma·Z. The customer crosses H without buying
+  // after `remaining` = H − recency days unless they buy first; if they do, each later
+  // purchase-free stretch exceeds H with probability S(H) and a failed stretch lasts at
+  // most H days, so the wait after a purchase is about H / S(H).
+  const double h = info_.horizon_days;
+  const double remaining = std::max(1.0, h - recency);
+  auto survival = [&](double t) { return 1 - Phi((std::log(t) - aft_margin) / aft_sigma_); };
+  const double p0 = survival(remaining);
+  const double p1 = std::max(survival(h), 1e-3);
+  const double e = p0 * remaining + (1 - p0) * (remaining / 2 + h / p1);
+  return std::min(e, 3650.0);
+}
+
+Result<std::vector<RowScores>> ChurnModel::ScoreMatrix(const DenseMatrix& x, std::span<const double> p_bgnbd) const {
+  CW_ASSIGN_OR_RETURN(auto p_trees, trees_->Predict(x, /*margin=*/false));
+  std::vector<float> aft;
+  if (survival_) {
+    CW_ASSIGN_OR_RETURN(aft, survival_->Predict(x, /*margin=*/true));
+  }
+  std::optional<std::size_t> recency_col;
+  for (std::size_t j = 0; j < feature_names_.size(); ++j)
+    if (feature_names_[j] == kRecencyColumn) recency_col = j;
+  std::vector<RowScores> out(x.rows);
+  for (std::size_t r = 0; r < x.rows; ++r) {
+    RowScores& s = out[r];
+    s.p_trees = p_trees[r];
+    s.p_logistic = logistic_.Predict(x.row(r));
+    s.p_bgnbd = p_bgnbd.empty() ? kNaN : p_bgnbd[r];
+    s.p_stacked = Stack(s.p_trees, s.p_logistic, s.p_bgnbd);
+    s.p_churn = calibration_.Apply(s.p_stacked);
+    if (survival_ && recency_col) {
+      const float rec = x.row(r)[*recency_col];
+      if (!std::isnan(rec)) s.expected_days_to_churn = LeadTime(aft[r], rec);
+    }
+  }
+  return out;
+}
+
+Status ChurnModel::CheckFeatures(std::span<const std::string> available) const {
+  std::string missing;
+  std::size_t found = 0;
+  for (const auto& name : feature_names_) {
+    if (std::find(available.begin(), available.end(), name) == available.end())
+      missing += (missing.empty() ? "" : ", ") + name;
+    else
+      ++found;
+  }
+  if (missing.empty()) return Status::OK();
+  const std::size_t extra = available.size() - found;
+  return Status::InvalidArgument("model " + info_.version + " needs features the data lacks: " + missing + " (" +
+                                 std::to_string(extra) + " columns of the data are unknown to the model)");
+}
+
+Result<std::vector<RowScores>> ChurnModel::Score(const FeatureTable& table) const {
+  CW_RETURN_IF_ERROR(CheckFeatures(table.names));
+  CW_ASSIGN_OR_RETURN(DenseMatrix x, MatrixFromTable(table, feature_names_));
+  std::span<const double> bg;
+  if (uses_bgnbd_) {
+    const auto idx = table.FeatureIndex(kBgnbdColumn);
+    if (!idx)
+      return Status::InvalidArgument("model " + info_.version + " stacks BG/NBD but the table has no column " +
+                                     std::string(kBgnbdColumn));
+    bg = table.columns[*idx];
+  }
+  return ScoreMatrix(x, bg);
+}
+
+Result<RowScores> ChurnModel::ScoreRow(std::span<const float> features, double p_bgnbd) const {
+  if (features.size() != feature_names_.size())
+    return Status::InvalidArgument("model " + info_.version + " expects " + std::to_string(feature_names_.size()) +
+                                   " feature values, got " + std::to_string(features.size()));
+  DenseMatrix x;
+  x.rows = 1;
+  x.cols = features.size();
+  x.values.assign(features.begin(), features.end());
+  const double bg[] = {p_bgnbd};
+  CW_ASSIGN_OR_RETURN(auto rows, ScoreMatrix(x, uses_bgnbd_ ? std::span<const double>(bg) : std::span<const double>()));
+  return rows[0];
+}
+
+Result<std::vector<float>> ChurnModel::TreeContributions(const DenseMatrix& x, bool approximate) const {
+  return trees_->Contributions(x, approximate);
+}
+
+Result<std::vector<float>> ChurnModel::TreeMargins(const DenseMatrix& x) const {
+  return trees_->Predict(x, /*margin=*/true);
+}
+
+std::shared_ptr<const ChurnModel> ChurnModel::WithInfo(ModelInfo info) const {
+  std::shared_ptr<ChurnModel> copy(new ChurnModel(*this));
+  copy->info_ = std::move(info);
+  return copy;
+}
+
+Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& data, const TrainOptions& options) {
+  if (data.train == nullptr || data.valid == nullptr)
+    return Status::InvalidArgument("training needs a train and a validation table");
+  const FeatureTable& tr = *data.train;
+  const FeatureTable& va = *data.valid;
+  std::shared_ptr<ChurnModel> m(new ChurnModel());
+  for (const auto& name : tr.names)
+    if (name != kBgnbdColumn) m->feature_names_.push_back(name);
+  if (m->feature_names_.empty()) return Status::DataError("the training table has no feature columns");
+  CW_RETURN_IF_ERROR(m->CheckFeatures(va.names).WithContext("validation table"));
+
+  const auto tr_rows = LabelledRows(tr);
+  const auto va_rows = LabelledRows(va);
+  if (tr_rows.empty()) return Status::DataError("the training cutoffs have no labelled rows (is H fully observed?)");
+  if (va_rows.empty()) return Status::DataError("the validation cutoff has no labelled rows (is H fully observed?)");
+  const auto y_tr = LabelsOf(tr, tr_rows);
+  const auto y_va = LabelsOf(va, va_rows);
+  for (const auto* y : {&y_tr, &y_va}) {
+    const double pos = std::accumulate(y->begin(), y->end(), 0.0);
+    if (pos == 0 || pos == static_cast<double>(y->size()))
+      return Status::DataError(std::string(y == &y_tr ? "training" : "validation") +
+                               " rows are all one class; churn models need both churned and retained customers");
+  }
+  CW_ASSIGN_OR_RETURN(DenseMatrix x_tr, MatrixFromTable(tr, m->feature_names_, tr_rows));
+  CW_ASSIGN_OR_RETURN(DenseMatrix x_va, MatrixFromTable(va, m->feature_names_, va_rows));
+
+  CW_ASSIGN_OR_RETURN(m->trees_, TreeBooster::TrainBinary(x_tr, y_tr, x_va, y_va, options.trees));
+  CW_ASSIGN_OR_RETURN(m->logistic_, TrainLogistic(x_tr, y_tr, x_va, y_va, options.logistic_c_grid));
+
+  // BG/NBD enters the stack only when both tables carry it.
+  std::vector<double> bg_va(va_rows.size(), kNaN);
+  const auto bg_tr_idx = tr.FeatureIndex(kBgnbdColumn);
+  const auto bg_va_idx = va.FeatureIndex(kBgnbdColumn);
+  m->uses_bgnbd_ = bg_tr_idx.has_value() && bg_va_idx.has_value();
+  if (m->uses_bgnbd_)
+    for (std::size_t i = 0; i < va_rows.size(); ++i) bg_va[i] = va.columns[*bg_va_idx][va_rows[i]];
+
+  // Validation halves by customer hash: A fits the stacker, B the calibration.
+  CW_ASSIGN_OR_RETURN(auto p_trees, m->trees_->Predict(x_va, false));
+  std::vector<std::vector<double>> stack_x;
+  std::vector<float> stack_y;
+  std::vector<std::size_t> half_b;
+  for (std::size_t i = 0; i < va_rows.size(); ++i) {
+    if (HashId(va.customer_ids[va_rows[i]]) % 2 == 1) {
+      half_b.push_back(i);
+      continue;
+    }
+    std::vector<double> in{Logit(p_trees[i]), Logit(m->logistic_.Predict(x_va.row(i)))};
+    if (m->uses_bgnbd_) in.push_back(std::isnan(bg_va[i]) ? 0.0 : Logit(bg_va[i]));
+    stack_x.push_back(std::move(in));
+    stack_y.push_back(y_va[i]);
+  }
+  const auto w = FitSmallLogistic(stack_x, stack_y);
+  m->stacker_ = {w[0], w[1], m->uses_bgnbd_ ? w[2] : 0.0, w.back()};
+
+  std::vector<double> stacked_b;
+  std::vector<float> y_b;
+  for (std::size_t i : half_b) {
+    stacked_b.push_back(m->Stack(p_trees[i], m->logistic_.Predict(x_va.row(i)), bg_va[i]));
+    y_b.push_back(y_va[i]);
+  }
+  const bool isotonic = options.calibration == "isotonic" || (options.calibration == "auto" && half_b.size() >= 2000);
+  if (options.calibration != "auto" && options.calibration != "isotonic" && options.calibration != "platt")
+    return Status::InvalidArgument("calibration must be platt, isotonic or auto, got '" + options.calibration + "'");
+  m->calibration_ = isotonic ? FitIsotonic(stacked_b, y_b) : FitPlatt(stacked_b, y_b);
+
+  // Survival model of the time to the next purchase (optional).
+  m->aft_sigma_ = options.trees.aft_sigma;
+  if (options.survival && data.train_days_to_next.size() == tr.num_rows() &&
+      data.valid_days_to_next.size() == va.num_rows()) {
+    auto bounds = [&](const std::vector<double>& days, std::span<const std::size_t> rows, int horizon,
+                      std::vector<float>& lo, std::vector<float>& hi) {
+      for (std::size_t r : rows) {
+        const double d = days[r];
+        if (std::isnan(d) || d > horizon) {
+          lo.push_back(static_cast<float>(horizon));
+          hi.push_back(std::numeric_limits<float>::infinity());
+        } else {
+          const auto t = static_cast<float>(std::max(d, 0.5));  // same-day repeat: half a day
+          lo.push_back(t);
+          hi.push_back(t);
+        }
+      }
+    };
+    std::vector<float> lo_tr, hi_tr, lo_va, hi_va;
+    bounds(data.train_days_to_next, tr_rows, tr.horizon_days, lo_tr, hi_tr);
+    bounds(data.valid_days_to_next, va_rows, va.horizon_days, lo_va, hi_va);
+    CW_ASSIGN_OR_RETURN(m->survival_, TreeBooster::TrainAft(x_tr, lo_tr, hi_tr, x_va, lo_va, hi_va, options.trees));
+  }
+
+  // Operating threshold and validation metrics on the whole validation cutoff.
+  m->info_.horizon_days = tr.horizon_days;
+  CW_ASSIGN_OR_RETURN(auto scored, m->ScoreMatrix(x_va, bg_va));
+  std::vector<double> p(scored.size());
+  for (std::size_t i = 0; i < scored.size(); ++i) p[i] = scored[i].p_churn;
+  m->threshold_ = MaxF1Threshold(y_va, p);
+
+  ModelInfo& info = m->info_;
+  std::vector<DayNumber> cut(tr.cutoffs.begin(), tr.cutoffs.end());
+  std::sort(cut.begin(), cut.end());
+  cut.erase(std::unique(cut.begin(), cut.end()), cut.end());
+  info.train_cutoffs = cut;
+  if (!va.cutoffs.empty()) info.valid_cutoff = *std::max_element(va.cutoffs.begin(), va.cutoffs.end());
+  info.data_fingerprint = FingerprintTable(tr).substr(0, 32) + FingerprintTable(va).substr(0, 32);
+  info.train_rows = static_cast<std::int64_t>(tr_rows.size());
+  info.valid_rows = static_cast<std::int64_t>(va_rows.size());
+  info.best_iteration = m->trees_->rounds();
+  info.valid_metrics = ComputeMetrics(y_va, p, m->threshold_);
+  return std::shared_ptr<const ChurnModel>(std::move(m));
+}
+
+}  // namespace churnwatch

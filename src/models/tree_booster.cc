@@ -1,0 +1,273 @@
+// XGBoost C API wrapper (see tree_booster.h). Every call goes through XgbCall, which turns
+// a non-zero return into kInternal naming the call and XGBoost's own message.
+#include "models/tree_booster.h"
+
+#include <xgboost/c_api.h>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace churnwatch {
+namespace {
+
+Status XgbCall(int rc, const char* call) {
+  if (rc == 0) return Status::OK();
+  return Status::Internal(std::string("XGBoost ") + call + " failed: " + XGBGetLastError());
+}
+#define CW_XGB(call) CW_RETURN_IF_ERROR(XgbCall((call), #call))
+
+/// Owns one DMatrix handle.
+class DMatrixOwner {
+ public:
+  DMatrixOwner() = default;
+  ~DMatrixOwner() {
+    if (handle_ != nullptr) XGDMatrixFree(handle_);
+  }
+  DMatrixOwner(const DMatrixOwner&) = delete;
+  DMatrixOwner& operator=(const DMatrixOwner&) = delete;
+  DMatrixHandle* out() { return &handle_; }
+  DMatrixHandle get() const { return handle_; }
+
+ private:
+  DMatrixHandle handle_ = nullptr;
+};
+
+/// Owns one Booster handle until released into a TreeBooster.
+class BoosterOwner {
+ public:
+  ~BoosterOwner() {
+    if (handle_ != nullptr) XGBoosterFree(handle_);
+  }
+  BoosterHandle* out() { return &handle_; }
+  BoosterHandle get() const { return handle_; }
+  BoosterHandle release() {
+    BoosterHandle h = handle_;
+    handle_ = nullptr;
+    return h;
+  }
+
+ private:
+  BoosterHandle handle_ = nullptr;
+};
+
+Status MakeDMatrix(const DenseMatrix& x, DMatrixOwner& out) {
+  CW_XGB(XGDMatrixCreateFromMat(x.values.data(), x.rows, x.cols, std::numeric_limits<float>::quiet_NaN(),
+                                out.out()));
+  return Status::OK();
+}
+
+Status SetParam(BoosterHandle h, const char* name, const std::string& value) {
+  CW_XGB(XGBoosterSetParam(h, name, value.c_str()));
+  return Status::OK();
+}
+
+std::string Num(double v) {
+  std::ostringstream os;
+  os.precision(17);
+  os << v;
+  return os.str();
+}
+
+/// The number after the last ':' of an evaluation line such as "[3]\tvalid-logloss:0.61".
+Result<double> ParseEvalLine(const char* line) {
+  std::string_view s(line);
+  const auto colon = s.rfind(':');
+  if (colon == std::string_view::npos) return Status::Internal("unexpected XGBoost evaluation output: " + std::string(s));
+  std::string tail(s.substr(colon + 1));
+  char* end = nullptr;
+  const double v = std::strtod(tail.c_str(), &end);
+  if (end == tail.c_str()) return Status::Internal("unexpected XGBoost evaluation output: " + std::string(s));
+  return v;
+}
+
+Status CommonParams(BoosterHandle h, const TreeParams& p) {
+  CW_RETURN_IF_ERROR(SetParam(h, "verbosity", "0"));
+  CW_RETURN_IF_ERROR(SetParam(h, "tree_method", "hist"));
+  CW_RETURN_IF_ERROR(SetParam(h, "nthread", std::to_string(p.nthread)));
+  CW_RETURN_IF_ERROR(SetParam(h, "seed", std::to_string(p.seed)));
+  CW_RETURN_IF_ERROR(SetParam(h, "max_depth", std::to_string(p.max_depth)));
+  CW_RETURN_IF_ERROR(SetParam(h, "eta", Num(p.eta)));
+  CW_RETURN_IF_ERROR(SetParam(h, "subsample", Num(p.subsample)));
+  CW_RETURN_IF_ERROR(SetParam(h, "colsample_bytree", Num(p.colsample_bytree)));
+  CW_RETURN_IF_ERROR(SetParam(h, "min_child_weight", Num(p.min_child_weight)));
+  CW_RETURN_IF_ERROR(SetParam(h, "lambda", Num(p.lambda)));
+  return Status::OK();
+}
+
+/// Boosts round by round, evaluating `valid` after each and keeping the best round; returns
+/// the number of rounds to keep.
+Status BoostWithEarlyStopping(BoosterOwner& booster, DMatrixOwner& dtrain, DMatrixOwner& dvalid,
+                              const TreeParams& p, int* best_rounds) {
+  double best = std::numeric_limits<double>::infinity();
+  int best_iter = -1;
+  for (int iter = 0; iter < p.max_rounds; ++iter) {
+    CW_XGB(XGBoosterUpdateOneIter(booster.get(), iter, dtrain.get()));
+    DMatrixHandle evals[] = {dvalid.get()};
+    const char* names[] = {"valid"};
+    const char* line = nullptr;
+    CW_XGB(XGBoosterEvalOneIter(booster.get(), iter, evals, names, 1, &line));
+    CW_ASSIGN_OR_RETURN(const double score, ParseEvalLine(line));
+    if (score < best - 1e-12) {
+      best = score;
+      best_iter = iter;
+    } else if (iter - best_iter >= p.early_stopping_rounds) {
+      break;
+    }
+  }
+  *best_rounds = best_iter + 1;
+  return Status::OK();
+}
+
+}  // namespace
+
+TreeBooster::~TreeBooster() {
+  if (handle_ != nullptr) XGBoosterFree(static_cast<BoosterHandle>(handle_));
+}
+
+namespace {
+/// Shared training skeleton: builds DMatrices, sets labels through `set_labels`, boosts.
+template <typename SetLabels>
+Status TrainSkeleton(const DenseMatrix& train, const DenseMatrix& valid, const TreeParams& p,
+                     const std::vector<std::pair<const char*, std::string>>& objective_params, SetLabels set_labels,
+                     BoosterHandle* sliced, int* rounds) {
+  if (train.rows == 0 || valid.rows == 0) return Status::DataError("no rows to train or validate the tree model on");
+  if (train.cols != valid.cols) return Status::Internal("train and validation matrices differ in width");
+  DMatrixOwner dtrain, dvalid;
+  CW_RETURN_IF_ERROR(MakeDMatrix(train, dtrain));
+  CW_RETURN_IF_ERROR(MakeDMatrix(valid, dvalid));
+  CW_RETURN_IF_ERROR(set_labels(dtrain.get(), dvalid.get()));
+  BoosterOwner booster;
+  DMatrixHandle cache[] = {dtrain.get(), dvalid.get()};
+  CW_XGB(XGBoosterCreate(cache, 2, booster.out()));
+  CW_RETURN_IF_ERROR(CommonParams(booster.get(), p));
+  for (const auto& [name, value] : objective_params) CW_RETURN_IF_ERROR(SetParam(booster.get(), name, value));
+  CW_RETURN_IF_ERROR(BoostWithEarlyStopping(booster, dtrain, dvalid, p, rounds));
+  // Keep only the best rounds so that saving, predicting and SHAP all see the same trees.
+  BoosterOwner cut;
+  CW_XGB(XGBoosterSlice(booster.get(), 0, *rounds, 1, cut.out()));
+  *sliced = cut.release();
+  return Status::OK();
+}
+}  // namespace
+
+Result<std::shared_ptr<const TreeBooster>> TreeBooster::TrainBinary(const DenseMatrix& train,
+                                                                    std::span<const float> labels,
+                                                                    const DenseMatrix& valid,
+                                                                    std::span<const float> valid_labels,
+                                                                    const TreeParams& params) {
+  auto set_labels = [&](DMatrixHandle t, DMatrixHandle v) -> Status {
+    CW_XGB(XGDMatrixSetFloatInfo(t, "label", labels.data(), labels.size()));
+    CW_XGB(XGDMatrixSetFloatInfo(v, "label", valid_labels.data(), valid_labels.size()));
+    return Status::OK();
+  };
+  BoosterHandle handle = nullptr;
+  int rounds = 0;
+  CW_RETURN_IF_ERROR(TrainSkeleton(train, valid, params,
+                                   {{"objective", "binary:logistic"}, {"eval_metric", "logloss"}}, set_labels,
+                                   &handle, &rounds));
+  std::shared_ptr<TreeBooster> out(new TreeBooster());
+  out->handle_ = handle;
+  out->rounds_ = rounds;
+  out->num_features_ = train.cols;
+  return std::shared_ptr<const TreeBooster>(std::move(out));
+}
+
+Result<std::shared_ptr<const TreeBooster>> TreeBooster::TrainAft(const DenseMatrix& train, std::span<const float> lower,
+                                                                 std::span<const float> upper,
+                                                                 const DenseMatrix& valid,
+                                                                 std::span<const float> valid_lower,
+                                                                 std::span<const float> valid_upper,
+                                                                 const TreeParams& params) {
+  auto set_labels = [&](DMatrixHandle t, DMatrixHandle v) -> Status {
+    CW_XGB(XGDMatrixSetFloatInfo(t, "label_lower_bound", lower.data(), lower.size()));
+    CW_XGB(XGDMatrixSetFloatInfo(t, "label_upper_bound", upper.data(), upper.size()));
+    CW_XGB(XGDMatrixSetFloatInfo(v, "label_lower_bound", valid_lower.data(), valid_lower.size()));
+    CW_XGB(XGDMatrixSetFloatInfo(v, "label_upper_bound", valid_upper.data(), valid_upper.size()));
+    return Status::OK();
+  };
+  BoosterHandle handle = nullptr;
+  int rounds = 0;
+  CW_RETURN_IF_ERROR(TrainSkeleton(train, valid, params,
+                                   {{"objective", "survival:aft"},
+                                    {"eval_metric", "aft-nloglik"},
+                                    {"aft_loss_distribution", "normal"},
+                                    {"aft_loss_distribution_scale", Num(params.aft_sigma)}},
+                                   set_labels, &handle, &rounds));
+  std::shared_ptr<TreeBooster> out(new TreeBooster());
+  out->handle_ = handle;
+  out->rounds_ = rounds;
+  out->num_features_ = train.cols;
+  return std::shared_ptr<const TreeBooster>(std::move(out));
+}
+
+namespace {
+std::string ArrayInterface(const DenseMatrix& x) {
+  std::ostringstream os;
+  os << "{\"data\": [" << reinterpret_cast<std::uintptr_t>(x.values.data()) << ", true], \"shape\": [" << x.rows
+     << ", " << x.cols << "], \"typestr\": \"<f4\", \"version\": 3}";
+  return os.str();
+}
+}  // namespace
+
+Result<std::vector<float>> TreeBooster::Predict(const DenseMatrix& x, bool margin) const {
+  if (x.cols != num_features_)
+    return Status::InvalidArgument("model expects " + std::to_string(num_features_) + " features, got " +
+                                   std::to_string(x.cols));
+  if (x.rows == 0) return std::vector<float>{};
+  const std::string values = ArrayInterface(x);
+  const std::string config = std::string("{\"type\": ") + (margin ? "1" : "0") +
+                             ", \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
+                             "\"strict_shape\": false, \"cache_id\": 0, \"missing\": NaN}";
+  const bst_ulong* shape = nullptr;
+  bst_ulong dim = 0;
+  const float* result = nullptr;
+  CW_XGB(XGBoosterPredictFromDense(static_cast<BoosterHandle>(handle_), values.c_str(), config.c_str(), nullptr,
+                                   &shape, &dim, &result));
+  // The buffer belongs to XGBoost's thread-local entry: copy before any other call.
+  return std::vector<float>(result, result + x.rows);
+}
+
+Result<std::vector<float>> TreeBooster::Contributions(const DenseMatrix& x, bool approximate) const {
+  if (x.cols != num_features_)
+    return Status::InvalidArgument("model expects " + std::to_string(num_features_) + " features, got " +
+                                   std::to_string(x.cols));
+  if (x.rows == 0) return std::vector<float>{};
+  DMatrixOwner dm;
+  CW_RETURN_IF_ERROR(MakeDMatrix(x, dm));
+  const std::string config = std::string("{\"type\": ") + (approximate ? "3" : "2") +
+                             ", \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
+                             "\"strict_shape\": false}";
+  const bst_ulong* shape = nullptr;
+  bst_ulong dim = 0;
+  const float* result = nullptr;
+  CW_XGB(XGBoosterPredictFromDMatrix(static_cast<BoosterHandle>(handle_), dm.get(), config.c_str(), &shape, &dim,
+                                     &result));
+  return std::vector<float>(result, result + x.rows * (x.cols + 1));
+}
+
+Result<std::string> TreeBooster::Save() const {
+  bst_ulong len = 0;
+  const char* bytes = nullptr;
+  CW_XGB(XGBoosterSaveModelToBuffer(static_cast<BoosterHandle>(handle_), "{\"format\": \"ubj\"}", &len, &bytes));
+  return std::string(bytes, len);
+}
+
+Result<std::shared_ptr<const TreeBooster>> TreeBooster::Load(std::string_view bytes, int nthread) {
+  BoosterOwner booster;
+  CW_XGB(XGBoosterCreate(nullptr, 0, booster.out()));
+  CW_XGB(XGBoosterLoadModelFromBuffer(booster.get(), bytes.data(), bytes.size()));
+  CW_RETURN_IF_ERROR(SetParam(booster.get(), "nthread", std::to_string(nthread)));
+  int rounds = 0;
+  CW_XGB(XGBoosterBoostedRounds(booster.get(), &rounds));
+  bst_ulong features = 0;
+  CW_XGB(XGBoosterGetNumFeature(booster.get(), &features));
+  std::shared_ptr<TreeBooster> out(new TreeBooster());
+  out->handle_ = booster.release();
+  out->rounds_ = rounds;
+  out->num_features_ = features;
+  return std::shared_ptr<const TreeBooster>(std::move(out));
+}
+
+}  // namespace churnwatch

@@ -1,0 +1,62 @@
+#pragma once
+// The one owner of XGBoost handles (STYLE.md §3). Everything that calls the XGBoost C API
+// lives in tree_booster.cc; the rest of churnwatch sees only this class.
+//
+// A TreeBooster is immutable once built: training happens inside the factory functions,
+// which return a booster already cut to the best early-stopping iteration. Prediction uses
+// XGBoost's in-place dense path, which keeps its output in thread-local storage, so
+// several threads may predict with one booster at once; every output buffer is copied
+// before the next XGBoost call.
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "churnwatch/models.h"
+#include "churnwatch/status.h"
+
+namespace churnwatch {
+
+class TreeBooster {
+ public:
+  ~TreeBooster();
+  TreeBooster(const TreeBooster&) = delete;
+  TreeBooster& operator=(const TreeBooster&) = delete;
+
+  /// binary:logistic with early stopping on `valid` log-loss.
+  static Result<std::shared_ptr<const TreeBooster>> TrainBinary(const DenseMatrix& train, std::span<const float> labels,
+                                                                const DenseMatrix& valid,
+                                                                std::span<const float> valid_labels,
+                                                                const TreeParams& params);
+  /// survival:aft (log-normal) on interval labels [lower, upper]; upper = +inf for
+  /// right-censored rows. Early stopping on `valid` AFT negative log-likelihood.
+  static Result<std::shared_ptr<const TreeBooster>> TrainAft(const DenseMatrix& train, std::span<const float> lower,
+                                                             std::span<const float> upper, const DenseMatrix& valid,
+                                                             std::span<const float> valid_lower,
+                                                             std::span<const float> valid_upper,
+                                                             const TreeParams& params);
+
+  /// Transformed predictions (probability, or predicted time for AFT) when `margin` is
+  /// false; raw margins otherwise. One value per row.
+  Result<std::vector<float>> Predict(const DenseMatrix& x, bool margin) const;
+  /// SHAP contributions, rows × (cols + 1), bias last.
+  Result<std::vector<float>> Contributions(const DenseMatrix& x, bool approximate) const;
+
+  /// Universal Binary JSON bytes of the model.
+  Result<std::string> Save() const;
+  /// Loads bytes produced by Save(); `nthread` threads for prediction.
+  static Result<std::shared_ptr<const TreeBooster>> Load(std::string_view bytes, int nthread);
+
+  int rounds() const { return rounds_; }                  ///< trees kept
+  std::size_t num_features() const { return num_features_; }
+
+ private:
+  TreeBooster() = default;
+  void* handle_ = nullptr;  // BoosterHandle; void* keeps xgboost/c_api.h out of headers
+  int rounds_ = 0;
+  std::size_t num_features_ = 0;
+};
+
+}  // namespace churnwatch
