@@ -16,20 +16,18 @@ std::vector<RuleSpec> DefaultRules() {
   // Feature names from the catalogue in docs/features.md. Rules over event features are
   // silent (unknown, never true) when a retailer has no events: the features are NaN.
   return {
-      {"high_value_competitor_view",
-       "value_tier == \"high\" and days_since_last_login >= 30 and competitor_view_30 > 0", "competition", "red",
-       "High-value customer, no app login for 30 days, viewed a competitor",
+      {"high_value_competitor_view", "value_tier == \"high\" and logins_30 == 0 and competitor_view_30 > 0",
+       "competition", "red", "High-value customer, no app login for 30 days, viewed a competitor",
        "高价值客户 30 天未登录 App 且浏览了竞品"},
       {"repeated_complaints", "complaints_90 >= 3", "experience", "red", "3 or more complaints in 90 days",
        "90 天内投诉 3 次及以上"},
-      {"frequency_below_baseline",
-       "frequency_365 - frequency_90 > 0 and frequency_90 < 0.6 * (frequency_365 - frequency_90) / 3", "disengagement",
-       "yellow", "Purchases in the last 90 days below 60 % of the customer's own baseline",
-       "近 90 天购买频次低于本人基线的 60%"},
-      {"cart_abandon_rate", "cart_abandon_rate > 0.15", "price", "yellow", "Cart-abandon rate above 15 %",
-       "购物车放弃率高于 15%"},
-      {"no_store_visit_30d", "visits_30 == 0 and visits_prior_60 > 0", "disengagement", "yellow",
-       "No store visit for 30 days", "30 天未到店"},
+      {"frequency_below_baseline", "frequency_vs_baseline < 0.6", "disengagement", "yellow",
+       "Purchases in the last 90 days below 60 % of the customer's own yearly pace",
+       "近 90 天购买频次低于本人全年节奏的 60%"},
+      {"cart_abandon_rate", "cart_abandon_rate_90 > 0.15", "price", "yellow", "Cart-abandon rate above 15 % (90 days)",
+       "近 90 天购物车放弃率高于 15%"},
+      {"no_store_visit_30d", "visits_30 == 0 and visits_change < 0", "disengagement", "yellow",
+       "A store regular with no visit for 30 days", "常到店客户 30 天未到店"},
   };
 }
 

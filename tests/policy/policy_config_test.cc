@@ -2,6 +2,7 @@
 // key overriding its default, and error messages that name the file, line and key.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "churnwatch/policy_config.h"
@@ -105,10 +106,25 @@ TEST(PolicyConfig, ErrorsNameFileLineAndKey) {
 }
 
 TEST(PolicyConfig, ShippedExamplePolicyParses) {
+  // The shipped file spells out every default: it must parse to exactly the built-in config.
   const auto path = testing::SourceFile("examples/policy.toml");
+  ASSERT_TRUE(std::filesystem::exists(path)) << path;
   auto c = ParsePolicyConfig(testing::ReadFile(path), path.string());
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  EXPECT_EQ(c->rules.size(), 5u);
+  const PolicyConfig d = DefaultPolicyConfig();
+  ASSERT_EQ(c->rules.size(), d.rules.size());
+  for (std::size_t i = 0; i < d.rules.size(); ++i) {
+    EXPECT_EQ(c->rules[i].name, d.rules[i].name);
+    EXPECT_EQ(c->rules[i].when, d.rules[i].when);
+    EXPECT_EQ(c->rules[i].reason, d.rules[i].reason);
+    EXPECT_EQ(c->rules[i].zone, d.rules[i].zone);
+  }
+  ASSERT_EQ(c->playbook.entries.size(), d.playbook.entries.size());
+  for (std::size_t i = 0; i < d.playbook.entries.size(); ++i) EXPECT_EQ(c->playbook.entries[i].action, d.playbook.entries[i].action);
+  for (const auto& a : d.playbook.actions) {
+    EXPECT_DOUBLE_EQ(c->playbook.FindAction(a.key)->cost, a.cost) << a.key;
+    EXPECT_DOUBLE_EQ(c->playbook.FindAction(a.key)->uplift, a.uplift) << a.key;
+  }
 }
 
 }  // namespace
