@@ -10,9 +10,9 @@ namespace churnwatch::clv::internal {
 
 double Digamma(double x) {
   double result = 0;
-  // psi(x) = psi(x + 1) - 1/x moves the argument into the range where the asymptotic
+  // psi(x) = psi(x + 1) - 1/x moves the argument to x >= 10, the range where the asymptotic
   // expansion is accurate to double precision.
-  while (x < 6) {
+  while (x < 10) {
     result -= 1 / x;
     x += 1;
   }

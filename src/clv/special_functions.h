@@ -5,7 +5,7 @@
 
 namespace churnwatch::clv::internal {
 
-/// psi(x) = d/dx ln Gamma(x) for x > 0 (recurrence up to x >= 6, then the asymptotic series);
+/// psi(x) = d/dx ln Gamma(x) for x > 0 (recurrence up to x >= 10, then the asymptotic series);
 /// absolute error below 1e-13.
 double Digamma(double x);
 
