@@ -1,0 +1,299 @@
+// The embedded SQLite store: opening and migrating the file, scans, result tables and
+// documents. Loads are in sqlite_load.cc.
+#include "store/sqlite_store.h"
+
+#include <filesystem>
+
+#include "store/row_codec.h"
+#include "store/schema.h"
+
+namespace churnwatch::store_internal {
+namespace {
+
+// Rolls back on scope exit unless committed, so every early return leaves no trace.
+class SqliteTxn {
+ public:
+  explicit SqliteTxn(SqliteStore& s) : s_(s) {}
+  ~SqliteTxn() {
+    if (open_) (void)s_.Exec("ROLLBACK", "rollback");
+  }
+  Status Begin() {
+    CW_RETURN_IF_ERROR(s_.Exec("BEGIN IMMEDIATE", "begin transaction"));
+    open_ = true;
+    return Status::OK();
+  }
+  Status Commit() {
+    CW_RETURN_IF_ERROR(s_.Exec("COMMIT", "commit"));
+    open_ = false;
+    return Status::OK();
+  }
+
+ private:
+  SqliteStore& s_;
+  bool open_ = false;
+};
+
+Status StepDone(SqliteStore& s, SqliteStmt& st, std::string_view context) {
+  const int rc = sqlite3_step(st.get());
+  sqlite3_reset(st.get());
+  return rc == SQLITE_DONE ? Status::OK() : s.Error(rc, context);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> SqliteStore::Open(std::string_view path) {
+  if (path.empty()) return Status::InvalidArgument("store URL 'sqlite:' names no database file (use sqlite:PATH)");
+  const std::string p(path);
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(p.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  SqliteDb db(raw);
+  if (rc != SQLITE_OK) {
+    Status st = SqliteError(db.get(), rc, p, "cannot open database");
+    const auto parent = std::filesystem::path(p).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent))
+      return Status(st.code(), st.message() + " (directory '" + parent.string() + "' does not exist)");
+    return st;
+  }
+  sqlite3_busy_timeout(db.get(), 30000);
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), p));
+  // WAL: readers never block the loader and a killed writer leaves only ignorable frames.
+  // synchronous=NORMAL keeps commits atomic and durable across process crashes (not
+  // necessarily across power loss), which is the guarantee docs/store.md states.
+  CW_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL", "enable WAL"));
+  CW_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536",
+                                 "set pragmas"));
+  CW_RETURN_IF_ERROR(store->Migrate());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Status SqliteStore::Exec(std::string_view sql, std::string_view context) {
+  const std::string s(sql);
+  const int rc = sqlite3_exec(db_.get(), s.c_str(), nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? Status::OK() : Error(rc, context);
+}
+
+Result<SqliteStmt> SqliteStore::Prepare(std::string_view sql) {
+  sqlite3_stmt* st = nullptr;
+  const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "prepare '" + std::string(sql.substr(0, 60)) + "'");
+  return SqliteStmt(st);
+}
+
+Status SqliteStore::Migrate() {
+  CW_RETURN_IF_ERROR(Exec(CreateMigrationsTableSql(Dialect::kSqlite), "create schema_migrations"));
+  CW_ASSIGN_OR_RETURN(SqliteStmt current, Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  CW_ASSIGN_OR_RETURN(SqliteStmt record, Prepare("INSERT INTO schema_migrations (version, description) VALUES (?, ?)"));
+  auto read_version = [&]() -> Result<int> {
+    const int rc = sqlite3_step(current.get());
+    if (rc != SQLITE_ROW) return Error(rc, "read schema version");
+    const int v = static_cast<int>(current.Int(0));
+    sqlite3_reset(current.get());
+    return v;
+  };
+  for (const Migration& m : Migrations()) {
+    // Each migration in its own transaction; re-read the version inside it because another
+    // process may have migrated the same file meanwhile.
+    SqliteTxn txn(*this);
+    CW_RETURN_IF_ERROR(txn.Begin());
+    CW_ASSIGN_OR_RETURN(int v, read_version());
+    if (v > LatestSchemaVersion())
+      return Status::DataError("sqlite:" + path_ + ": database schema version " + std::to_string(v) +
+                               " is newer than this churnwatch understands (" + std::to_string(LatestSchemaVersion()) +
+                               "); upgrade churnwatch");
+    if (m.version <= v) continue;
+    CW_RETURN_IF_ERROR(Exec(m.sqlite_sql, "migration " + std::to_string(m.version)));
+    record.BindInt(1, m.version);
+    record.BindText(2, m.description);
+    CW_RETURN_IF_ERROR(StepDone(*this, record, "record migration"));
+    CW_RETURN_IF_ERROR(txn.Commit());
+  }
+  CW_ASSIGN_OR_RETURN(version_, read_version());
+  return Status::OK();
+}
+
+Result<std::unique_ptr<LoadSession>> SqliteStore::BeginLoad(const LoadInfo& info) { return BeginSqliteLoad(*this, info); }
+
+template <typename Row, typename Decode>
+Status SqliteStore::Scan(std::string_view table, std::string_view columns, const RowSink<Row>& sink, Decode decode) {
+  CW_ASSIGN_OR_RETURN(SqliteStmt st, Prepare("SELECT " + std::string(columns) + " FROM " + std::string(table)));
+  std::vector<Row> batch;
+  batch.reserve(kScanBatchRows);
+  for (;;) {
+    const int rc = sqlite3_step(st.get());
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return Error(rc, "scan " + std::string(table));
+    Row& row = batch.emplace_back();
+    const auto* key = static_cast<const unsigned char*>(sqlite3_column_blob(st.get(), 0));
+    if (!KeyFromBytes(key, static_cast<std::size_t>(sqlite3_column_bytes(st.get(), 0)), row.key))
+      return Status::DataError("sqlite:" + path_ + ": table " + std::string(table) + " holds a row_key that is not 16 bytes");
+    CW_RETURN_IF_ERROR(decode(st, row));
+    if (batch.size() == kScanBatchRows) {
+      CW_RETURN_IF_ERROR(sink(std::span<const Row>(batch)));
+      batch.clear();
+    }
+  }
+  if (!batch.empty()) CW_RETURN_IF_ERROR(sink(std::span<const Row>(batch)));
+  return Status::OK();
+}
+
+Status SqliteStore::ScanTransactions(const RowSink<Transaction>& sink) {
+  return Scan<Transaction>("transactions", kTransactionColumns, sink, [](const SqliteStmt& s, Transaction& t) {
+    t.order_id = s.Text(1);
+    t.customer_id = s.Text(2);
+    t.ts = s.Int(3);
+    t.amount = s.Double(4);
+    t.quantity = s.Double(5);
+    t.discount = s.Double(6);
+    t.channel = s.IsNull(7) ? Channel::kUnknown : ParseChannel(s.Text(7)).value_or(Channel::kOther);
+    t.store_id = s.Text(8);
+    t.sku = s.Text(9);
+    t.category = s.Text(10);
+    t.is_return = s.Int(11) != 0;
+    return Status::OK();
+  });
+}
+
+Status SqliteStore::ScanCustomers(const RowSink<Customer>& sink) {
+  return Scan<Customer>("customers", kCustomerColumns, sink, [](const SqliteStmt& s, Customer& c) {
+    c.customer_id = s.Text(1);
+    if (!s.IsNull(2)) c.joined_at = static_cast<DayNumber>(s.Int(2));
+    c.member_tier = s.Text(3);
+    c.region = s.Text(4);
+    c.birth_year = static_cast<int>(s.Int(5));
+    c.gender = s.Text(6);
+    c.phone_hash = s.Text(7);
+    c.email_hash = s.Text(8);
+    c.name_hash = s.Text(9);
+    c.status = s.Text(10);
+    return Status::OK();
+  });
+}
+
+Status SqliteStore::ScanEvents(const RowSink<Event>& sink) {
+  return Scan<Event>("events", kEventColumns, sink, [this](const SqliteStmt& s, Event& e) {
+    e.event_id = s.Text(1);
+    e.customer_id = s.Text(2);
+    e.ts = s.Int(3);
+    const std::string type = s.Text(4);
+    const auto parsed = ParseEventType(type);
+    if (!parsed)
+      return Status::DataError("sqlite:" + path_ + ": events row " + e.key.ToHex() + " has unknown type '" + type + "'");
+    e.type = *parsed;
+    e.value = s.Double(5);
+    e.text = s.Text(6);
+    return Status::OK();
+  });
+}
+
+Result<std::int64_t> SqliteStore::CountRows(Table table) {
+  CW_ASSIGN_OR_RETURN(SqliteStmt st, Prepare("SELECT count(*) FROM " + std::string(TableName(table))));
+  const int rc = sqlite3_step(st.get());
+  if (rc != SQLITE_ROW) return Error(rc, "count " + std::string(TableName(table)));
+  return st.Int(0);
+}
+
+Status SqliteStore::ReplaceResultTable(std::string_view name, const ResultTable& table) {
+  CW_RETURN_IF_ERROR(ValidateResultTable(name, table));
+  const std::string sql_name = QuoteIdentifier("result_" + std::string(name));
+  std::string create = "CREATE TABLE " + sql_name + " (" + std::string(kResultOrdinalColumn) + " INTEGER PRIMARY KEY";
+  std::string insert = "INSERT INTO " + sql_name + " VALUES (?";
+  for (const auto& c : table.columns) {
+    create += ", " + QuoteIdentifier(c.name) + (c.is_text ? " TEXT" : " REAL");
+    insert += ", ?";
+  }
+  create += ")";
+  insert += ")";
+
+  SqliteTxn txn(*this);
+  CW_RETURN_IF_ERROR(txn.Begin());
+  CW_RETURN_IF_ERROR(Exec("DROP TABLE IF EXISTS " + sql_name, "drop result table " + std::string(name)));
+  CW_RETURN_IF_ERROR(Exec(create, "create result table " + std::string(name)));
+  CW_ASSIGN_OR_RETURN(SqliteStmt ins, Prepare(insert));
+  const std::size_t rows = table.rows();
+  for (std::size_t r = 0; r < rows; ++r) {
+    ins.BindInt(1, static_cast<std::int64_t>(r));
+    for (std::size_t c = 0; c < table.columns.size(); ++c) {
+      const auto& col = table.columns[c];
+      const int i = static_cast<int>(c) + 2;
+      if (col.is_text)
+        ins.BindText(i, col.texts[r]);
+      else
+        ins.BindDouble(i, col.numbers[r]);
+    }
+    CW_RETURN_IF_ERROR(StepDone(*this, ins, "insert into result table " + std::string(name)));
+  }
+  CW_ASSIGN_OR_RETURN(SqliteStmt cat, Prepare("INSERT INTO result_tables (name, columns, row_count) VALUES (?, ?, ?) "
+                                              "ON CONFLICT (name) DO UPDATE SET columns = excluded.columns, "
+                                              "row_count = excluded.row_count, updated_at = excluded.updated_at"));
+  const std::string cols = ColumnsToJson(table);
+  cat.BindText(1, name);
+  cat.BindText(2, cols);
+  cat.BindInt(3, static_cast<std::int64_t>(rows));
+  CW_RETURN_IF_ERROR(StepDone(*this, cat, "record result table " + std::string(name)));
+  return txn.Commit();
+}
+
+Result<ResultTable> SqliteStore::ReadResultTable(std::string_view name) {
+  CW_RETURN_IF_ERROR(ValidateResultTableName(name));
+  CW_ASSIGN_OR_RETURN(SqliteStmt cat, Prepare("SELECT columns FROM result_tables WHERE name = ?"));
+  cat.BindText(1, name);
+  const int rc = sqlite3_step(cat.get());
+  if (rc == SQLITE_DONE)
+    return Status::NotFound("result table '" + std::string(name) + "' not found in sqlite:" + path_);
+  if (rc != SQLITE_ROW) return Error(rc, "read result table catalog");
+  CW_ASSIGN_OR_RETURN(ResultTable table, EmptyTableFromJson(name, cat.Text(0)));
+
+  std::string select = "SELECT " + std::string(kResultOrdinalColumn);
+  for (const auto& c : table.columns) select += ", " + QuoteIdentifier(c.name);
+  select += " FROM " + QuoteIdentifier("result_" + std::string(name)) + " ORDER BY " + std::string(kResultOrdinalColumn);
+  CW_ASSIGN_OR_RETURN(SqliteStmt st, Prepare(select));
+  for (;;) {
+    const int step = sqlite3_step(st.get());
+    if (step == SQLITE_DONE) break;
+    if (step != SQLITE_ROW) return Error(step, "read result table " + std::string(name));
+    for (std::size_t c = 0; c < table.columns.size(); ++c) {
+      auto& col = table.columns[c];
+      if (col.is_text)
+        col.texts.push_back(st.Text(static_cast<int>(c) + 1));
+      else
+        col.numbers.push_back(st.Double(static_cast<int>(c) + 1));
+    }
+  }
+  return table;
+}
+
+Status SqliteStore::PutDocument(std::string_view collection, std::string_view key, std::string_view json) {
+  CW_ASSIGN_OR_RETURN(SqliteStmt st, Prepare("INSERT INTO documents (collection, key, json) VALUES (?, ?, ?) "
+                                             "ON CONFLICT (collection, key) DO UPDATE SET json = excluded.json, "
+                                             "updated_at = excluded.updated_at"));
+  // Bind empty strings as text, not NULL: an empty key or document is still a value.
+  sqlite3_bind_text(st.get(), 1, collection.data(), static_cast<int>(collection.size()), SQLITE_STATIC);
+  sqlite3_bind_text(st.get(), 2, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  sqlite3_bind_text(st.get(), 3, json.data(), static_cast<int>(json.size()), SQLITE_STATIC);
+  return StepDone(*this, st, "put document " + std::string(collection) + "/" + std::string(key));
+}
+
+Result<std::optional<std::string>> SqliteStore::GetDocument(std::string_view collection, std::string_view key) {
+  CW_ASSIGN_OR_RETURN(SqliteStmt st, Prepare("SELECT json FROM documents WHERE collection = ? AND key = ?"));
+  sqlite3_bind_text(st.get(), 1, collection.data(), static_cast<int>(collection.size()), SQLITE_STATIC);
+  sqlite3_bind_text(st.get(), 2, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(st.get());
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  if (rc != SQLITE_ROW) return Error(rc, "get document");
+  return std::optional<std::string>(st.Text(0));
+}
+
+Result<std::vector<std::string>> SqliteStore::ListDocumentKeys(std::string_view collection) {
+  CW_ASSIGN_OR_RETURN(SqliteStmt st, Prepare("SELECT key FROM documents WHERE collection = ? ORDER BY key"));
+  sqlite3_bind_text(st.get(), 1, collection.data(), static_cast<int>(collection.size()), SQLITE_STATIC);
+  std::vector<std::string> keys;
+  for (;;) {
+    const int rc = sqlite3_step(st.get());
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return Error(rc, "list documents");
+    keys.push_back(st.Text(0));
+  }
+  return keys;
+}
+
+}  // namespace churnwatch::store_internal

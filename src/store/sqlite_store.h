@@ -1,0 +1,57 @@
+#pragma once
+// The embedded store: one SQLite database file in WAL mode (docs/store.md).
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "churnwatch/store.h"
+#include "store/sqlite_util.h"
+
+namespace churnwatch::store_internal {
+
+class SqliteStore final : public Store {
+ public:
+  /// Opens (creating if needed) the database file at `path` and migrates it.
+  static Result<std::unique_ptr<Store>> Open(std::string_view path);
+
+  std::string_view Backend() const override { return "sqlite"; }
+  int SchemaVersion() const override { return version_; }
+
+  Result<std::unique_ptr<LoadSession>> BeginLoad(const LoadInfo& info) override;
+
+  Status ScanTransactions(const RowSink<Transaction>& sink) override;
+  Status ScanCustomers(const RowSink<Customer>& sink) override;
+  Status ScanEvents(const RowSink<Event>& sink) override;
+  Result<std::int64_t> CountRows(Table table) override;
+
+  Status ReplaceResultTable(std::string_view name, const ResultTable& table) override;
+  Result<ResultTable> ReadResultTable(std::string_view name) override;
+
+  Status PutDocument(std::string_view collection, std::string_view key, std::string_view json) override;
+  Result<std::optional<std::string>> GetDocument(std::string_view collection, std::string_view key) override;
+  Result<std::vector<std::string>> ListDocumentKeys(std::string_view collection) override;
+
+  // For the load session (sqlite_load.cc).
+  sqlite3* db() const { return db_.get(); }
+  const std::string& path() const { return path_; }
+  Status Exec(std::string_view sql, std::string_view context);
+  Result<SqliteStmt> Prepare(std::string_view sql);
+  Status Error(int rc, std::string_view context) const { return SqliteError(db_.get(), rc, path_, context); }
+  bool load_open = false;  ///< one load session at a time per connection
+
+ private:
+  SqliteStore(SqliteDb db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  Status Migrate();
+  template <typename Row, typename Decode>
+  Status Scan(std::string_view table, std::string_view columns, const RowSink<Row>& sink, Decode decode);
+
+  SqliteDb db_;
+  std::string path_;
+  int version_ = 0;
+};
+
+/// Starts a load session on `store` (BEGIN IMMEDIATE); defined in sqlite_load.cc.
+Result<std::unique_ptr<LoadSession>> BeginSqliteLoad(SqliteStore& store, const LoadInfo& info);
+
+}  // namespace churnwatch::store_internal
