@@ -1,0 +1,96 @@
+#pragma once
+/// \file csv_reader.h
+/// churnwatch's own streaming CSV reader (the speed core of ingest). Reads a file in large
+/// blocks, plain or gzip (detected from the bytes, not the name), and hands out one record
+/// at a time as string_views into its block buffer — no allocation per field.
+///
+/// Dialect: any single-byte delimiter, or "whitespace" (runs of spaces/tabs separate
+/// fields, leading and trailing blanks ignored, as in the CDNOW files); RFC 4180 quoting
+/// (a field that starts with the quote character may contain delimiters, newlines and
+/// doubled quotes); UTF-8 with or without a byte-order mark; CRLF or LF line ends. Empty
+/// lines (only blanks in whitespace mode) are skipped and are not records.
+///
+/// Thread safety: one reader per thread.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "churnwatch/status.h"
+
+namespace churnwatch {
+
+struct CsvDialect {
+  char delimiter = ',';
+  /// When true, `delimiter` is ignored and runs of ' ' / '\t' separate fields.
+  bool whitespace = false;
+  char quote = '"';
+};
+
+/// One record. All views stay valid until the next call to CsvReader::Next.
+struct CsvRecord {
+  std::vector<std::string_view> fields;
+  /// 1-based physical line on which the record starts (a quoted newline makes a record span
+  /// several lines; the next record's number accounts for them).
+  std::int64_t line = 0;
+  /// The record's bytes as in the file, without its line terminator (CR LF or LF).
+  std::string_view raw;
+  /// The record opens a quote that the file never closes; `fields` holds what was read up to
+  /// the end of the file and the record is the last one.
+  bool unterminated_quote = false;
+};
+
+class CsvReader {
+ public:
+  /// Opens `path`. kNotFound naming the path when it does not exist, kIOError when it
+  /// cannot be read. `block_size` is the read granularity (records longer than a block
+  /// grow the buffer, up to `kMaxRecordBytes`).
+  static Result<std::unique_ptr<CsvReader>> Open(const std::string& path, const CsvDialect& dialect,
+                                                 std::size_t block_size = std::size_t{4} << 20);
+
+  /// Largest record accepted; a longer one (usually a stray quote swallowing the rest of a
+  /// huge file) ends the read with kDataError naming the line.
+  static constexpr std::size_t kMaxRecordBytes = std::size_t{64} << 20;
+
+  ~CsvReader();
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
+  /// Reads the next record into `record`. Returns false at the end of the input,
+  /// kIOError on a read or decompression failure (naming the file), kDataError on a record
+  /// over kMaxRecordBytes.
+  Result<bool> Next(CsvRecord& record);
+
+  /// Bytes of the file (compressed, for gzip) consumed so far, and the file's size: for
+  /// progress reporting.
+  std::uint64_t bytes_consumed() const;
+  std::uint64_t file_size() const { return file_size_; }
+  bool gzip() const { return gzip_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  CsvReader() = default;
+  enum class Scan { kRecord, kNeedMore };
+  Scan ScanRecord(CsvRecord& record);
+  void SplitPlain(const char* b, const char* e, CsvRecord& record);
+  void SplitQuoted(const char* b, const char* e, CsvRecord& record);
+  Status Fill();
+
+  std::string path_;
+  CsvDialect dialect_;
+  void* gz_ = nullptr;  // gzFile; void* keeps zlib.h out of this header
+  bool gzip_ = false;
+  std::uint64_t file_size_ = 0;
+  std::vector<char> buf_;
+  std::size_t begin_ = 0;  // first unread byte in buf_
+  std::size_t end_ = 0;    // one past the last valid byte in buf_
+  std::size_t block_size_ = 0;
+  bool eof_ = false;
+  bool first_block_ = true;
+  std::int64_t next_line_ = 1;
+  std::string scratch_;  // unescaped contents of quoted fields of the current record
+};
+
+}  // namespace churnwatch

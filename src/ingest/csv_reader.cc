@@ -1,0 +1,263 @@
+// The block-streaming CSV reader. Hot path: a record without any quote character is found
+// with memchr for the line end and split with memchr for the delimiter, fields pointing
+// straight into the block. Only records that contain a quote take the byte-at-a-time state
+// machine, which unescapes quoted fields into a per-record scratch buffer sized up front
+// (so views into it never move).
+#include "churnwatch/csv_reader.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+namespace churnwatch {
+namespace {
+
+inline bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+gzFile AsGz(void* p) { return static_cast<gzFile>(p); }
+
+}  // namespace
+
+Result<std::unique_ptr<CsvReader>> CsvReader::Open(const std::string& path, const CsvDialect& dialect,
+                                                    std::size_t block_size) {
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) return Status::NotFound("input file not found: " + path);
+  if (std::filesystem::is_directory(status)) return Status::IOError("input is a directory, not a file: " + path);
+
+  std::unique_ptr<CsvReader> r(new CsvReader());
+  r->path_ = path;
+  r->dialect_ = dialect;
+  r->file_size_ = std::filesystem::file_size(path, ec);
+  if (ec) r->file_size_ = 0;
+
+  // gzip is recognised by its magic bytes; zlib reads plain files transparently anyway, we
+  // only record which it was for the summary.
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    unsigned char magic[2] = {0, 0};
+    r->gzip_ = std::fread(magic, 1, 2, f) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    std::fclose(f);
+  } else {
+    return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
+  }
+  gzFile gz = gzopen(path.c_str(), "rb");
+  if (gz == nullptr) return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
+  gzbuffer(gz, 1u << 20);
+  r->gz_ = gz;
+  r->block_size_ = std::max<std::size_t>(block_size, 64);
+  r->buf_.resize(r->block_size_);
+  r->scratch_.reserve(4096);
+  return r;
+}
+
+CsvReader::~CsvReader() {
+  if (gz_ != nullptr) gzclose(AsGz(gz_));
+}
+
+std::uint64_t CsvReader::bytes_consumed() const {
+  if (eof_) return file_size_;
+  z_off_t off = gzoffset(AsGz(gz_));
+  return off < 0 ? 0 : static_cast<std::uint64_t>(off);
+}
+
+Status CsvReader::Fill() {
+  if (begin_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buf_.size()) {
+    // One record fills the whole buffer: grow it, within the record size limit.
+    if (buf_.size() >= kMaxRecordBytes)
+      return Status::DataError(path_ + ":" + std::to_string(next_line_) + ": record is longer than " +
+                               std::to_string(kMaxRecordBytes >> 20) +
+                               " MiB (an unterminated quote swallowing the rest of the file?)");
+    buf_.resize(std::min(buf_.size() * 2, kMaxRecordBytes));
+  }
+  std::size_t want = std::min<std::size_t>(buf_.size() - end_, INT_MAX);
+  int n = gzread(AsGz(gz_), buf_.data() + end_, static_cast<unsigned>(want));
+  if (n < 0) {
+    int err = 0;
+    const char* msg = gzerror(AsGz(gz_), &err);
+    return Status::IOError("reading " + path_ + " failed: " + (msg ? msg : "unknown error") +
+                           (gzip_ ? " (corrupt or truncated gzip?)" : ""));
+  }
+  if (n == 0) eof_ = true;
+  end_ += static_cast<std::size_t>(n);
+  if (first_block_ && (end_ >= 3 || eof_)) {
+    first_block_ = false;
+    if (end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) begin_ = 3;  // UTF-8 BOM
+  }
+  return Status::OK();
+}
+
+Result<bool> CsvReader::Next(CsvRecord& record) {
+  for (;;) {
+    if (begin_ < end_ && !first_block_) {
+      if (ScanRecord(record) == Scan::kRecord) return true;
+      if (eof_) return false;  // only blank lines were left
+    } else if (eof_) {
+      return false;
+    }
+    CW_RETURN_IF_ERROR(Fill());
+  }
+}
+
+CsvReader::Scan CsvReader::ScanRecord(CsvRecord& record) {
+  const char q = dialect_.quote;
+  for (;;) {
+    const char* base = buf_.data();
+    const char* p = base + begin_;
+    const char* e = base + end_;
+    if (p == e) return Scan::kNeedMore;
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(e - p)));
+    if (nl == nullptr && !eof_) return Scan::kNeedMore;
+    const char* line_end = nl != nullptr ? nl : e;
+
+    if (std::memchr(p, q, static_cast<std::size_t>(line_end - p)) == nullptr) {
+      const char* content_end = line_end;
+      if (content_end > p && content_end[-1] == '\r') --content_end;
+      bool blank = content_end == p;
+      if (!blank && dialect_.whitespace) blank = std::all_of(p, content_end, IsBlank);
+      begin_ = nl != nullptr ? static_cast<std::size_t>(nl + 1 - base) : end_;
+      if (blank) {
+        ++next_line_;
+        continue;
+      }
+      record.line = next_line_++;
+      record.raw = std::string_view(p, static_cast<std::size_t>(content_end - p));
+      record.unterminated_quote = false;
+      SplitPlain(p, content_end, record);
+      return Scan::kRecord;
+    }
+
+    // Slow path: find where the record ends, honouring quotes (which may hide newlines).
+    bool in_quotes = false;
+    bool field_start = true;
+    std::int64_t newlines = 0;
+    const char* s = p;
+    while (s < e) {
+      char c = *s;
+      if (in_quotes) {
+        if (c == q) {
+          if (s + 1 == e && !eof_) return Scan::kNeedMore;  // "" or closing quote? need the next byte
+          if (s + 1 < e && s[1] == q) {
+            s += 2;
+            continue;
+          }
+          in_quotes = false;
+        } else if (c == '\n') {
+          ++newlines;
+        }
+        ++s;
+        continue;
+      }
+      if (c == '\n') break;
+      if (field_start && c == q) {
+        in_quotes = true;
+        field_start = false;
+      } else if (dialect_.whitespace) {
+        field_start = c == ' ' || c == '\t';
+      } else {
+        field_start = c == dialect_.delimiter;
+      }
+      ++s;
+    }
+    if (s == e && !eof_) return Scan::kNeedMore;
+    const char* content_end = s;
+    if (!in_quotes && content_end > p && content_end[-1] == '\r') --content_end;
+    begin_ = s < e ? static_cast<std::size_t>(s + 1 - base) : end_;
+    record.line = next_line_;
+    next_line_ += newlines + 1;
+    record.raw = std::string_view(p, static_cast<std::size_t>(content_end - p));
+    record.unterminated_quote = in_quotes;
+    SplitQuoted(p, content_end, record);
+    return Scan::kRecord;
+  }
+}
+
+void CsvReader::SplitPlain(const char* b, const char* e, CsvRecord& record) {
+  record.fields.clear();
+  if (dialect_.whitespace) {
+    const char* s = b;
+    while (s < e) {
+      while (s < e && IsBlank(*s)) ++s;
+      if (s == e) break;
+      const char* f = s;
+      while (s < e && !IsBlank(*s)) ++s;
+      record.fields.emplace_back(f, static_cast<std::size_t>(s - f));
+    }
+    return;
+  }
+  const char d = dialect_.delimiter;
+  const char* s = b;
+  for (;;) {
+    const char* hit = static_cast<const char*>(std::memchr(s, d, static_cast<std::size_t>(e - s)));
+    if (hit == nullptr) {
+      record.fields.emplace_back(s, static_cast<std::size_t>(e - s));
+      return;
+    }
+    record.fields.emplace_back(s, static_cast<std::size_t>(hit - s));
+    s = hit + 1;
+  }
+}
+
+void CsvReader::SplitQuoted(const char* b, const char* e, CsvRecord& record) {
+  record.fields.clear();
+  // Unescaped text is never longer than the record, so this one resize keeps views stable.
+  if (scratch_.size() < static_cast<std::size_t>(e - b)) scratch_.resize(static_cast<std::size_t>(e - b));
+  char* w = scratch_.data();
+  const char q = dialect_.quote;
+  const bool ws = dialect_.whitespace;
+  const char d = dialect_.delimiter;
+  auto is_sep = [&](char c) { return ws ? (c == ' ' || c == '\t' || c == '\r') : c == d; };
+
+  const char* s = b;
+  if (ws) {
+    while (s < e && IsBlank(*s)) ++s;
+    if (s == e) return;
+  }
+  for (;;) {
+    if (s < e && *s == q) {
+      ++s;
+      char* start = w;
+      while (s < e) {
+        if (*s == q) {
+          if (s + 1 < e && s[1] == q) {
+            *w++ = q;
+            s += 2;
+            continue;
+          }
+          ++s;
+          break;
+        }
+        *w++ = *s++;
+      }
+      // Text after the closing quote (lenient, as Python's csv module) joins the field.
+      while (s < e && !is_sep(*s)) *w++ = *s++;
+      record.fields.emplace_back(start, static_cast<std::size_t>(w - start));
+    } else {
+      const char* f = s;
+      while (s < e && !is_sep(*s)) ++s;
+      record.fields.emplace_back(f, static_cast<std::size_t>(s - f));
+    }
+    if (s >= e) return;
+    if (ws) {
+      while (s < e && IsBlank(*s)) ++s;
+      if (s == e) return;
+    } else {
+      ++s;  // the delimiter
+      if (s == e) {
+        record.fields.emplace_back();  // a trailing delimiter ends with an empty field
+        return;
+      }
+    }
+  }
+}
+
+}  // namespace churnwatch

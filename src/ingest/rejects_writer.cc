@@ -1,0 +1,85 @@
+// Rejects files: RFC 4180 CSV written through a large stdio buffer.
+#include "ingest/rejects_writer.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace churnwatch::ingest {
+
+std::string RejectsWriter::PathFor(const std::string& input, const std::string& dir) {
+  std::filesystem::path in(input);
+  std::string name = in.filename().string() + ".rejects.csv";
+  if (dir.empty()) return (in.parent_path() / name).string();
+  return (std::filesystem::path(dir) / name).string();
+}
+
+RejectsWriter::~RejectsWriter() {
+  if (out_ != nullptr) std::fclose(out_);
+}
+
+Status RejectsWriter::Reset() {
+  std::error_code ec;
+  if (std::filesystem::exists(path_, ec) && !std::filesystem::remove(path_, ec))
+    return Status::IOError("cannot remove the stale rejects file " + path_ + ": " + ec.message());
+  return Status::OK();
+}
+
+void RejectsWriter::Field(std::string_view v) {
+  bool quote = v.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (!quote) {
+    line_.append(v);
+    return;
+  }
+  line_.push_back('"');
+  for (char c : v) {
+    if (c == '"') line_.push_back('"');
+    line_.push_back(c);
+  }
+  line_.push_back('"');
+}
+
+Status RejectsWriter::Write(const std::string& file, std::int64_t line, std::string_view column, std::string_view value,
+                            RejectReason reason, std::string_view detail, std::string_view record) {
+  if (out_ == nullptr) {
+    if (auto parent = std::filesystem::path(path_).parent_path(); !parent.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(parent, ec);
+    }
+    out_ = std::fopen(path_.c_str(), "wb");
+    if (out_ == nullptr)
+      return Status::IOError("cannot write rejects file " + path_ + ": " + std::strerror(errno) +
+                             " (choose another folder with --rejects-dir)");
+    std::setvbuf(out_, nullptr, _IOFBF, 1 << 20);
+    std::fputs("file,line,column,value,reason,detail,record\n", out_);
+  }
+  line_.clear();
+  Field(file);
+  line_.push_back(',');
+  line_.append(std::to_string(line));
+  line_.push_back(',');
+  Field(column);
+  line_.push_back(',');
+  Field(value);
+  line_.push_back(',');
+  Field(RejectReasonName(reason));
+  line_.push_back(',');
+  Field(detail);
+  line_.push_back(',');
+  Field(record);
+  line_.push_back('\n');
+  std::fwrite(line_.data(), 1, line_.size(), out_);
+  ++rows_;
+  return Status::OK();
+}
+
+Status RejectsWriter::Close() {
+  if (out_ == nullptr) return Status::OK();
+  bool failed = std::ferror(out_) != 0;
+  failed = std::fclose(out_) != 0 || failed;
+  out_ = nullptr;
+  if (failed) return Status::IOError("writing rejects file " + path_ + " failed");
+  return Status::OK();
+}
+
+}  // namespace churnwatch::ingest

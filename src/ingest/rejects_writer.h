@@ -1,0 +1,49 @@
+#pragma once
+// The rejects file of one input: `<input>.rejects.csv` (or in a chosen folder), one CSV row
+// per rejected record with file, line, column, the raw value, the reason key, a detail
+// message and the raw record, so a person can fix the source and re-load.
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "churnwatch/ingest.h"
+
+namespace churnwatch::ingest {
+
+class RejectsWriter {
+ public:
+  /// Path of the rejects file for `input` (in `dir` when not empty).
+  static std::string PathFor(const std::string& input, const std::string& dir);
+
+  explicit RejectsWriter(std::string path) : path_(std::move(path)) {}
+  ~RejectsWriter();
+  RejectsWriter(const RejectsWriter&) = delete;
+  RejectsWriter& operator=(const RejectsWriter&) = delete;
+
+  /// Removes a stale rejects file from an earlier run, so the file always describes the
+  /// latest load of its input. kIOError when it exists and cannot be removed.
+  Status Reset();
+
+  /// Appends one rejected record; the file is created (with its header) on the first call.
+  /// kIOError naming the path when it cannot be written (e.g. a read-only data folder:
+  /// use --rejects-dir).
+  Status Write(const std::string& file, std::int64_t line, std::string_view column, std::string_view value,
+               RejectReason reason, std::string_view detail, std::string_view record);
+
+  /// Flushes and closes; kIOError on a failed write.
+  Status Close();
+
+  bool used() const { return rows_ > 0; }
+  const std::string& path() const { return path_; }
+
+ private:
+  void Field(std::string_view v);
+  std::string path_;
+  std::FILE* out_ = nullptr;
+  std::int64_t rows_ = 0;
+  std::string line_;  // the row being formatted, reused
+};
+
+}  // namespace churnwatch::ingest

@@ -1,0 +1,98 @@
+#pragma once
+// Maps one CSV record onto one canonical row under a TableMapping: column lookup,
+// expressions, number and date parsing, value maps, return and exclusion rules, PII
+// hashing, and the canonical serialisation behind each row's RowKey. Column references are
+// resolved once against the file's header; per row only string_views and numbers move.
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "churnwatch/csv_reader.h"
+#include "churnwatch/data_model.h"
+#include "churnwatch/ingest.h"
+#include "churnwatch/mapping.h"
+#include "ingest/expression.h"
+#include "ingest/value_parsers.h"
+
+namespace churnwatch::ingest {
+
+/// Why the current record was rejected. `column` names the source column (or field) and
+/// `value` views the record; both are only valid until the next record.
+struct RejectInfo {
+  RejectReason reason = RejectReason::kMissingField;
+  std::string column;
+  std::string_view value;
+  std::string detail;
+};
+
+enum class RowOutcome { kAccepted, kRejected, kExcluded };
+
+class RowConverter {
+ public:
+  /// `header` holds the header's column names (empty when the file has none). kDataError
+  /// when a mapped column is not in the header or a position is beyond `field_count`;
+  /// kInvalidArgument for a constant that does not parse or an expression on a text field.
+  static Result<RowConverter> Create(Table table, const TableMapping& mapping, const std::vector<std::string>& header,
+                                     std::size_t field_count, const std::string& mapping_path,
+                                     const std::string& pii_key, bool apply_exclusions);
+
+  std::size_t field_count() const { return field_count_; }
+
+  /// Fills `out` from `rec` (which must have field_count() fields). On kExcluded,
+  /// `excluded_rule` is the index of the matching rule in the mapping.
+  RowOutcome Convert(const CsvRecord& rec, Transaction& out, RejectInfo& reject, int& excluded_rule);
+  RowOutcome Convert(const CsvRecord& rec, Customer& out, RejectInfo& reject, int& excluded_rule);
+  RowOutcome Convert(const CsvRecord& rec, Event& out, RejectInfo& reject, int& excluded_rule);
+
+  /// Canonical byte serialisation of a row's content (everything but its key), the input
+  /// of MakeRowKey. Appends to `buf` after clearing it.
+  static void Serialise(const Transaction& row, std::string& buf);
+  static void Serialise(const Customer& row, std::string& buf);
+  static void Serialise(const Event& row, std::string& buf);
+
+ private:
+  struct Slot {
+    bool mapped = false;
+    FieldMapping::Kind kind = FieldMapping::Kind::kColumn;
+    int col = -1;                       // kColumn: index into the record's fields
+    std::string label;                  // source column / field name for rejects
+    std::string constant;               // kConstant
+    double constant_number = 0;
+    std::optional<Expression> expr;     // kExpression
+    std::vector<int> expr_cols;
+    std::vector<std::string> expr_labels;
+    std::vector<DateFormat> formats;
+    std::vector<std::pair<std::string, std::string>> value_map;
+  };
+  struct Rule {
+    int col = -1;        // source column, or
+    int slot = -1;       // canonical field slot
+    std::vector<std::string> values, prefixes;
+    std::optional<std::regex> regex;
+  };
+
+  // Text of a mapped slot (trimmed, value map applied); empty when unmapped.
+  std::string_view Text(const Slot& s, const CsvRecord& rec) const;
+  // Numeric slot: true when parsed; on failure fills `reject`. `missing_ok` allows empty.
+  bool Number(const Slot& s, const CsvRecord& rec, bool missing_ok, double& out, RejectInfo& reject) const;
+  bool Time(const Slot& s, const CsvRecord& rec, Timestamp& out, RejectInfo& reject) const;
+  int MatchExclusion(const CsvRecord& rec) const;
+
+  Table table_ = Table::kTransactions;
+  std::size_t field_count_ = 0;
+  NumberFormat number_format_;
+  int source_offset_ = 0, business_offset_ = 0;
+  std::vector<Slot> slots_;  // one per CanonicalFields(table_)
+  std::vector<Rule> rules_;
+  ReturnRule returns_;
+  std::string pii_key_;
+  mutable std::vector<double> expr_values_;  // per-row scratch for expression operands
+};
+
+/// True when `bytes` is well-formed UTF-8.
+bool IsValidUtf8(std::string_view bytes);
+
+}  // namespace churnwatch::ingest
