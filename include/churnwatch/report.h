@@ -1,0 +1,127 @@
+#pragma once
+/// \file report.h
+/// The bilingual (English / 中文) HTML report of a run: one self-contained file — inline
+/// CSS, inline SVG charts, a few lines of inline script for the language toggle, nothing
+/// fetched from the network — that a CRM team can e-mail or open from a share.
+///
+/// Sections: headline KPIs (customers scored, alerts, money at risk, budget), zone
+/// distribution, reasons breakdown, value × frequency matrix, RFM segments, model quality
+/// (ROC, calibration, lift against the baselines), rule hits, actions, and the top at-risk
+/// customers with their reasons and actions. Opening the file with `#zh` shows Chinese.
+///
+/// The report only formats what it is given: `ReportData` is filled by the run pipeline
+/// (pipeline.h) or by tests; every number on the page comes from it.
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "churnwatch/status.h"
+
+namespace churnwatch {
+
+/// A label in both languages.
+struct Bilingual {
+  std::string en;
+  std::string zh;
+};
+
+struct CurvePoint {
+  double x = 0;
+  double y = 0;
+};
+
+/// One model's (or baseline's) evaluation on the held-out cutoff.
+struct ModelCurve {
+  std::string name;                  ///< "ensemble", "xgboost", "logistic", "recency_rule", ...
+  std::vector<CurvePoint> roc;       ///< (false positive rate, true positive rate), sorted by x
+  double roc_auc = -1;               ///< < 0: unknown
+  double pr_auc = -1;
+  double lift_top_decile = -1;
+  double brier = -1;
+  double ece = -1;
+};
+
+struct ReportCalibrationBin {
+  double mean_predicted = 0;
+  double observed_rate = 0;
+  std::int64_t count = 0;
+};
+
+struct ModelQualitySection {
+  bool available = false;            ///< false: the section says why (note)
+  Bilingual note;
+  std::string evaluated_on;          ///< e.g. "test cutoff 2011-09-10, 2,345 customers"
+  std::vector<ModelCurve> models;    ///< the first is the one in use
+  std::vector<ReportCalibrationBin> calibration;  ///< of the model in use
+};
+
+/// One cell group of a breakdown: how many customers, and the money at risk among them.
+struct CountRow {
+  Bilingual label;
+  std::int64_t count = 0;
+  double value = 0;                  ///< e.g. money at risk or mean p_churn, per chart
+  std::string color;                 ///< CSS colour, or empty for the default
+};
+
+struct TopCustomerRow {
+  std::string customer_id;
+  std::string zone;                  ///< red | yellow | blue | none
+  std::string grade;
+  double p_churn = 0;
+  double clv = 0;
+  std::vector<Bilingual> reasons;    ///< sentences, strongest first
+  std::vector<std::string> rules;    ///< rules that fired
+  Bilingual action;
+  double expected_benefit = 0;
+  bool funded = false;
+  std::string deadline;              ///< "YYYY-MM-DD HH:MM"
+};
+
+struct ReportData {
+  std::string title = "churnwatch";
+  std::string as_of;                 ///< "YYYY-MM-DD"
+  std::string generated_at;          ///< "YYYY-MM-DD HH:MM:SS UTC"
+  std::string source;                ///< data set / store description
+  std::string currency;              ///< prefix for money, e.g. "£", may be empty
+  std::string model_version;
+  int horizon_days = 90;
+
+  std::int64_t customers = 0;        ///< customers scored
+  std::int64_t alerts = 0;
+  std::int64_t actions_funded = 0;
+  double money_at_risk = 0;
+  double budget_total = 0;
+  double budget_spent = 0;
+  double expected_net_benefit = 0;   ///< of the funded actions
+
+  std::vector<CountRow> zones;       ///< count per zone (value: money at risk)
+  std::vector<CountRow> grades;      ///< count per grade R1..B2
+  std::vector<CountRow> reasons;     ///< top reason of alerted customers (value: money at risk)
+  std::vector<CountRow> segments;    ///< RFM segments (value: mean p_churn)
+  std::vector<CountRow> rule_hits;   ///< per rule
+  std::vector<CountRow> actions;     ///< funded actions per kind (value: cost)
+  /// value tier (rows: high, mid, low) × frequency tier (cols: high, mid, low): customers
+  /// and mean p_churn.
+  std::array<std::array<std::int64_t, 3>, 3> matrix_count{};
+  std::array<std::array<double, 3>, 3> matrix_mean_p{};
+
+  ModelQualitySection quality;
+  std::vector<TopCustomerRow> top_customers;
+};
+
+/// The whole HTML document. Text is HTML-escaped; the result is valid UTF-8 if the input is.
+std::string RenderHtmlReport(const ReportData& data);
+
+/// Renders and writes `path` (parent directories are created). kIOError naming the path.
+Status WriteHtmlReport(const ReportData& data, const std::filesystem::path& path);
+
+/// "12,345" (integers) — exposed for tests and the CLI summary.
+std::string FormatCount(std::int64_t n);
+/// "12,345.68" with two decimals and thousands separators, prefixed by `currency`.
+std::string FormatMoney(double value, std::string_view currency);
+
+}  // namespace churnwatch
