@@ -6,7 +6,9 @@
 // visible to other connections until COMMIT; a killed process leaves only uncommitted WAL
 // frames, which SQLite discards when the file is next opened. Memory stays bounded: rows
 // go straight into the database's pages, the session keeps no copy.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "store/row_codec.h"
 #include "store/sqlite_store.h"
@@ -135,13 +137,22 @@ class SqliteLoadSession final : public LoadSession {
     const int per_row = ParamsPerRow(table_);
     // Keys must stay alive until the statement is stepped (bound without copying).
     std::array<std::array<unsigned char, 16>, kRowsPerInsert> keys;
+    // Insert in key order: consecutive index insertions then land on neighbouring B-tree
+    // pages, which roughly halves the cost of maintaining the UNIQUE row_key index.
+    order_.resize(rows.size());
+    for (std::size_t k = 0; k < rows.size(); ++k) order_[k] = static_cast<std::uint32_t>(k);
+    std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const RowKey& x = rows[a].key;
+      const RowKey& y = rows[b].key;
+      return x.hi != y.hi ? x.hi < y.hi : x.lo < y.lo;
+    });
     std::size_t i = 0;
     while (i < rows.size()) {
       const bool full = rows.size() - i >= static_cast<std::size_t>(kRowsPerInsert);
       SqliteStmt& st = full ? many_ : one_;
       const int n = full ? kRowsPerInsert : 1;
       for (int r = 0; r < n; ++r) {
-        const Row& row = rows[i + static_cast<std::size_t>(r)];
+        const Row& row = rows[order_[i + static_cast<std::size_t>(r)]];
         keys[static_cast<std::size_t>(r)] = KeyBytes(row.key);
         st.BindInt(r * per_row + 1, load_id_);
         bind(st, r * per_row + 1, row, keys[static_cast<std::size_t>(r)]);
@@ -162,6 +173,7 @@ class SqliteLoadSession final : public LoadSession {
   std::int64_t load_id_ = 0;
   SqliteStmt one_, many_;
   LoadCounts counts_;
+  std::vector<std::uint32_t> order_;  // reused across batches
   bool open_ = true;
 };
 

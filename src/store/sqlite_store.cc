@@ -59,6 +59,9 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(std::string_view path) {
   // WAL: readers never block the loader and a killed writer leaves only ignorable frames.
   // synchronous=NORMAL keeps commits atomic and durable across process crashes (not
   // necessarily across power loss), which is the guarantee docs/store.md states.
+  // 64 KiB pages (effective only when the file is created): fewer, shallower B-tree
+  // levels make bulk loads ~40 % cheaper than the 4 KiB default (bench/store).
+  CW_RETURN_IF_ERROR(store->Exec("PRAGMA page_size=65536", "set page size"));
   CW_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL", "enable WAL"));
   CW_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536",
                                  "set pragmas"));
