@@ -1,0 +1,120 @@
+// Horizons, cutoff lists and the BG/NBD sufficient statistics:
+// - format presets give SPEC.md §4's horizons, unknown formats and malformed cutoffs are
+//   kInvalidArgument naming the bad token;
+// - every:Nd is anchored at the last cutoff with a complete label window (hand-computed dates);
+// - ComputeRfmSummaries on the CDNOW sample reproduces Hardie's published calibration summary
+//   (x exactly; t_x, T and zbar within the CSV's 2-decimal rounding).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "churnwatch/features.h"
+#include "test_helpers.h"
+
+namespace churnwatch {
+namespace {
+
+RetailColumns TwoPurchases(const char* first, const char* last) {
+  std::vector<Transaction> tx(2);
+  tx[0].customer_id = tx[1].customer_id = "c";
+  tx[0].order_id = "1";
+  tx[1].order_id = "2";
+  tx[0].ts = static_cast<Timestamp>(*ParseIsoDate(first)) * kSecondsPerDay;
+  tx[1].ts = static_cast<Timestamp>(*ParseIsoDate(last)) * kSecondsPerDay;
+  tx[0].amount = tx[1].amount = 1;
+  return ColumnsFromRows(tx, {}, {});
+}
+
+TEST(Horizon, PresetsAndErrors) {
+  EXPECT_EQ(*HorizonForFormat("grocery"), 30);
+  EXPECT_EQ(*HorizonForFormat("general"), 90);
+  EXPECT_EQ(*HorizonForFormat("apparel"), 120);
+  EXPECT_EQ(*HorizonForFormat("department"), 180);
+  EXPECT_EQ(*HorizonForFormat("warehouse"), 365);
+  auto bad = HorizonForFormat("bakery");
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("'bakery'"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("grocery=30"), std::string::npos);
+}
+
+TEST(Cutoffs, ListIsSortedAndDeduplicated) {
+  const auto cols = TwoPurchases("2011-01-01", "2011-12-31");
+  auto r = ParseCutoffs("2011-04-01, 2011-03-01,2011-04-01", cols, 90);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, (std::vector<DayNumber>{*ParseIsoDate("2011-03-01"), *ParseIsoDate("2011-04-01")}));
+  auto bad = ParseCutoffs("2011-03-01,2011-02-30", cols, 90);
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("'2011-02-30'"), std::string::npos) << bad.status().message();
+}
+
+TEST(Cutoffs, EveryIsAnchoredAtTheLastCompleteWindow) {
+  // Data 2011-01-01 .. 2011-12-31, H = 90: the last T with T + 89 <= 2011-12-31 is 2011-10-03;
+  // the first allowed is 2011-01-01 + 90 = 2011-04-01. Steps of 60 days back from 2011-10-03:
+  // 08-04, 06-05, 04-06 (then 02-05 < 04-01 stops).
+  const auto cols = TwoPurchases("2011-01-01", "2011-12-31");
+  auto r = ParseCutoffs("every:60d", cols, 90);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> dates;
+  for (auto d : *r) dates.push_back(FormatIsoDate(d));
+  EXPECT_EQ(dates, (std::vector<std::string>{"2011-04-06", "2011-06-05", "2011-08-04", "2011-10-03"}));
+  auto weeks = ParseCutoffs("every:13w", cols, 90);
+  ASSERT_TRUE(weeks.ok());
+  EXPECT_EQ(weeks->back(), *ParseIsoDate("2011-10-03"));
+  EXPECT_EQ(weeks->size(), 3u);  // 10-03, 07-04, 04-04
+  EXPECT_EQ(ParseCutoffs("every:0d", cols, 90).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseCutoffs("every:30x", cols, 90).status().code(), StatusCode::kInvalidArgument);
+  const auto short_data = TwoPurchases("2011-01-01", "2011-03-01");
+  EXPECT_EQ(ParseCutoffs("every:30d", short_data, 90).status().code(), StatusCode::kDataError);
+}
+
+TEST(RfmSummaries, ReproduceTheCdnowCalibrationSummary) {
+  CW_REQUIRE_SHARED_DATA(sample, "cdnow/CDNOW_sample.txt");
+  CW_REQUIRE_SHARED_DATA(summary, "cdnow/cdnow_customers_summary_with_transactions.csv");
+  std::ifstream in(sample);
+  std::vector<Transaction> tx;
+  std::string id_master, id_sample, date;
+  double cds = 0, dollars = 0;
+  while (in >> id_master >> id_sample >> date >> cds >> dollars) {
+    Transaction t;
+    t.customer_id = std::to_string(std::stoi(id_sample));  // "0001" in the sample, "1" in the summary
+    t.ts = static_cast<Timestamp>(*ParseIsoDate(date)) * kSecondsPerDay;
+    t.quantity = cds;
+    t.amount = dollars;
+    tx.push_back(t);
+  }
+  ASSERT_EQ(tx.size(), 6919u);  // README: 6,919 rows
+  const RetailColumns cols = ColumnsFromRows(tx, {}, {});
+  const auto stats = ComputeRfmSummaries(cols, *ParseIsoDate("1997-10-01"), TimeUnit::kWeeks);
+  std::map<std::string, RfmSummary> by_id;
+  for (const auto& s : stats) by_id[cols.customer_ids[s.customer]] = s;
+
+  std::ifstream csv(summary);
+  std::string line;
+  std::getline(csv, line);  // ID,x,t_x,T,zbar
+  int rows = 0, repeaters = 0;
+  while (std::getline(csv, line)) {
+    std::stringstream ss(line);
+    std::string id, x, tx_, T, zbar;
+    std::getline(ss, id, ',');
+    std::getline(ss, x, ',');
+    std::getline(ss, tx_, ',');
+    std::getline(ss, T, ',');
+    std::getline(ss, zbar, ',');
+    ASSERT_TRUE(by_id.count(id)) << "customer " << id;
+    const auto& s = by_id[id];
+    EXPECT_EQ(s.x, std::stod(x)) << id;
+    EXPECT_NEAR(s.t_x, std::stod(tx_), 0.0051) << id;
+    EXPECT_NEAR(s.T, std::stod(T), 0.0051) << id;
+    EXPECT_NEAR(s.mean_repeat_spend, std::stod(zbar), 0.0051) << id;
+    ++rows;
+    if (s.x > 0) ++repeaters;
+  }
+  EXPECT_EQ(rows, 2357);
+  EXPECT_EQ(repeaters, 946);  // README: 946 customers have x > 0
+}
+
+}  // namespace
+}  // namespace churnwatch
