@@ -146,8 +146,8 @@ std::string ColumnBars(const std::vector<std::pair<std::string, double>>& values
   double vmax = 1;
   for (const auto& v : values)
     if (!std::isnan(v.second)) vmax = std::max(vmax, v.second);
-  std::string s = "<svg class=\"chart\" viewBox=\"0 0 " + Num(x0 + col * static_cast<double>(values.size()) + 20, 0) +
-                  " 270\" role=\"img\">";
+  const double width = std::max(420.0, x0 + col * static_cast<double>(values.size()) + 20);
+  std::string s = "<svg class=\"chart square\" viewBox=\"0 0 " + Num(width, 0) + " 270\" role=\"img\">";
   s += Text2(14, y0 + h / 2, y_label, "text-anchor=\"middle\" transform=\"rotate(-90 14 " + Num(y0 + h / 2) + ")\"");
   s += "<line x1=\"" + Num(x0) + "\" y1=\"" + Num(y0 + h) + "\" x2=\"" + Num(x0 + col * static_cast<double>(values.size())) +
        "\" y2=\"" + Num(y0 + h) + "\" stroke=\"#999\"/>";
