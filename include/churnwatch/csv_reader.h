@@ -48,7 +48,7 @@ class CsvReader {
   /// cannot be read. `block_size` is the read granularity (records longer than a block
   /// grow the buffer, up to `kMaxRecordBytes`).
   static Result<std::unique_ptr<CsvReader>> Open(const std::string& path, const CsvDialect& dialect,
-                                                 std::size_t block_size = std::size_t{4} << 20);
+                                                 std::size_t block_size = std::size_t{1} << 20);
 
   /// Largest record accepted; a longer one (usually a stray quote swallowing the rest of a
   /// huge file) ends the read with kDataError naming the line.

@@ -69,7 +69,7 @@ struct IngestOptions {
   std::string pii_key;
   /// false = ignore the mapping's exclusion rules (load those rows like any other).
   bool apply_exclusions = true;
-  std::size_t batch_rows = 65536;  ///< rows per Append* call
+  std::size_t batch_rows = 16384;  ///< rows per Append* call
   std::function<void(const IngestProgress&)> progress;
 };
 
@@ -105,7 +105,7 @@ struct IngestReport {
   std::vector<FileReport> files;
 };
 
-/// Which files to load; empty = the file the mapping names for that table (if any).
+/// Which files to load. When all are empty, the files the mapping names (`file = ...`).
 struct IngestInputs {
   std::string transactions;
   std::string customers;

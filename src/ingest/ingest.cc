@@ -122,7 +122,8 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
   }
 
   const std::size_t batch = std::max<std::size_t>(opt.batch_rows, 1);
-  std::vector<Row> rows(batch);
+  // Grown on demand (page faults are not free): a small file never pays for a full batch.
+  std::vector<Row> rows;
   std::size_t n = 0;
   std::int64_t accepted = 0;
   FingerprintSet raw_seen, key_seen;
@@ -191,6 +192,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
                 "expected " + std::to_string(conv.field_count()) + " fields, found " + std::to_string(rec.fields.size())};
       outcome = RowOutcome::kRejected;
     } else {
+      if (n == rows.size()) rows.emplace_back();
       outcome = conv.Convert(rec, rows[n], reject, rule);
     }
     const bool dup = skip_dups && !raw_seen.Insert(raw_fp);
@@ -259,9 +261,11 @@ Result<IngestReport> Ingest(const Mapping& mapping, const IngestInputs& inputs, 
   std::vector<Job> jobs = {{Table::kCustomers, "customers", inputs.customers},
                            {Table::kTransactions, "transactions", inputs.transactions},
                            {Table::kEvents, "events", inputs.events}};
+  // Files given by the caller win; the mapping's own files are used only when none is given.
+  const bool explicit_inputs = !inputs.transactions.empty() || !inputs.customers.empty() || !inputs.events.empty();
   for (auto& j : jobs) {
     const TableMapping& tm = mapping.For(j.table);
-    if (j.path.empty()) j.path = tm.file;
+    if (!explicit_inputs) j.path = tm.file;
     if (!j.path.empty() && !tm.present)
       return Status::InvalidArgument("an input for " + std::string(j.name) + " was given but the mapping " + mapping.path +
                                      " has no [" + j.name + "] section");

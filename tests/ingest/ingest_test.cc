@@ -1,0 +1,427 @@
+// Checks the ingest driver on the hand-written fixtures of tests/fixtures/ingest/ (see
+// the README there for the line-by-line expectations): every rejection reason with its
+// line, column and value in the rejects file, the counting identity, duplicates, returns,
+// exclusions, value maps, time-zone conversion, RowKey stability, and every error kind
+// (missing input, column not in header, input without a mapping section, personal fields
+// without a key, unwritable rejects folder). Uses an in-memory store that keeps rows by
+// RowKey like the real stores do.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "churnwatch/ingest.h"
+#include "test_helpers.h"
+
+namespace churnwatch {
+namespace {
+
+using testing::ReadFile;
+using testing::SourceFile;
+using testing::TempDir;
+using testing::WriteFile;
+
+// A Store that keeps canonical rows in memory, keyed by RowKey (UNIQUE, as in SQLite/PG).
+class MemoryStore : public Store {
+ public:
+  std::map<std::string, Transaction> tx;
+  std::map<std::string, Customer> cu;
+  std::map<std::string, Event> ev;
+  int commits = 0;
+
+  std::string_view Backend() const override { return "memory"; }
+  int SchemaVersion() const override { return 1; }
+  Result<std::unique_ptr<LoadSession>> BeginLoad(const LoadInfo& info) override {
+    EXPECT_EQ(info.source_fingerprint.size(), 64u);  // SHA-256 hex
+    return std::unique_ptr<LoadSession>(new Session(this));
+  }
+  Status ScanTransactions(const RowSink<Transaction>&) override { return Status::OK(); }
+  Status ScanCustomers(const RowSink<Customer>&) override { return Status::OK(); }
+  Status ScanEvents(const RowSink<Event>&) override { return Status::OK(); }
+  Result<std::int64_t> CountRows(Table) override { return std::int64_t{0}; }
+  Status ReplaceResultTable(std::string_view, const ResultTable&) override { return Status::OK(); }
+  Result<ResultTable> ReadResultTable(std::string_view) override { return Status::NotFound("none"); }
+  Status PutDocument(std::string_view, std::string_view, std::string_view) override { return Status::OK(); }
+  Result<std::optional<std::string>> GetDocument(std::string_view, std::string_view) override {
+    return std::optional<std::string>();
+  }
+  Result<std::vector<std::string>> ListDocumentKeys(std::string_view) override { return std::vector<std::string>(); }
+
+ private:
+  class Session : public LoadSession {
+   public:
+    explicit Session(MemoryStore* s) : s_(s) {}
+    Status AppendTransactions(std::span<const Transaction> rows) override {
+      for (const auto& r : rows) tx_.push_back(r);
+      return Status::OK();
+    }
+    Status AppendCustomers(std::span<const Customer> rows) override {
+      for (const auto& r : rows) cu_.push_back(r);
+      return Status::OK();
+    }
+    Status AppendEvents(std::span<const Event> rows) override {
+      for (const auto& r : rows) ev_.push_back(r);
+      return Status::OK();
+    }
+    Result<LoadCounts> Commit() override {
+      LoadCounts c;
+      auto put = [&](auto& table, const auto& rows) {
+        for (const auto& r : rows) (table.emplace(r.key.ToHex(), r).second ? c.inserted : c.already_present)++;
+      };
+      put(s_->tx, tx_);
+      put(s_->cu, cu_);
+      put(s_->ev, ev_);
+      ++s_->commits;
+      return c;
+    }
+
+   private:
+    MemoryStore* s_;
+    std::vector<Transaction> tx_;
+    std::vector<Customer> cu_;
+    std::vector<Event> ev_;
+  };
+};
+
+std::string Fixture(const char* name) { return SourceFile(std::string("tests/fixtures/ingest/") + name).string(); }
+
+Mapping LoadFixtureMapping() {
+  auto m = LoadMapping(Fixture("rejects.toml"));
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  return *m;
+}
+
+// Rows of a CSV file, split naively on commas outside quotes (enough for our own output).
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool q = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (q) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') q = false;
+      else field += c;
+    } else if (c == '"') {
+      q = true;
+    } else if (c == ',') {
+      rows.back().push_back(field), field.clear();
+    } else if (c == '\n') {
+      rows.back().push_back(field), field.clear();
+      rows.emplace_back();
+    } else {
+      field += c;
+    }
+  }
+  if (rows.back().empty()) rows.pop_back();
+  return rows;
+}
+
+void ExpectIdentity(const IngestCounts& c) {
+  EXPECT_EQ(c.rows_read, c.rows_loaded + c.already_present + c.rows_rejected + c.duplicates_skipped -
+                             c.rejected_duplicates + c.rows_excluded);
+}
+
+TEST(Ingest, EveryTransactionRejectReasonWithLineColumnAndValue) {
+  TempDir dir;
+  Mapping m = LoadFixtureMapping();
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  IngestInputs in;
+  in.transactions = Fixture("rejects_transactions.csv");
+  auto r = Ingest(m, in, &store, opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const IngestCounts& c = r->totals;
+  EXPECT_EQ(c.rows_read, 16);
+  EXPECT_EQ(c.rows_loaded, 4);
+  EXPECT_EQ(c.rows_rejected, 10);
+  EXPECT_EQ(c.duplicates_skipped, 2);
+  EXPECT_EQ(c.rejected_duplicates, 1);
+  EXPECT_EQ(c.rows_excluded, 1);
+  EXPECT_EQ(c.excluded_by_rule.at("test_orders"), 1);
+  ExpectIdentity(c);
+  std::map<std::string, std::int64_t> expected = {
+      {"missing_customer_id", 2}, {"missing_field", 1}, {"bad_date", 1},    {"bad_number", 1},
+      {"wrong_field_count", 1},   {"bad_channel", 1},   {"bad_boolean", 1}, {"bad_utf8", 1},
+      {"unterminated_quote", 1}};
+  EXPECT_EQ(c.rejected_by_reason, expected);
+  EXPECT_EQ(r->customers, 3);  // C1, C3, C4
+
+  ASSERT_EQ(r->files.size(), 1u);
+  const std::string& rejects_path = r->files[0].rejects_file;
+  EXPECT_EQ(rejects_path, (dir / "rejects_transactions.csv.rejects.csv").string());
+  auto rows = ParseCsv(ReadFile(rejects_path));
+  ASSERT_EQ(rows.size(), 11u);  // header + 10
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"file", "line", "column", "value", "reason", "detail", "record"}));
+  // line -> {column, value, reason}
+  std::map<std::string, std::vector<std::string>> by_line;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), 7u);
+    EXPECT_EQ(rows[i][0], in.transactions);
+    by_line[rows[i][1]] = {rows[i][2], rows[i][3], rows[i][4]};
+  }
+  EXPECT_EQ(by_line["3"], (std::vector<std::string>{"customer_id", "", "missing_customer_id"}));
+  EXPECT_EQ(by_line["4"], (std::vector<std::string>{"ts", "", "missing_field"}));
+  EXPECT_EQ(by_line["5"], (std::vector<std::string>{"ts", "2011-02-30 10:00:00", "bad_date"}));
+  EXPECT_EQ(by_line["6"], (std::vector<std::string>{"qty", "x", "bad_number"}));
+  EXPECT_EQ(by_line["7"][2], "wrong_field_count");
+  EXPECT_EQ(by_line["8"], (std::vector<std::string>{"channel", "telepathy", "bad_channel"}));
+  EXPECT_EQ(by_line["9"], (std::vector<std::string>{"is_return", "maybe", "bad_boolean"}));
+  EXPECT_EQ(by_line["13"][2], "bad_utf8");
+  EXPECT_EQ(by_line["15"][2], "missing_customer_id");
+  EXPECT_EQ(by_line["18"][2], "unterminated_quote");
+  // The raw record travels with the reject, so the source can be fixed.
+  EXPECT_EQ(rows[1][6], "O2,,2011-01-02 10:00:00,1,1.0,store,0");
+
+  // The loaded rows, by hand from the fixture.
+  ASSERT_EQ(store.tx.size(), 4u);
+  std::map<std::string, Transaction> by_order;
+  for (const auto& [k, t] : store.tx) by_order[t.order_id] = t;
+  const Transaction& o1 = by_order.at("O1");
+  EXPECT_EQ(o1.customer_id, "C1");
+  EXPECT_DOUBLE_EQ(o1.amount, 7.0);  // 2 x 3.5
+  EXPECT_DOUBLE_EQ(o1.quantity, 2);
+  EXPECT_EQ(o1.channel, Channel::kStore);
+  EXPECT_FALSE(o1.is_return);
+  EXPECT_EQ(FormatIsoTimestamp(o1.ts), "2011-01-02 10:00:00");
+  const Transaction& o9 = by_order.at("O9\nsecond line");
+  EXPECT_EQ(o9.channel, Channel::kStore);  // POS mapped to store
+  const Transaction& o10 = by_order.at("O10");
+  EXPECT_TRUE(o10.is_return);              // is_return = 1
+  EXPECT_DOUBLE_EQ(o10.quantity, -1);
+  EXPECT_DOUBLE_EQ(o10.amount, -4.0);
+  const Transaction& cx = by_order.at("CX1");
+  EXPECT_TRUE(cx.is_return);               // order prefix C
+  EXPECT_DOUBLE_EQ(cx.amount, -10.0);
+  EXPECT_EQ(FormatIsoTimestamp(*r->first_ts), "2011-01-02 10:00:00");
+  EXPECT_EQ(FormatIsoTimestamp(*r->last_ts), "2011-01-05 09:30:00");
+  EXPECT_TRUE(std::isnan(o1.discount));
+}
+
+TEST(Ingest, EventRejectReasonsAndTypeMap) {
+  TempDir dir;
+  Mapping m = LoadFixtureMapping();
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  IngestInputs in;
+  in.events = Fixture("bad_events.csv");
+  auto r = Ingest(m, in, &store, opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->totals.rows_read, 6);
+  EXPECT_EQ(r->totals.rows_loaded, 2);
+  std::map<std::string, std::int64_t> expected = {
+      {"bad_event_type", 1}, {"missing_field", 1}, {"bad_date", 1}, {"bad_number", 1}};
+  EXPECT_EQ(r->totals.rejected_by_reason, expected);
+  std::multiset<EventType> types;
+  for (const auto& [k, e] : store.ev) types.insert(e.type);
+  EXPECT_EQ(types, (std::multiset<EventType>{EventType::kAppLogin, EventType::kReview}));
+  for (const auto& [k, e] : store.ev)
+    if (e.type == EventType::kReview) {
+      EXPECT_DOUBLE_EQ(e.value, 4);
+    }
+}
+
+TEST(Ingest, ReloadAddsNothingAndKeysAreStable) {
+  TempDir dir;
+  Mapping m = LoadFixtureMapping();
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  IngestInputs in;
+  in.transactions = Fixture("rejects_transactions.csv");
+  auto first = Ingest(m, in, &store, opt);
+  ASSERT_TRUE(first.ok());
+  auto keys = store.tx;
+  auto second = Ingest(m, in, &store, opt);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->totals.rows_loaded, 0);
+  EXPECT_EQ(second->totals.already_present, 4);
+  ExpectIdentity(second->totals);
+  EXPECT_EQ(store.tx.size(), 4u);
+  EXPECT_EQ(store.commits, 2);
+}
+
+TEST(Ingest, SameContentOnDistinctLinesLoadsBothAndKeptDuplicatesLoad) {
+  TempDir dir;
+  // Lines 2 and 3 differ only in an unmapped column: two real order lines, same canonical
+  // content. Line 4 repeats line 3 exactly.
+  WriteFile(dir / "o.csv", "id,cust,day,amt,note\n1,A,2011-01-01,5,red\n1,A,2011-01-01,5,blue\n1,A,2011-01-01,5,blue\n");
+  std::string mapping = "[transactions]\nduplicates = \"%s\"\n[transactions.fields]\norder_id = \"id\"\ncustomer_id = \"cust\"\n"
+                        "ts = \"day\"\namount = \"amt\"\n";
+  for (const char* policy : {"skip", "keep"}) {
+    std::string text = mapping;
+    text.replace(text.find("%s"), 2, policy);
+    auto m = ParseMapping(text, "m.toml", dir.path().string());
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    MemoryStore store;
+    IngestOptions opt;
+    IngestInputs in;
+    in.transactions = (dir / "o.csv").string();
+    auto r = Ingest(*m, in, &store, opt);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    bool keep = std::string(policy) == "keep";
+    EXPECT_EQ(r->totals.duplicates_skipped, keep ? 0 : 1) << policy;
+    EXPECT_EQ(r->totals.rows_loaded, keep ? 3 : 2) << policy;
+    EXPECT_EQ(store.tx.size(), keep ? 3u : 2u) << policy;
+    ExpectIdentity(r->totals);
+  }
+}
+
+TEST(Ingest, TimezoneConversionAndEuropeanNumbers) {
+  TempDir dir;
+  WriteFile(dir / "eu.csv", "k;t;v\nA;31.12.2010 20:30;1.234,50\nB;2011-01-01T01:00:00+01:00;2,5\n");
+  auto m = ParseMapping(R"(
+business_timezone = "+08:00"
+[transactions]
+delimiter = ";"
+decimal = ","
+thousands = "."
+timezone = "UTC"
+date_format = ["%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M:%S%z"]
+[transactions.fields]
+customer_id = "k"
+ts = "t"
+amount = "v"
+)", "m.toml", dir.path().string());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  MemoryStore store;
+  IngestInputs in;
+  in.transactions = (dir / "eu.csv").string();
+  auto r = Ingest(*m, in, &store, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(store.tx.size(), 2u);
+  std::map<std::string, Transaction> by;
+  for (const auto& [k, t] : store.tx) by[t.customer_id] = t;
+  EXPECT_DOUBLE_EQ(by["A"].amount, 1234.5);
+  EXPECT_EQ(FormatIsoTimestamp(by["A"].ts), "2011-01-01 04:30:00");  // 20:30 UTC = 04:30 at +08:00
+  EXPECT_DOUBLE_EQ(by["B"].amount, 2.5);
+  EXPECT_EQ(FormatIsoTimestamp(by["B"].ts), "2011-01-01 08:00:00");  // 01:00 at +01:00 = 00:00 UTC
+}
+
+TEST(Ingest, NoExcludeLoadsExcludedRows) {
+  TempDir dir;
+  Mapping m = LoadFixtureMapping();
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  opt.apply_exclusions = false;
+  IngestInputs in;
+  in.transactions = Fixture("rejects_transactions.csv");
+  auto r = Ingest(m, in, &store, opt);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->totals.rows_excluded, 0);
+  EXPECT_EQ(r->totals.rows_loaded, 5);
+}
+
+TEST(Ingest, PersonalFieldsAreHashedAndNeedAKey) {
+  TempDir dir;
+  WriteFile(dir / "c.csv", "id,phone,mail,who\n7,+86 138-0013-8000, Li.Wei@Example.COM ,Li  Wei\n8,,,\n");
+  auto m = ParseMapping("[customers.fields]\ncustomer_id = \"id\"\nphone = \"phone\"\nemail = \"mail\"\nname = \"who\"\n",
+                        "m.toml", dir.path().string());
+  ASSERT_TRUE(m.ok());
+  IngestInputs in;
+  in.customers = (dir / "c.csv").string();
+  MemoryStore store;
+  auto no_key = Ingest(*m, in, &store, {});
+  ASSERT_FALSE(no_key.ok());
+  EXPECT_EQ(no_key.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(no_key.status().message().find("CHURNWATCH_PII_KEY"), std::string::npos);
+  EXPECT_TRUE(store.cu.empty());
+
+  IngestOptions opt;
+  opt.pii_key = "secret";
+  auto r = Ingest(*m, in, &store, opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::map<std::string, Customer> by;
+  for (const auto& [k, c] : store.cu) by[c.customer_id] = c;
+  // Normalised before hashing: digits only, lower-cased trimmed e-mail, collapsed name.
+  EXPECT_EQ(by["7"].phone_hash, HmacSha256Hex("secret", "8613800138000"));
+  EXPECT_EQ(by["7"].email_hash, HmacSha256Hex("secret", "li.wei@example.com"));
+  EXPECT_EQ(by["7"].name_hash, HmacSha256Hex("secret", "li wei"));
+  EXPECT_TRUE(by["8"].phone_hash.empty());
+  // RFC 4231 test case 2: HMAC-SHA256("Jefe", "what do ya want for nothing?").
+  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(Ingest, PiiKeyFromFileOrEnvironment) {
+  TempDir dir;
+  WriteFile(dir / "key", "  k3y-from-file \nsecond line ignored\n");
+  EXPECT_EQ(*ResolvePiiKey((dir / "key").string()), "k3y-from-file");
+  WriteFile(dir / "empty", "\n");
+  auto empty = ResolvePiiKey((dir / "empty").string());
+  EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
+  auto missing = ResolvePiiKey((dir / "nope").string());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("nope"), std::string::npos);
+}
+
+TEST(Ingest, ErrorKinds) {
+  TempDir dir;
+  Mapping m = LoadFixtureMapping();
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+
+  IngestInputs missing;
+  missing.transactions = (dir / "absent.csv").string();
+  auto r = Ingest(m, missing, nullptr, opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(r.status().message().find("absent.csv"), std::string::npos);
+
+  IngestInputs customers;
+  customers.customers = Fixture("bad_events.csv");
+  r = Ingest(m, customers, nullptr, opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("has no [customers] section"), std::string::npos);
+
+  // A mapped column that the header lacks: names the mapping line and lists the header.
+  WriteFile(dir / "h.csv", "order_id,customer,ts,qty,price,channel,is_return\n");
+  IngestInputs wrong_header;
+  wrong_header.transactions = (dir / "h.csv").string();
+  r = Ingest(m, wrong_header, nullptr, opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataError);
+  EXPECT_NE(r.status().message().find("rejects.toml:10: column 'customer_id' is not in the file's header (order_id, customer, ts"),
+            std::string::npos)
+      << r.status().message();
+
+  // Nothing named anywhere.
+  auto bare = ParseMapping("[transactions.fields]\ncustomer_id = \"c\"\nts = \"t\"\namount = \"a\"\n", "m.toml", "/");
+  r = Ingest(*bare, IngestInputs{}, nullptr, opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("nothing to ingest"), std::string::npos);
+
+  // Rejects cannot be written: IOError naming the path and the way out.
+  IngestOptions ro = opt;
+  WriteFile(dir / "file-not-dir", "x");
+  ro.rejects_dir = (dir / "file-not-dir").string();
+  IngestInputs tx;
+  tx.transactions = Fixture("rejects_transactions.csv");
+  r = Ingest(m, tx, nullptr, ro);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kIOError);
+  EXPECT_NE(r.status().message().find("--rejects-dir"), std::string::npos) << r.status().message();
+}
+
+TEST(Ingest, MappingNamesItsInputRelativeToItself) {
+  TempDir dir;
+  Mapping m = LoadFixtureMapping();  // file = "rejects_transactions.csv" beside the mapping
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  IngestInputs in;  // nothing given: the mapping's files (transactions and events)
+  auto r = Ingest(m, in, nullptr, opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->files.size(), 2u);
+  EXPECT_EQ(r->files[0].table, Table::kTransactions);
+  EXPECT_EQ(r->files[1].table, Table::kEvents);
+  EXPECT_EQ(r->totals.rows_read, 16 + 6);
+  EXPECT_EQ(r->customers, 3 + 0);  // events loaded for C1 only, who also bought
+}
+
+}  // namespace
+}  // namespace churnwatch
