@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Ingest benchmark (issue 2 acceptance): on the same uncompressed Online Retail file, in the
+# same run, times pandas.read_csv (Debian python3-pandas) against our parse + convert alone
+# (ingest_parse, no store) and against the whole `churnwatch ingest` into a fresh SQLite
+# file; best of 3 for each. Then a synthetic 10M-row file (gen_synthetic): rows/s and peak
+# RSS (/usr/bin/time -v) against the file size. Results: bench/results/ingest.txt.
+# Env: CHURNWATCH_BIN (release CLI), CHURNWATCH_BUILD (release build dir), ROWS (default 10M).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD="${CHURNWATCH_BUILD:-$PWD/build/release}"
+BIN="${CHURNWATCH_BIN:-$BUILD/churnwatch}"
+PARSE="$BUILD/bench/ingest/ingest_parse"
+GEN="$BUILD/bench/ingest/gen_synthetic"
+ROWS="${ROWS:-10000000}"
+DATA="${CHURNWATCH_SHARED_DATA:-$PWD/../shared/data}/online_retail/online_retail.csv.gz"
+OUT=bench/results/ingest.txt
+PY=/usr/bin/python3
+for f in "$BIN" "$PARSE" "$GEN" "$DATA"; do
+  [ -e "$f" ] || { echo "missing $f (build the release preset with benchmarks; shared data beside the clone)" >&2; exit 1; }
+done
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+CSV="$TMP/online_retail.csv"
+gzip -dc "$DATA" > "$CSV"
+MAP=examples/mappings/online_retail.toml
+
+now() { date +%s.%N; }
+best() { sort -g | head -1; }
+
+pandas_s=$(for i in 1 2 3; do
+  "$PY" -c 'import sys, time, pandas
+t = time.perf_counter(); df = pandas.read_csv(sys.argv[1]); s = time.perf_counter() - t
+assert len(df) == 541909, len(df)
+print(f"{s:.4f}")' "$CSV"; done | best)
+
+parse_s=$(for i in 1 2 3; do
+  "$PARSE" "$MAP" "$CSV" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p'; done | best)
+parse_line=$("$PARSE" "$MAP" "$CSV")
+
+ingest_s=$(for i in 1 2 3; do
+  rm -f "$TMP"/or.db*
+  t0=$(now)
+  "$BIN" ingest --quiet --mapping "$MAP" --transactions "$CSV" --db "sqlite:$TMP/or.db" --rejects-dir "$TMP" --json > "$TMP/ingest.json"
+  t1=$(now)
+  echo "$t1 - $t0" | bc -l; done | best)
+loaded=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows_loaded"])' "$TMP/ingest.json")
+
+"$GEN" "$ROWS" "$TMP/synthetic.csv" 2> /dev/null
+size=$(stat -c %s "$TMP/synthetic.csv")
+/usr/bin/time -v "$PARSE" "$MAP" "$TMP/synthetic.csv" > "$TMP/syn_parse.txt" 2> "$TMP/syn_parse.time"
+syn_parse_rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/syn_parse.time")
+t0=$(now)
+/usr/bin/time -v "$BIN" ingest --quiet --mapping "$MAP" --transactions "$TMP/synthetic.csv" --db "sqlite:$TMP/syn.db" \
+  --rejects-dir "$TMP" --json > "$TMP/syn_ingest.json" 2> "$TMP/syn_ingest.time"
+t1=$(now)
+syn_ingest_s=$(echo "$t1 - $t0" | bc -l)
+syn_ingest_rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/syn_ingest.time")
+syn_read=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows_read"])' "$TMP/syn_ingest.json")
+
+{
+  echo "# churnwatch ingest benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# reproduce: scripts/bench (or bash bench/ingest/run.sh with CHURNWATCH_BUILD set)"
+  echo
+  echo "## Online Retail, uncompressed ($(stat -c %s "$CSV") bytes, 541,909 rows), best of 3, same file"
+  printf 'pandas.read_csv (pandas %s)         %8.3f s\n' "$("$PY" -c 'import pandas; print(pandas.__version__)')" "$pandas_s"
+  printf 'churnwatch parse+convert (no store)    %8.3f s   ratio pandas/ours %6.1fx  (target >= 10x)\n' "$parse_s" "$(echo "$pandas_s / $parse_s" | bc -l)"
+  printf 'churnwatch ingest into fresh SQLite    %8.3f s   ratio pandas/ours %6.2fx  (target > 1x)\n' "$ingest_s" "$(echo "$pandas_s / $ingest_s" | bc -l)"
+  echo "  ingest rows_loaded=$loaded; parse counts: $parse_line"
+  echo
+  echo "## Synthetic ${ROWS} rows (bench/ingest/gen_synthetic.cc), $size bytes uncompressed"
+  echo "parse+convert (no store): $(cat "$TMP/syn_parse.txt")"
+  printf '  peak RSS %d KiB = %.1f%% of the file size (target < 100%%)\n' "$syn_parse_rss" "$(echo "$syn_parse_rss * 1024 * 100 / $size" | bc -l)"
+  printf 'ingest into SQLite: %d rows in %.1f s = %.0f rows/s, peak RSS %d KiB = %.1f%% of the file size\n' \
+    "$syn_read" "$syn_ingest_s" "$(echo "$syn_read / $syn_ingest_s" | bc -l)" "$syn_ingest_rss" \
+    "$(echo "$syn_ingest_rss * 1024 * 100 / $size" | bc -l)"
+} | tee "$OUT"
