@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "churnwatch/features.h"
+#include "features/huge_vector.h"
 #include "features/parallel.h"
 #include "features/sentiment.h"
 
@@ -69,23 +70,24 @@ ColumnarBuilder::ColumnarBuilder() : impl_(std::make_unique<Impl>()) {}
 ColumnarBuilder::~ColumnarBuilder() = default;
 
 void ColumnarBuilder::Reserve(std::size_t transactions, std::size_t events) {
+  using features_internal::ReserveHuge;
   auto& s = *impl_;
-  s.t_cust.reserve(transactions);
-  s.t_day.reserve(transactions);
-  s.t_amount.reserve(transactions);
-  s.t_quantity.reserve(transactions);
-  s.t_discount.reserve(transactions);
-  s.t_order.reserve(transactions);
-  s.t_category.reserve(transactions);
-  s.t_store.reserve(transactions);
-  s.t_sku.reserve(transactions);
-  s.t_channel.reserve(transactions);
-  s.t_return.reserve(transactions);
-  s.e_cust.reserve(events);
-  s.e_day.reserve(events);
-  s.e_type.reserve(events);
-  s.e_value.reserve(events);
-  s.e_sentiment.reserve(events);
+  ReserveHuge(s.t_cust, transactions);
+  ReserveHuge(s.t_day, transactions);
+  ReserveHuge(s.t_amount, transactions);
+  ReserveHuge(s.t_quantity, transactions);
+  ReserveHuge(s.t_discount, transactions);
+  ReserveHuge(s.t_order, transactions);
+  ReserveHuge(s.t_category, transactions);
+  ReserveHuge(s.t_store, transactions);
+  ReserveHuge(s.t_sku, transactions);
+  ReserveHuge(s.t_channel, transactions);
+  ReserveHuge(s.t_return, transactions);
+  ReserveHuge(s.e_cust, events);
+  ReserveHuge(s.e_day, events);
+  ReserveHuge(s.e_type, events);
+  ReserveHuge(s.e_value, events);
+  ReserveHuge(s.e_sentiment, events);
 }
 
 void ColumnarBuilder::AddTransaction(const Transaction& t) {
@@ -147,7 +149,7 @@ namespace {
 // Moves `staged[i]` to `out[pos[i]]` and frees the staged column.
 template <typename T>
 void Scatter(std::vector<T>& staged, const std::vector<std::uint64_t>& pos, std::vector<T>& out) {
-  out.resize(staged.size());
+  features_internal::ResizeHuge(out, staged.size());
   for (std::size_t i = 0; i < staged.size(); ++i) out[pos[i]] = staged[i];
   std::vector<T>().swap(staged);
 }
@@ -234,7 +236,7 @@ RetailColumns ColumnarBuilder::Finish(int threads) {
     Scatter(s.t_sku, pos, out.sku);
     Scatter(s.t_channel, pos, out.channel);
     Scatter(s.t_return, pos, out.is_return);
-    out.order.resize(out.day.size());
+    features_internal::ResizeHuge(out.order, out.day.size());
     features_internal::ParallelFor(n, threads, [&](std::size_t begin, std::size_t end) {
       std::vector<std::uint32_t> perm;
       std::vector<DayNumber> sd;

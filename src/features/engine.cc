@@ -8,6 +8,7 @@
 
 #include "churnwatch/feature_catalog.h"
 #include "churnwatch/features.h"
+#include "features/huge_vector.h"
 #include "features/kernel.h"
 #include "features/parallel.h"
 
@@ -57,15 +58,17 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
   FeatureTable table;
   table.horizon_days = opt.horizon_days;
   table.lookback_days = opt.lookback_days;
-  table.customer_ids.resize(total);
-  table.cutoffs.resize(total);
-  table.labels.resize(total);
-  table.churn_kinds.resize(total);
-  table.churn_spans.resize(total);
-  table.days_to_next_purchase.resize(total);
-  table.observed_days.resize(total);
+  using features_internal::ResizeHuge;
+  ResizeHuge(table.customer_ids, total);
+  ResizeHuge(table.cutoffs, total);
+  ResizeHuge(table.labels, total);
+  ResizeHuge(table.churn_kinds, total);
+  ResizeHuge(table.churn_spans, total);
+  ResizeHuge(table.days_to_next_purchase, total);
+  ResizeHuge(table.observed_days, total);
   for (const auto& spec : FeatureCatalogue()) table.names.emplace_back(spec.name);
-  table.columns.assign(kNumFeatures, std::vector<double>(total));
+  table.columns.resize(kNumFeatures);
+  for (auto& col : table.columns) ResizeHuge(col, total);
 
   // Pass 2: compute each row into its slot.
   features_internal::ParallelFor(n, opt.threads, [&](std::size_t begin, std::size_t end) {

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <span>
 #include <string>
 
 #include "churnwatch/features.h"
@@ -91,12 +91,23 @@ LifecycleStage LifecycleStageFor(const LifecycleInputs& in) {
 
 namespace {
 
-// Sorted non-NaN values of one column, per cutoff.
-std::map<DayNumber, std::vector<double>> SortedByCutoff(const FeatureTable& t, std::span<const double> col) {
-  std::map<DayNumber, std::vector<double>> out;
-  for (std::size_t i = 0; i < t.num_rows(); ++i)
-    if (!std::isnan(col[i])) out[t.cutoffs[i]].push_back(col[i]);
-  for (auto& [cutoff, v] : out) std::sort(v.begin(), v.end());
+// Sorted non-NaN values of one column of `ref`, one vector per entry of `cutoffs` (the
+// table's distinct cutoffs, sorted); reference rows at other cutoffs are ignored.
+std::vector<std::vector<double>> SortedByCutoff(const FeatureTable& ref, std::span<const double> col,
+                                                const std::vector<DayNumber>& cutoffs) {
+  std::vector<std::vector<double>> out(cutoffs.size());
+  std::vector<std::size_t> counts(cutoffs.size(), 0);
+  std::vector<long> slot(ref.num_rows(), -1);
+  for (std::size_t i = 0; i < ref.num_rows(); ++i) {
+    auto it = std::lower_bound(cutoffs.begin(), cutoffs.end(), ref.cutoffs[i]);
+    if (it == cutoffs.end() || *it != ref.cutoffs[i] || std::isnan(col[i])) continue;
+    slot[i] = it - cutoffs.begin();
+    ++counts[static_cast<std::size_t>(slot[i])];
+  }
+  for (std::size_t k = 0; k < cutoffs.size(); ++k) out[k].reserve(counts[k]);
+  for (std::size_t i = 0; i < ref.num_rows(); ++i)
+    if (slot[i] >= 0) out[static_cast<std::size_t>(slot[i])].push_back(col[i]);
+  for (auto& v : out) std::sort(v.begin(), v.end());
   return out;
 }
 
@@ -118,10 +129,13 @@ Status ComputeSegments(FeatureTable& table, const FeatureTable* reference) {
   }
   // Value tier by predicted CLV when both tables carry it, else by 365-day net spend.
   const std::string_view value_name = table.FeatureIndex("clv") && ref.FeatureIndex("clv") ? "clv" : "monetary_365";
-  const auto rec = SortedByCutoff(ref, ref.Column("recency_days"));
-  const auto freq = SortedByCutoff(ref, ref.Column("frequency_365"));
-  const auto mon = SortedByCutoff(ref, ref.Column("monetary_365"));
-  const auto val = SortedByCutoff(ref, ref.Column(value_name));
+  std::vector<DayNumber> cutoffs(table.cutoffs.begin(), table.cutoffs.end());
+  std::sort(cutoffs.begin(), cutoffs.end());
+  cutoffs.erase(std::unique(cutoffs.begin(), cutoffs.end()), cutoffs.end());
+  const auto rec = SortedByCutoff(ref, ref.Column("recency_days"), cutoffs);
+  const auto freq = SortedByCutoff(ref, ref.Column("frequency_365"), cutoffs);
+  const auto mon = SortedByCutoff(ref, ref.Column("monetary_365"), cutoffs);
+  const auto val = SortedByCutoff(ref, ref.Column(value_name), cutoffs);
 
   const auto r_col = table.Column("recency_days"), f_col = table.Column("frequency_365"),
              m_col = table.Column("monetary_365"), v_col = table.Column(value_name),
@@ -131,20 +145,19 @@ Status ComputeSegments(FeatureTable& table, const FeatureTable* reference) {
   table.segments.assign(table.num_rows(), SegmentRow{});
   for (std::size_t i = 0; i < table.num_rows(); ++i) {
     const DayNumber t = table.cutoffs[i];
-    auto r_it = rec.find(t);
-    auto f_it = freq.find(t);
-    auto m_it = mon.find(t);
-    if (r_it == rec.end() || f_it == freq.end() || m_it == mon.end())
+    const auto k = static_cast<std::size_t>(std::lower_bound(cutoffs.begin(), cutoffs.end(), t) - cutoffs.begin());
+    const auto &r_ref = rec[k], &f_ref = freq[k], &m_ref = mon[k], &v_ref = val[k];
+    if (r_ref.empty() || f_ref.empty() || m_ref.empty())
       return Status::InvalidArgument("the segment reference has no rows at cutoff " + FormatIsoDate(t));
     SegmentRow& s = table.segments[i];
     // Recency, frequency and monetary are never NaN on eligible rows.
-    s.r_score = static_cast<std::uint8_t>(QuintileScore(CountGreater(r_it->second, r_col[i]), r_it->second.size()));
-    s.f_score = static_cast<std::uint8_t>(QuintileScore(CountLess(f_it->second, f_col[i]), f_it->second.size()));
-    s.m_score = static_cast<std::uint8_t>(QuintileScore(CountLess(m_it->second, m_col[i]), m_it->second.size()));
+    s.r_score = static_cast<std::uint8_t>(QuintileScore(CountGreater(r_ref, r_col[i]), r_ref.size()));
+    s.f_score = static_cast<std::uint8_t>(QuintileScore(CountLess(f_ref, f_col[i]), f_ref.size()));
+    s.m_score = static_cast<std::uint8_t>(QuintileScore(CountLess(m_ref, m_col[i]), m_ref.size()));
     s.segment = RfmSegmentFor(s.r_score, s.f_score, s.m_score);
     s.value_tier = Tier::kLow;  // a missing value (NaN CLV) ranks lowest
-    if (auto v_it = val.find(t); v_it != val.end() && !std::isnan(v_col[i])) {
-      const int q = QuintileScore(CountLess(v_it->second, v_col[i]), v_it->second.size());
+    if (!v_ref.empty() && !std::isnan(v_col[i])) {
+      const int q = QuintileScore(CountLess(v_ref, v_col[i]), v_ref.size());
       s.value_tier = q == 5 ? Tier::kHigh : q == 1 ? Tier::kLow : Tier::kMid;
     }
     s.frequency_tier = FrequencyTierFor(f90[i]);
