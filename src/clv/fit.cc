@@ -25,10 +25,11 @@ bool AllPositive(std::initializer_list<double> values) {
   return true;
 }
 
-// Multiplies every time in BG/NBD groups (t_x, T) by `factor`.
+// Multiplies every time in BG/NBD groups (t_x, T and the distinct-time table) by `factor`.
 void ScaleTimes(internal::HistoryGroups& g, double factor) {
   for (double& t : g.u) t *= factor;
   for (double& t : g.v) t *= factor;
+  for (double& t : g.times) t *= factor;
 }
 
 }  // namespace

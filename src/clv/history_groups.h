@@ -13,14 +13,18 @@
 
 namespace churnwatch::clv::internal {
 
-/// Distinct (x, u, v) keys with weights, sorted by x (then u, v) so that quantities that
-/// depend only on x can be computed once per run of equal x. For BG/NBD u = t_x, v = T;
-/// for Gamma-Gamma u = mean spend, v = 0.
+/// Distinct (x, u, v) keys with weights, sorted by x so that quantities that depend only
+/// on x are computed once per run of equal x. For BG/NBD u = t_x, v = T; for Gamma-Gamma
+/// u = mean spend, v = 0.
 struct HistoryGroups {
   std::vector<double> x, u, v, weight;
   /// Runs of equal x: groups [run_begin[i], run_begin[i+1]) share x.
   std::vector<std::size_t> run_begin;
-  /// group_of[i] = group of input customer i (only when asked for).
+  /// kBgNbd only: the distinct values of u and v together, and each group's index into
+  /// them, so that ln(alpha + t) is computed once per distinct time, not once per group.
+  std::vector<double> times;
+  std::vector<std::uint32_t> u_code, v_code;
+  /// group_of[i] = group of input customer i (only when asked for; UINT32_MAX = skipped).
   std::vector<std::uint32_t> group_of;
   double total_weight = 0;
 
@@ -32,8 +36,14 @@ struct HistoryGroups {
 enum class GroupKey { kBgNbd, kGammaGamma };
 
 /// Groups `customers` (all of them for kBgNbd; for kGammaGamma only those with x >= 1 and
-/// mean spend > 0, others get group_of = UINT32_MAX). Keys are compared bit for bit (after
-/// turning -0.0 into 0.0), so grouping never changes a likelihood. O(n) expected time.
+/// mean spend > 0, the others get group_of = UINT32_MAX). Keys are compared bit for bit
+/// (after turning -0.0 into 0.0), so grouping never changes a likelihood. The result is
+/// deterministic for a given input order.
+///
+/// Fast path (BG/NBD with integer x < 2^20 and at most 2^20 distinct times, i.e. real
+/// daily or weekly data): times are dictionary-coded, each customer becomes one packed
+/// 64-bit key and the keys are radix-sorted — sequential memory traffic only. Otherwise
+/// an open-addressing hash table keyed on the triple.
 HistoryGroups GroupHistories(std::span<const CustomerSummary> customers, GroupKey key, bool want_mapping);
 
 }  // namespace churnwatch::clv::internal

@@ -3,6 +3,7 @@
 #include "clv/likelihoods.h"
 
 #include <cmath>
+#include <vector>
 
 #include "clv/special_functions.h"
 
@@ -19,6 +20,12 @@ double BgNbdGroupedLogLik(const HistoryGroups& g, const BgNbdParams& m, double* 
   const double lg_r = std::lgamma(r), lg_b = std::lgamma(b), lg_ab = std::lgamma(a + b);
   const double psi_r = grad ? Digamma(r) : 0, psi_b = grad ? Digamma(b) : 0, psi_ab = grad ? Digamma(a + b) : 0;
   double ll = 0, dr = 0, dalpha = 0, da = 0, db = 0;
+  // ln(alpha + t) and 1/(alpha + t) once per distinct time (far fewer than groups).
+  std::vector<double> log_time(g.times.size()), inv_time(g.times.size());
+  for (std::size_t k = 0; k < g.times.size(); ++k) {
+    log_time[k] = std::log(alpha + g.times[k]);
+    inv_time[k] = 1 / (alpha + g.times[k]);
+  }
 
   for (std::size_t run = 0; run < g.runs(); ++run) {
     const std::size_t begin = g.run_begin[run], end = g.run_begin[run + 1];
@@ -30,11 +37,11 @@ double BgNbdGroupedLogLik(const HistoryGroups& g, const BgNbdParams& m, double* 
     double run_weight = 0, s_ll = 0, s_log3 = 0, s_log4 = 0, s_inv = 0, s_w4 = 0;
     for (std::size_t i = begin; i < end; ++i) {
       const double w = g.weight[i];
-      const double log3 = std::log(alpha + g.v[i]);  // ln(alpha + T)
+      const double log3 = log_time[g.v_code[i]];  // ln(alpha + T)
       const double a3 = -rx * log3;
       double term, w4 = 0, log4 = 0;
       if (repeat) {
-        log4 = std::log(alpha + g.u[i]);  // ln(alpha + t_x)
+        log4 = log_time[g.u_code[i]];  // ln(alpha + t_x)
         const double a4 = log_a_term - rx * log4;
         // log-sum-exp around the larger exponent; w4 = share of the second term.
         if (a3 >= a4) {
@@ -55,7 +62,7 @@ double BgNbdGroupedLogLik(const HistoryGroups& g, const BgNbdParams& m, double* 
         const double w3 = 1 - w4;
         s_log3 += w * w3 * log3;
         s_log4 += w * w4 * log4;
-        s_inv += w * (w3 / (alpha + g.v[i]) + (repeat ? w4 / (alpha + g.u[i]) : 0));
+        s_inv += w * (w3 * inv_time[g.v_code[i]] + (repeat ? w4 * inv_time[g.u_code[i]] : 0));
         s_w4 += w * w4;
       }
     }
