@@ -14,6 +14,10 @@ constexpr int kWindow = 365;
 
 double Ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
 
+// A net sum of currency amounts whose purchases were fully returned comes out as +-1e-14
+// rather than 0; snapping keeps it from becoming a huge or sign-flipped ratio denominator.
+double SnapMoney(double x) { return std::fabs(x) < 1e-6 ? 0.0 : x; }
+
 // Position of the first row in [b, e) whose day is >= t.
 std::uint64_t FirstAtOrAfter(const std::vector<DayNumber>& days, std::uint64_t b, std::uint64_t e, DayNumber t) {
   return static_cast<std::uint64_t>(std::partition_point(days.begin() + static_cast<std::ptrdiff_t>(b),
@@ -252,6 +256,11 @@ void ComputeRow(const RetailColumns& cols, CustomerIdx c, DayNumber T, const Fea
   out[kBasketSize90] = freq90 > 0 ? units90 / freq90 : kNaN;
 
   // ---- value ----
+  net30 = SnapMoney(net30);
+  net90 = SnapMoney(net90);
+  net180 = SnapMoney(net180);
+  net365 = SnapMoney(net365);
+  net_p90 = SnapMoney(net_p90);
   out[kMonetary30] = net30;
   out[kMonetary90] = net90;
   out[kMonetary180] = net180;
