@@ -57,6 +57,7 @@ struct TreeParams {
   double lambda = 1.0;
   int max_rounds = 600;
   int early_stopping_rounds = 40;  ///< rounds without validation improvement before stopping
+  bool early_stopping = true;      ///< false: boost exactly max_rounds rounds (refits)
   int nthread = 2;
   std::uint64_t seed = 42;
   double aft_sigma = 1.2;          ///< scale of the log-normal AFT survival model
@@ -104,6 +105,9 @@ struct TrainOptions {
   std::string calibration = "auto";      ///< "platt", "isotonic", or "auto" (isotonic if >= 2000 rows)
   bool survival = true;                  ///< fit the AFT lead-time model when days are given
   std::vector<double> logistic_c_grid = {0.01, 0.1, 1.0};  ///< chosen on validation log-loss
+  /// "average": equal-weight mean of the components' logits (robust when the validation
+  /// cutoff is one season); "fitted": logistic combiner fitted on half the validation rows.
+  std::string stacker = "average";
 };
 
 /// Labels and, optionally, days from the cutoff to the next purchase (NaN: none within H,
@@ -113,6 +117,12 @@ struct TrainingSet {
   const FeatureTable* valid = nullptr;
   std::vector<double> train_days_to_next;  ///< empty, or one per train row
   std::vector<double> valid_days_to_next;  ///< empty, or one per valid row
+  /// Optional refit table (e.g. every train cutoff, while `train` holds only those whose
+  /// label window ends before the validation cutoff): after rounds, C, stacker and
+  /// calibration are chosen on `valid`, the trees, survival model and logistic regression
+  /// are refitted on it with those settings.
+  const FeatureTable* refit = nullptr;
+  std::vector<double> refit_days_to_next;
 };
 
 /// Scores of one row from each component.

@@ -1,12 +1,174 @@
-// `churnwatch train` (SPEC.md §14). Not built yet: says so instead of pretending.
+// `churnwatch train` (SPEC.md §14): trains the churn ensemble on stacked snapshots of the
+// store's transactions (or on an already-labelled CSV) and registers it as the champion.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "churnwatch/churn_pipeline.h"
+#include "churnwatch/labelled_table.h"
+#include "churnwatch/registry.h"
+#include "churnwatch/store.h"
 #include "cli/commands.h"
+#include "models/json_io.h"
 
 namespace churnwatch::cli {
+namespace {
+
+struct TrainFlags {
+  std::string train_cutoffs;
+  std::string valid_cutoff;
+  std::string format;
+  int horizon_days = 0;
+  int lookback_days = 365;
+  int threads = 2;
+  std::uint64_t seed = 42;
+  int max_depth = 4;
+  std::string stacker = "average";
+  std::string calibration = "auto";
+  bool no_bgnbd = false;
+  bool no_purge = false;
+  bool no_champion = false;
+  // labelled-table path
+  std::string labelled;
+  std::string label_column = "Churn";
+  std::string id_column = "customerID";
+  std::string positive = "Yes";
+};
+
+void PrintMetricsLine(const char* name, const MetricSet& m) {
+  std::printf("  %-14s ROC-AUC %.3f  PR-AUC %.3f  lift@10%% %.2f  Brier %.3f  ECE %.3f  (n=%lld, churn %.1f%%)\n", name,
+              m.roc_auc, m.pr_auc, m.lift_top_decile, m.brier, m.ece, static_cast<long long>(m.rows),
+              100 * m.base_rate);
+}
+
+Status RunLabelled(const TrainFlags& f, const CommonOptions& common, const TrainOptions& to) {
+  const auto start = std::chrono::steady_clock::now();
+  LabelledOptions lo;
+  lo.label_column = f.label_column;
+  lo.id_column = f.id_column;
+  lo.positive = f.positive;
+  CW_ASSIGN_OR_RETURN(auto split, LoadLabelledCsv(f.labelled, lo));
+  CW_ASSIGN_OR_RETURN(auto result, TrainLabelled(split, to));
+  ModelInfo info = result.model->info();
+  info.source = "labelled:" + std::filesystem::path(f.labelled).filename().string();
+  CW_ASSIGN_OR_RETURN(auto store, Store::Open(common.db_url));
+  ModelRegistry registry(*store);
+  CW_ASSIGN_OR_RETURN(auto model, registry.Register(*result.model->WithInfo(info), !f.no_champion));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (common.json) {
+    PrintJson({{"model_version", model->info().version},
+               {"source", model->info().source},
+               {"rows", split.rows},
+               {"features", model->feature_names().size()},
+               {"train_rows", model->info().train_rows},
+               {"valid_rows", model->info().valid_rows},
+               {"test_rows", result.test_metrics.rows},
+               {"valid_metrics", MetricSetToJson(model->info().valid_metrics)},
+               {"test_metrics",
+                {{"ensemble", MetricSetToJson(result.test_metrics)},
+                 {"trees", MetricSetToJson(result.test_metrics_trees)},
+                 {"logistic", MetricSetToJson(result.test_metrics_logistic)}}},
+               {"champion", !f.no_champion},
+               {"seconds", seconds}});
+    return Status::OK();
+  }
+  std::printf("trained model %s on %s: %zu rows (train %lld / valid %lld / test %lld), %zu features, %.1f s\n",
+              model->info().version.c_str(), f.labelled.c_str(), split.rows,
+              static_cast<long long>(model->info().train_rows), static_cast<long long>(model->info().valid_rows),
+              static_cast<long long>(result.test_metrics.rows), model->feature_names().size(), seconds);
+  std::printf("held-out test split:\n");
+  PrintMetricsLine("ensemble", result.test_metrics);
+  PrintMetricsLine("trees", result.test_metrics_trees);
+  PrintMetricsLine("logistic", result.test_metrics_logistic);
+  return Status::OK();
+}
+
+Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptions to) {
+  const auto start = std::chrono::steady_clock::now();
+  if (f.train_cutoffs.empty() || f.valid_cutoff.empty())
+    return Status::InvalidArgument("train needs --train-cutoffs and --valid-cutoff (or --labelled FILE)");
+  PipelineOptions po;
+  po.horizon_days = 90;
+  if (!f.format.empty()) {
+    CW_ASSIGN_OR_RETURN(po.horizon_days, HorizonForFormat(f.format));
+  }
+  if (f.horizon_days > 0) po.horizon_days = f.horizon_days;
+  po.lookback_days = f.lookback_days;
+  po.threads = f.threads;
+  po.bgnbd = !f.no_bgnbd;
+  po.purge = !f.no_purge;
+  const auto valid = ParseIsoDate(f.valid_cutoff);
+  if (!valid) return Status::InvalidArgument("--valid-cutoff '" + f.valid_cutoff + "' is not a YYYY-MM-DD date");
+  CW_ASSIGN_OR_RETURN(auto store, Store::Open(common.db_url));
+  CW_ASSIGN_OR_RETURN(RetailColumns columns, LoadColumnsFromStore(*store, f.threads));
+  if (columns.num_transactions() == 0)
+    return Status::DataError("the store " + common.db_url + " has no transactions: run `churnwatch ingest` first");
+  CW_ASSIGN_OR_RETURN(auto cutoffs, ParseCutoffs(f.train_cutoffs, columns, po.horizon_days));
+  CW_ASSIGN_OR_RETURN(auto trained, TrainOnSnapshots(columns, cutoffs, *valid, po, to));
+  ModelRegistry registry(*store);
+  CW_ASSIGN_OR_RETURN(auto model, registry.Register(*trained, !f.no_champion));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const ModelInfo& info = model->info();
+  if (common.json) {
+    nlohmann::json j = ModelInfoToJson(info);
+    j["model_version"] = info.version;
+    j["features"] = model->feature_names().size();
+    j["uses_bgnbd"] = model->uses_bgnbd();
+    j["survival"] = model->has_survival();
+    j["calibration"] = model->calibration().MethodName();
+    j["stacker"] = model->stacker();
+    j["threshold"] = model->threshold();
+    j["champion"] = !f.no_champion;
+    j["seconds"] = seconds;
+    PrintJson(j);
+    return Status::OK();
+  }
+  std::printf("trained model %s: %lld training rows over %zu cutoffs, validation %s (%lld rows), H = %d days\n",
+              info.version.c_str(), static_cast<long long>(info.train_rows), info.train_cutoffs.size(),
+              f.valid_cutoff.c_str(), static_cast<long long>(info.valid_rows), info.horizon_days);
+  std::printf("  %zu features, %d trees, BG/NBD %s, survival %s, %s calibration, threshold %.3f, %.1f s\n",
+              model->feature_names().size(), info.best_iteration, model->uses_bgnbd() ? "stacked" : "off",
+              model->has_survival() ? "yes" : "no", std::string(model->calibration().MethodName()).c_str(),
+              model->threshold(), seconds);
+  std::printf("validation (in-sample for calibration):\n");
+  PrintMetricsLine("ensemble", info.valid_metrics);
+  if (!f.no_champion) std::printf("  registered as champion\n");
+  return Status::OK();
+}
+
+}  // namespace
 
 CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
-  auto* sub = app.add_subcommand("train", "(not available yet in this build)");
+  auto* sub = app.add_subcommand("train", "train the churn ensemble and register it as the champion model");
   AddCommonOptions(sub, common);
-  return [] { return Status::Unavailable("the 'train' command is not available in this build yet"); };
+  auto f = std::make_shared<TrainFlags>();
+  sub->add_option("--train-cutoffs", f->train_cutoffs, "training cutoffs: 2011-01-01,2011-02-01 or every:30d");
+  sub->add_option("--valid-cutoff", f->valid_cutoff, "validation cutoff (later than every training cutoff)");
+  sub->add_option("--format", f->format, "retail format preset for H: grocery, general, apparel, department, warehouse");
+  sub->add_option("--horizon-days", f->horizon_days, "H in days (overrides --format)");
+  sub->add_option("--lookback-days", f->lookback_days, "L in days")->capture_default_str();
+  sub->add_option("--threads", f->threads, "threads for features and XGBoost")->capture_default_str();
+  sub->add_option("--seed", f->seed, "random seed (same seed, same data -> same model)")->capture_default_str();
+  sub->add_option("--max-depth", f->max_depth, "tree depth")->capture_default_str();
+  sub->add_option("--stacker", f->stacker, "average | fitted")->capture_default_str();
+  sub->add_option("--calibration", f->calibration, "auto | platt | isotonic")->capture_default_str();
+  sub->add_flag("--no-bgnbd", f->no_bgnbd, "leave BG/NBD out of the ensemble");
+  sub->add_flag("--no-purge", f->no_purge, "validate against trees trained on every train cutoff");
+  sub->add_flag("--no-champion", f->no_champion, "register without making it the champion");
+  sub->add_option("--labelled", f->labelled, "train on an already-labelled CSV (one row per customer) instead");
+  sub->add_option("--label-column", f->label_column, "label column of --labelled")->capture_default_str();
+  sub->add_option("--id-column", f->id_column, "id column of --labelled")->capture_default_str();
+  sub->add_option("--positive", f->positive, "label value meaning churned")->capture_default_str();
+  return [f, &common]() -> Status {
+    TrainOptions to;
+    to.trees.seed = f->seed;
+    to.trees.nthread = f->threads;
+    to.trees.max_depth = f->max_depth;
+    to.stacker = f->stacker;
+    to.calibration = f->calibration;
+    if (!f->labelled.empty()) return RunLabelled(*f, common, to);
+    return RunSnapshots(*f, common, to);
+  };
 }
 
 }  // namespace churnwatch::cli

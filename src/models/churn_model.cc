@@ -241,57 +241,92 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
   if (m->uses_bgnbd_)
     for (std::size_t i = 0; i < va_rows.size(); ++i) bg_va[i] = va.columns[*bg_va_idx][va_rows[i]];
 
-  // Validation halves by customer hash: A fits the stacker, B the calibration.
+  // Stacker and calibration on the validation cutoff. "fitted": half A (by customer hash)
+  // fits the combiner, half B the calibration; "average": equal weights, calibration on all.
+  if (options.stacker != "average" && options.stacker != "fitted")
+    return Status::InvalidArgument("stacker must be average or fitted, got '" + options.stacker + "'");
+  if (options.calibration != "auto" && options.calibration != "isotonic" && options.calibration != "platt")
+    return Status::InvalidArgument("calibration must be platt, isotonic or auto, got '" + options.calibration + "'");
+  const bool fitted = options.stacker == "fitted";
   CW_ASSIGN_OR_RETURN(auto p_trees, m->trees_->Predict(x_va, false));
-  std::vector<std::vector<double>> stack_x;
-  std::vector<float> stack_y;
+  std::vector<double> p_lr(va_rows.size());
+  for (std::size_t i = 0; i < va_rows.size(); ++i) p_lr[i] = m->logistic_.Predict(x_va.row(i));
   std::vector<std::size_t> half_b;
-  for (std::size_t i = 0; i < va_rows.size(); ++i) {
-    if (HashId(va.customer_ids[va_rows[i]]) % 2 == 1) {
-      half_b.push_back(i);
-      continue;
+  if (fitted) {
+    std::vector<std::vector<double>> stack_x;
+    std::vector<float> stack_y;
+    for (std::size_t i = 0; i < va_rows.size(); ++i) {
+      if (HashId(va.customer_ids[va_rows[i]]) % 2 == 1) {
+        half_b.push_back(i);
+        continue;
+      }
+      std::vector<double> in{Logit(p_trees[i]), Logit(p_lr[i])};
+      if (m->uses_bgnbd_) in.push_back(std::isnan(bg_va[i]) ? 0.0 : Logit(bg_va[i]));
+      stack_x.push_back(std::move(in));
+      stack_y.push_back(y_va[i]);
     }
-    std::vector<double> in{Logit(p_trees[i]), Logit(m->logistic_.Predict(x_va.row(i)))};
-    if (m->uses_bgnbd_) in.push_back(std::isnan(bg_va[i]) ? 0.0 : Logit(bg_va[i]));
-    stack_x.push_back(std::move(in));
-    stack_y.push_back(y_va[i]);
+    const auto w = FitSmallLogistic(stack_x, stack_y);
+    m->stacker_ = {w[0], w[1], m->uses_bgnbd_ ? w[2] : 0.0, w.back()};
+  } else {
+    const double k = m->uses_bgnbd_ ? 3.0 : 2.0;
+    m->stacker_ = {1 / k, 1 / k, m->uses_bgnbd_ ? 1 / k : 0.0, 0.0};
+    half_b.resize(va_rows.size());
+    std::iota(half_b.begin(), half_b.end(), std::size_t{0});
   }
-  const auto w = FitSmallLogistic(stack_x, stack_y);
-  m->stacker_ = {w[0], w[1], m->uses_bgnbd_ ? w[2] : 0.0, w.back()};
-
   std::vector<double> stacked_b;
   std::vector<float> y_b;
   for (std::size_t i : half_b) {
-    stacked_b.push_back(m->Stack(p_trees[i], m->logistic_.Predict(x_va.row(i)), bg_va[i]));
+    stacked_b.push_back(m->Stack(p_trees[i], p_lr[i], bg_va[i]));
     y_b.push_back(y_va[i]);
   }
   const bool isotonic = options.calibration == "isotonic" || (options.calibration == "auto" && half_b.size() >= 2000);
-  if (options.calibration != "auto" && options.calibration != "isotonic" && options.calibration != "platt")
-    return Status::InvalidArgument("calibration must be platt, isotonic or auto, got '" + options.calibration + "'");
   m->calibration_ = isotonic ? FitIsotonic(stacked_b, y_b) : FitPlatt(stacked_b, y_b);
 
   // Survival model of the time to the next purchase (optional).
   m->aft_sigma_ = options.trees.aft_sigma;
-  if (options.survival && data.train_days_to_next.size() == tr.num_rows() &&
-      data.valid_days_to_next.size() == va.num_rows()) {
-    auto bounds = [&](const std::vector<double>& days, std::span<const std::size_t> rows, int horizon,
-                      std::vector<float>& lo, std::vector<float>& hi) {
-      for (std::size_t r : rows) {
-        const double d = days[r];
-        if (std::isnan(d) || d > horizon) {
-          lo.push_back(static_cast<float>(horizon));
-          hi.push_back(std::numeric_limits<float>::infinity());
-        } else {
-          const auto t = static_cast<float>(std::max(d, 0.5));  // same-day repeat: half a day
-          lo.push_back(t);
-          hi.push_back(t);
-        }
+  auto bounds = [](const std::vector<double>& days, std::span<const std::size_t> rows, int horizon,
+                   std::vector<float>& lo, std::vector<float>& hi) {
+    for (std::size_t r : rows) {
+      const double d = days[r];
+      if (std::isnan(d) || d > horizon) {
+        lo.push_back(static_cast<float>(horizon));
+        hi.push_back(std::numeric_limits<float>::infinity());
+      } else {
+        const auto t = static_cast<float>(std::max(d, 0.5));  // bought on the cutoff day: half a day
+        lo.push_back(t);
+        hi.push_back(t);
       }
-    };
-    std::vector<float> lo_tr, hi_tr, lo_va, hi_va;
+    }
+  };
+  std::vector<float> lo_va, hi_va;
+  const bool survival = options.survival && data.train_days_to_next.size() == tr.num_rows() &&
+                        data.valid_days_to_next.size() == va.num_rows();
+  if (survival) {
+    std::vector<float> lo_tr, hi_tr;
     bounds(data.train_days_to_next, tr_rows, tr.horizon_days, lo_tr, hi_tr);
     bounds(data.valid_days_to_next, va_rows, va.horizon_days, lo_va, hi_va);
     CW_ASSIGN_OR_RETURN(m->survival_, TreeBooster::TrainAft(x_tr, lo_tr, hi_tr, x_va, lo_va, hi_va, options.trees));
+  }
+
+  // Refit on the full training table with the settings chosen above.
+  if (data.refit != nullptr) {
+    const FeatureTable& rf = *data.refit;
+    CW_RETURN_IF_ERROR(m->CheckFeatures(rf.names).WithContext("refit table"));
+    const auto rf_rows = LabelledRows(rf);
+    const auto y_rf = LabelsOf(rf, rf_rows);
+    CW_ASSIGN_OR_RETURN(DenseMatrix x_rf, MatrixFromTable(rf, m->feature_names_, rf_rows));
+    TreeParams fixed = options.trees;
+    fixed.early_stopping = false;
+    fixed.max_rounds = m->trees_->rounds();
+    CW_ASSIGN_OR_RETURN(m->trees_, TreeBooster::TrainBinary(x_rf, y_rf, x_va, y_va, fixed));
+    const double c[] = {m->logistic_.c};
+    CW_ASSIGN_OR_RETURN(m->logistic_, TrainLogistic(x_rf, y_rf, x_va, y_va, c));
+    if (m->survival_ && data.refit_days_to_next.size() == rf.num_rows()) {
+      std::vector<float> lo_rf, hi_rf;
+      bounds(data.refit_days_to_next, rf_rows, rf.horizon_days, lo_rf, hi_rf);
+      fixed.max_rounds = m->survival_->rounds();
+      CW_ASSIGN_OR_RETURN(m->survival_, TreeBooster::TrainAft(x_rf, lo_rf, hi_rf, x_va, lo_va, hi_va, fixed));
+    }
   }
 
   // Operating threshold and validation metrics on the whole validation cutoff.
@@ -302,13 +337,14 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
   m->threshold_ = MaxF1Threshold(y_va, p);
 
   ModelInfo& info = m->info_;
-  std::vector<DayNumber> cut(tr.cutoffs.begin(), tr.cutoffs.end());
+  const FeatureTable& fitted_on = data.refit != nullptr ? *data.refit : tr;
+  std::vector<DayNumber> cut(fitted_on.cutoffs.begin(), fitted_on.cutoffs.end());
   std::sort(cut.begin(), cut.end());
   cut.erase(std::unique(cut.begin(), cut.end()), cut.end());
   info.train_cutoffs = cut;
   if (!va.cutoffs.empty()) info.valid_cutoff = *std::max_element(va.cutoffs.begin(), va.cutoffs.end());
-  info.data_fingerprint = FingerprintTable(tr).substr(0, 32) + FingerprintTable(va).substr(0, 32);
-  info.train_rows = static_cast<std::int64_t>(tr_rows.size());
+  info.data_fingerprint = FingerprintTable(fitted_on).substr(0, 32) + FingerprintTable(va).substr(0, 32);
+  info.train_rows = static_cast<std::int64_t>(LabelledRows(fitted_on).size());
   info.valid_rows = static_cast<std::int64_t>(va_rows.size());
   info.best_iteration = m->trees_->rounds();
   info.valid_metrics = ComputeMetrics(y_va, p, m->threshold_);

@@ -102,6 +102,11 @@ Status BoostWithEarlyStopping(BoosterOwner& booster, DMatrixOwner& dtrain, DMatr
                               const TreeParams& p, int* best_rounds) {
   double best = std::numeric_limits<double>::infinity();
   int best_iter = -1;
+  if (!p.early_stopping) {
+    for (int iter = 0; iter < p.max_rounds; ++iter) CW_XGB(XGBoosterUpdateOneIter(booster.get(), iter, dtrain.get()));
+    *best_rounds = p.max_rounds;
+    return Status::OK();
+  }
   for (int iter = 0; iter < p.max_rounds; ++iter) {
     CW_XGB(XGBoosterUpdateOneIter(booster.get(), iter, dtrain.get()));
     DMatrixHandle evals[] = {dvalid.get()};

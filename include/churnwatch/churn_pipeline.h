@@ -1,0 +1,80 @@
+#pragma once
+/// \file churn_pipeline.h
+/// The snapshot path of SPEC.md §4/§7 on transaction data: feature tables at cutoffs (with
+/// the BG/NBD third opinion appended), training on stacked train cutoffs with a later
+/// validation cutoff, evaluation on an unseen test cutoff against the baselines, and
+/// scoring as of a date. The CLI's `train`, `evaluate` and `score` are thin shells over
+/// these functions.
+///
+/// Point in time: every feature and every BG/NBD fit at cutoff T reads only rows dated
+/// before T (features.h guarantees it for features; the BG/NBD fit here uses
+/// ComputeRfmSummaries at T). `TrainOnSnapshots` never receives the test cutoff.
+/// Threads: `PipelineOptions::threads` for features and XGBoost; functions are otherwise
+/// single-threaded and may run concurrently on shared const inputs.
+
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "churnwatch/features.h"
+#include "churnwatch/metrics.h"
+#include "churnwatch/models.h"
+#include "churnwatch/status.h"
+
+namespace churnwatch {
+
+struct PipelineOptions {
+  int horizon_days = 90;
+  int lookback_days = 365;
+  int threads = 2;
+  bool bgnbd = true;                 ///< append BG/NBD P(no purchase in H) for the stacker
+  double clv_margin = 1.0;           ///< margin applied to expected spend (1 = revenue CLV, as `clv`)
+  double clv_monthly_discount = 0.01;
+  int clv_months = 12;
+  /// Purged validation: early stopping, C, stacker and calibration are chosen with trees
+  /// trained only on the train cutoffs whose label window [T, T+H) ends by the validation
+  /// cutoff (otherwise the same customers' same weeks sit in both and validation flatters
+  /// deep trees); the components are then refitted on every train cutoff.
+  bool purge = true;
+};
+
+/// Feature table at `cutoffs` plus the column kBgnbdColumn (BG/NBD fitted per cutoff on
+/// the histories before it). With `with_value`, also "p_alive" and "clv" (BG/NBD +
+/// Gamma-Gamma, discounted 12-month CLV) and segments recomputed so the value tier follows
+/// CLV. A cutoff where BG/NBD cannot be fitted leaves its rows' BG/NBD values NaN.
+Result<FeatureTable> BuildSnapshotTable(const RetailColumns& columns, std::span<const DayNumber> cutoffs,
+                                        const PipelineOptions& options, Eligibility eligibility, bool with_value);
+
+/// Trains the ensemble on `train_cutoffs` (stacked), early-stopping, stacking and
+/// calibrating on `valid_cutoff`, which must be later than every train cutoff
+/// (kInvalidArgument otherwise). The survival model learns the days to next purchase.
+/// See PipelineOptions::purge for how validation stays honest.
+Result<std::shared_ptr<const ChurnModel>> TrainOnSnapshots(const RetailColumns& columns,
+                                                          std::span<const DayNumber> train_cutoffs,
+                                                          DayNumber valid_cutoff, const PipelineOptions& options,
+                                                          const TrainOptions& train_options);
+
+/// Scores of every evaluated model on one labelled cutoff.
+struct Evaluation {
+  DayNumber cutoff = 0;
+  std::int64_t rows = 0;                         ///< labelled eligible customers
+  std::vector<float> labels;
+  std::map<std::string, std::vector<double>> scores;  ///< per model, aligned with labels
+  std::map<std::string, MetricSet> metrics;      ///< "ensemble", "trees", "logistic", "recency_rule", "bgnbd"
+  /// Warning lead time on churned customers the ensemble flags (p >= threshold): the
+  /// predicted expected days to churn vs the actual days until they crossed H (H − recency).
+  double lead_time_predicted_median = kNaN;
+  double lead_time_actual_median = kNaN;
+  double lead_time_mae = kNaN;
+  std::int64_t lead_time_rows = 0;
+};
+
+/// Evaluates `model` and the baselines on `test_cutoff`. The ensemble's confusion matrix
+/// uses the model's operating threshold (max F1 on validation); the probability baselines
+/// use 0.5 and the recency rule its own 0/1 output.
+Result<Evaluation> EvaluateOnCutoff(const ChurnModel& model, const RetailColumns& columns, DayNumber test_cutoff,
+                                    const PipelineOptions& options);
+
+}  // namespace churnwatch

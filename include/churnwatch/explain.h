@@ -1,0 +1,70 @@
+#pragma once
+/// \file explain.h
+/// Churn reasons (SPEC.md §8): the tree model's SHAP contributions (XGBoost pred_contribs,
+/// log-odds) summed per reason category; the top three categories with a positive sum, each
+/// with its strongest feature and one sentence in English and Chinese quoting the
+/// customer's own numbers ("usually buys every 21 days; 64 days since last purchase" /
+/// "通常每21天购买一次;已64天未购买").
+///
+/// Reasons explain the tree component of the ensemble, which carries the per-feature
+/// structure; the stacker and calibration are monotone in it.
+/// Exact contributions (Tree SHAP) for customers a person will look at; `approximate`
+/// (Saabas attribution, much faster) for bulk scoring. Both sum to the trees' margin.
+/// Thread safety: pure functions over immutable inputs.
+
+#include <array>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "churnwatch/feature_table.h"
+#include "churnwatch/models.h"
+#include "churnwatch/scored_customer.h"
+#include "churnwatch/status.h"
+
+namespace churnwatch {
+
+/// Feature -> reason category, for one model's feature list. A feature may map to no
+/// category (its contribution is left out of every reason), e.g. `tenure_days`.
+class ReasonMap {
+ public:
+  /// Defaults: the feature catalogue's category for catalogue features; for other
+  /// features (labelled tables) a keyword rule on the name (docs/models.md); else none.
+  static ReasonMap Defaults(std::span<const std::string> features);
+  /// Defaults overridden by a TOML file with a [reasons] table of `feature = "category"`
+  /// (keys as in SPEC.md §14, or "none"). kNotFound for a missing file; kInvalidArgument
+  /// naming the file, feature and value for an unknown category. Features of the file
+  /// that the model lacks are ignored (one file serves several models).
+  static Result<ReasonMap> Load(const std::filesystem::path& path, std::span<const std::string> features);
+
+  std::optional<ReasonCategory> CategoryOf(std::size_t feature) const { return categories_[feature]; }
+  std::size_t size() const { return categories_.size(); }
+
+ private:
+  std::vector<std::optional<ReasonCategory>> categories_;
+};
+
+/// Reason category key (SPEC.md §14) and its display names.
+std::string_view ReasonKey(ReasonCategory c);
+std::optional<ReasonCategory> ParseReasonKey(std::string_view key);
+
+/// Up to three reasons of one row, strongest first.
+struct RowReasons {
+  std::array<Reason, 3> reasons{};
+  int count = 0;
+};
+
+/// Explains `rows` of `table` (all rows when empty). kInvalidArgument when the table lacks
+/// the model's features or the map was built for another feature list.
+Result<std::vector<RowReasons>> ExplainRows(const ChurnModel& model, const FeatureTable& table,
+                                            std::span<const std::size_t> rows, const ReasonMap& map,
+                                            bool approximate);
+
+/// The English and Chinese sentence for `feature` of row `row` (quotes that row's values of
+/// the feature and of its companions, e.g. the purchase interval next to recency).
+std::pair<std::string, std::string> ReasonSentence(const FeatureTable& table, std::size_t row,
+                                                   std::string_view feature);
+
+}  // namespace churnwatch

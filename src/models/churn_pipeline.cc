@@ -1,0 +1,215 @@
+// Snapshot training, evaluation and the BG/NBD third opinion (churn_pipeline.h).
+#include "churnwatch/churn_pipeline.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "churnwatch/clv.h"
+
+namespace churnwatch {
+namespace {
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return kNaN;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/// Per-row BG/NBD quantities of one cutoff's rows.
+struct ValueColumns {
+  std::vector<double> p_no_purchase, p_alive, clv;
+};
+
+Status AppendValueColumns(const RetailColumns& columns, FeatureTable& table, const PipelineOptions& options,
+                          bool with_value) {
+  const std::size_t n = table.num_rows();
+  ValueColumns out{std::vector<double>(n, kNaN), std::vector<double>(n, kNaN), std::vector<double>(n, kNaN)};
+  std::vector<DayNumber> cutoffs(table.cutoffs.begin(), table.cutoffs.end());
+  std::sort(cutoffs.begin(), cutoffs.end());
+  cutoffs.erase(std::unique(cutoffs.begin(), cutoffs.end()), cutoffs.end());
+  for (DayNumber cutoff : cutoffs) {
+    const auto summaries = ComputeRfmSummaries(columns, cutoff, TimeUnit::kDays);
+    std::vector<clv::CustomerSummary> cs(summaries.size());
+    std::vector<std::int64_t> position(columns.num_customers(), -1);
+    for (std::size_t i = 0; i < summaries.size(); ++i) {
+      cs[i] = {summaries[i].x, summaries[i].t_x, summaries[i].T, summaries[i].mean_repeat_spend};
+      position[summaries[i].customer] = static_cast<std::int64_t>(i);
+    }
+    auto fit = clv::FitBgNbd(cs);
+    if (!fit.ok()) continue;  // e.g. no repeat buyers yet: BG/NBD abstains at this cutoff
+    std::optional<clv::GammaGammaParams> gg;
+    if (with_value) {
+      auto g = clv::FitGammaGamma(cs);
+      if (g.ok()) gg = g->params;
+    }
+    const auto& m = fit->params;
+    for (std::size_t r = 0; r < n; ++r) {
+      if (table.cutoffs[r] != cutoff) continue;
+      const auto idx = columns.FindCustomer(table.customer_ids[r]);
+      if (!idx || position[*idx] < 0) continue;
+      const auto& c = cs[static_cast<std::size_t>(position[*idx])];
+      out.p_no_purchase[r] = 1 - clv::ProbabilityAnyPurchase(m, c, table.horizon_days);
+      if (with_value) {
+        out.p_alive[r] = clv::ReportedProbabilityAlive(m, c);
+        if (gg) {
+          const double spend = clv::ExpectedSpend(*gg, c);
+          out.clv[r] = clv::CustomerLifetimeValue(m, c, spend, options.clv_margin, options.clv_monthly_discount,
+                                                  options.clv_months, 365.25 / 12);
+        }
+      }
+    }
+  }
+  table.AppendColumn(std::string(kBgnbdColumn), std::move(out.p_no_purchase));
+  if (with_value) {
+    table.AppendColumn("p_alive", std::move(out.p_alive));
+    table.AppendColumn("clv", std::move(out.clv));
+    CW_RETURN_IF_ERROR(ComputeSegments(table));
+  }
+  return Status::OK();
+}
+
+/// The rows of `t` whose cutoff is at most `last_cutoff`, with every per-row vector.
+FeatureTable RowsUpTo(const FeatureTable& t, DayNumber last_cutoff) {
+  FeatureTable out;
+  out.horizon_days = t.horizon_days;
+  out.lookback_days = t.lookback_days;
+  out.names = t.names;
+  out.columns.assign(t.names.size(), {});
+  for (std::size_t r = 0; r < t.num_rows(); ++r) {
+    if (t.cutoffs[r] > last_cutoff) continue;
+    out.customer_ids.push_back(t.customer_ids[r]);
+    out.cutoffs.push_back(t.cutoffs[r]);
+    out.labels.push_back(t.labels[r]);
+    if (r < t.days_to_next_purchase.size()) out.days_to_next_purchase.push_back(t.days_to_next_purchase[r]);
+    for (std::size_t f = 0; f < t.names.size(); ++f) out.columns[f].push_back(t.columns[f][r]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<FeatureTable> BuildSnapshotTable(const RetailColumns& columns, std::span<const DayNumber> cutoffs,
+                                        const PipelineOptions& options, Eligibility eligibility, bool with_value) {
+  FeatureOptions fo;
+  fo.horizon_days = options.horizon_days;
+  fo.lookback_days = options.lookback_days;
+  fo.threads = options.threads;
+  fo.eligibility = eligibility;
+  fo.segments = with_value;
+  CW_ASSIGN_OR_RETURN(FeatureTable table, BuildFeatureTable(columns, cutoffs, fo));
+  if (options.bgnbd || with_value) CW_RETURN_IF_ERROR(AppendValueColumns(columns, table, options, with_value));
+  return table;
+}
+
+Result<std::shared_ptr<const ChurnModel>> TrainOnSnapshots(const RetailColumns& columns,
+                                                          std::span<const DayNumber> train_cutoffs,
+                                                          DayNumber valid_cutoff, const PipelineOptions& options,
+                                                          const TrainOptions& train_options) {
+  if (train_cutoffs.empty()) return Status::InvalidArgument("--train-cutoffs is empty");
+  for (DayNumber c : train_cutoffs)
+    if (c >= valid_cutoff)
+      return Status::InvalidArgument("train cutoff " + FormatIsoDate(c) + " is not before the validation cutoff " +
+                                     FormatIsoDate(valid_cutoff) + "; validation must be later than training");
+  if (columns.last_day != kNoDay && valid_cutoff + options.horizon_days - 1 > columns.last_day)
+    return Status::InvalidArgument("validation cutoff " + FormatIsoDate(valid_cutoff) + " + H = " +
+                                   std::to_string(options.horizon_days) + " days runs past the last data day " +
+                                   FormatIsoDate(columns.last_day) + "; its labels are not observed yet");
+  CW_ASSIGN_OR_RETURN(FeatureTable train, BuildSnapshotTable(columns, train_cutoffs, options, Eligibility::kActive, false));
+  const DayNumber vc[] = {valid_cutoff};
+  CW_ASSIGN_OR_RETURN(FeatureTable valid, BuildSnapshotTable(columns, vc, options, Eligibility::kActive, false));
+  if (!options.bgnbd) {
+    // Without BG/NBD the stacker sees only trees and logistic regression.
+    for (FeatureTable* t : {&train, &valid}) {
+      if (auto i = t->FeatureIndex(kBgnbdColumn)) {
+        t->names.erase(t->names.begin() + static_cast<long>(*i));
+        t->columns.erase(t->columns.begin() + static_cast<long>(*i));
+      }
+    }
+  }
+  TrainingSet data;
+  data.valid = &valid;
+  data.valid_days_to_next = valid.days_to_next_purchase;
+  FeatureTable purged;
+  const DayNumber last_clean = valid_cutoff - options.horizon_days;
+  const bool purge = options.purge && std::any_of(train_cutoffs.begin(), train_cutoffs.end(),
+                                                  [&](DayNumber c) { return c <= last_clean; }) &&
+                     std::any_of(train_cutoffs.begin(), train_cutoffs.end(),
+                                 [&](DayNumber c) { return c > last_clean; });
+  if (purge) {
+    purged = RowsUpTo(train, last_clean);
+    data.train = &purged;
+    data.train_days_to_next = purged.days_to_next_purchase;
+    data.refit = &train;
+    data.refit_days_to_next = train.days_to_next_purchase;
+  } else {
+    data.train = &train;
+    data.train_days_to_next = train.days_to_next_purchase;
+  }
+  CW_ASSIGN_OR_RETURN(auto model, ChurnModel::Train(data, train_options));
+  ModelInfo info = model->info();
+  info.source = "snapshots";
+  return model->WithInfo(std::move(info));
+}
+
+Result<Evaluation> EvaluateOnCutoff(const ChurnModel& model, const RetailColumns& columns, DayNumber test_cutoff,
+                                    const PipelineOptions& options) {
+  PipelineOptions po = options;
+  po.horizon_days = model.info().horizon_days;
+  const DayNumber tc[] = {test_cutoff};
+  CW_ASSIGN_OR_RETURN(FeatureTable table, BuildSnapshotTable(columns, tc, po, Eligibility::kActive, false));
+  CW_ASSIGN_OR_RETURN(auto scored, model.Score(table));
+  Evaluation ev;
+  ev.cutoff = test_cutoff;
+  const auto recency = table.Column(kRecencyColumn);
+  auto& ens = ev.scores["ensemble"];
+  auto& trees = ev.scores["trees"];
+  auto& logistic = ev.scores["logistic"];
+  auto& rule = ev.scores["recency_rule"];
+  auto& bg = ev.scores["bgnbd"];
+  bool bg_complete = true;
+  std::vector<double> lead_pred, lead_actual, lead_err;
+  for (std::size_t r = 0; r < table.num_rows(); ++r) {
+    if (table.labels[r] == ChurnLabel::kUnknown) continue;
+    const bool churned = table.labels[r] == ChurnLabel::kChurned;
+    ev.labels.push_back(churned ? 1.0f : 0.0f);
+    ens.push_back(scored[r].p_churn);
+    trees.push_back(scored[r].p_trees);
+    logistic.push_back(scored[r].p_logistic);
+    rule.push_back(recency.empty() ? kNaN : RecencyRule(recency[r], po.horizon_days));
+    bg.push_back(scored[r].p_bgnbd);
+    if (std::isnan(scored[r].p_bgnbd)) bg_complete = false;
+    if (churned && scored[r].p_churn >= model.threshold() && !std::isnan(scored[r].expected_days_to_churn) &&
+        !recency.empty()) {
+      const double actual = po.horizon_days - recency[r];
+      lead_pred.push_back(scored[r].expected_days_to_churn);
+      lead_actual.push_back(actual);
+      lead_err.push_back(std::abs(scored[r].expected_days_to_churn - actual));
+    }
+  }
+  if (ev.labels.empty())
+    return Status::DataError("test cutoff " + FormatIsoDate(test_cutoff) +
+                             " has no labelled customers (is its label window observed?)");
+  ev.rows = static_cast<std::int64_t>(ev.labels.size());
+  if (!bg_complete) {
+    // BG/NBD abstained for some customers: compare on its own probabilities only when whole.
+    ev.scores.erase("bgnbd");
+  }
+  if (recency.empty()) ev.scores.erase("recency_rule");
+  for (const auto& [name, s] : ev.scores) {
+    const double threshold = name == "ensemble" ? model.threshold() : 0.5;
+    ev.metrics[name] = ComputeMetrics(ev.labels, s, threshold);
+  }
+  ev.lead_time_rows = static_cast<std::int64_t>(lead_err.size());
+  ev.lead_time_predicted_median = Median(lead_pred);
+  ev.lead_time_actual_median = Median(lead_actual);
+  if (!lead_err.empty()) {
+    double s = 0;
+    for (double e : lead_err) s += e;
+    ev.lead_time_mae = s / static_cast<double>(lead_err.size());
+  }
+  return ev;
+}
+
+}  // namespace churnwatch

@@ -1,0 +1,101 @@
+// Model registry on Store documents (include/churnwatch/registry.h).
+#include "churnwatch/registry.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "models/json_io.h"
+
+namespace churnwatch {
+namespace {
+
+constexpr std::string_view kModels = "models";
+constexpr std::string_view kChampion = "model_champion";
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const ChurnModel>> ModelRegistry::Register(const ChurnModel& model, bool make_champion) {
+  CW_ASSIGN_OR_RETURN(std::string body, model.ToJson());
+  const auto now = std::chrono::system_clock::now();
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  ModelInfo info = model.info();
+  info.created_at = FormatIsoTimestamp(secs) + "Z";
+  std::string compact = info.created_at.substr(0, 19);
+  compact.erase(std::remove_if(compact.begin(), compact.end(), [](char c) { return c == '-' || c == ':' || c == ' '; }),
+                compact.end());
+  info.version = "m" + compact + "-" + Sha256Hex(body).substr(0, 8);
+  auto stamped = model.WithInfo(info);
+  CW_ASSIGN_OR_RETURN(std::string doc, stamped->ToJson());
+  CW_RETURN_IF_ERROR(store_.PutDocument(kModels, info.version, doc));
+  if (make_champion) CW_RETURN_IF_ERROR(SetChampion(info.version));
+  return stamped;
+}
+
+Result<std::string> ModelRegistry::ChampionVersion() {
+  CW_ASSIGN_OR_RETURN(auto doc, store_.GetDocument(kChampion, "current"));
+  if (!doc) return Status::NotFound("no champion model yet: run `churnwatch train` first");
+  const auto j = nlohmann::json::parse(*doc, nullptr, false);
+  if (j.is_discarded() || !j.contains("version") || !j["version"].is_string())
+    return Status::DataError("registry document model_champion/current is damaged: " + *doc);
+  return j["version"].get<std::string>();
+}
+
+Status ModelRegistry::SetChampion(std::string_view version) {
+  CW_ASSIGN_OR_RETURN(auto doc, store_.GetDocument(kModels, version));
+  if (!doc) return Status::NotFound("model version '" + std::string(version) + "' is not in the registry");
+  return store_.PutDocument(kChampion, "current", nlohmann::json{{"version", version}}.dump());
+}
+
+Result<std::shared_ptr<const ChurnModel>> ModelRegistry::Load(std::string_view version, int nthread) {
+  std::string v(version);
+  if (v.empty() || v == "champion") {
+    CW_ASSIGN_OR_RETURN(v, ChampionVersion());
+  }
+  CW_ASSIGN_OR_RETURN(auto doc, store_.GetDocument(kModels, v));
+  if (!doc) return Status::NotFound("model version '" + v + "' is not in the registry (see `churnwatch train`)");
+  auto model = ChurnModel::FromJson(*doc, nthread);
+  if (!model.ok()) return model.status().WithContext("model " + v);
+  return model;
+}
+
+Result<std::shared_ptr<const ChurnModel>> ModelRegistry::LoadFor(std::string_view version,
+                                                                 std::span<const std::string> available, int nthread) {
+  CW_ASSIGN_OR_RETURN(auto model, Load(version, nthread));
+  CW_RETURN_IF_ERROR(model->CheckFeatures(available));
+  return model;
+}
+
+Result<std::vector<RegistryEntry>> ModelRegistry::List() {
+  CW_ASSIGN_OR_RETURN(auto keys, store_.ListDocumentKeys(kModels));
+  std::string champion;
+  if (auto c = ChampionVersion(); c.ok()) champion = *c;
+  std::vector<RegistryEntry> out;
+  for (const auto& key : keys) {
+    CW_ASSIGN_OR_RETURN(auto doc, store_.GetDocument(kModels, key));
+    if (!doc) continue;
+    const auto j = nlohmann::json::parse(*doc, nullptr, false);
+    if (j.is_discarded() || !j.contains("info")) continue;
+    const ModelInfo info = ModelInfoFromJson(j["info"]);
+    out.push_back({key, info.created_at, key == champion, info.source, info.valid_metrics.roc_auc, info.train_rows});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
+  return out;
+}
+
+}  // namespace churnwatch
