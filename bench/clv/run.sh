@@ -15,6 +15,7 @@ mkdir -p bench/results
 out=bench/results/clv.txt
 raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT
+export CW_LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
 "$bin" --benchmark_format=json >"$raw"
 python3 - "$raw" >"$out" <<'PY'
 import json, sys, datetime
@@ -30,14 +31,21 @@ print("host: %d CPUs at %s MHz; build: %s" % (ctx.get("num_cpus", 0), ctx.get("m
 print("simulated customers: CDNOW-like BG/NBD (r=0.25, alpha=4.4, a=0.8, b=2.4, weeks), daily-resolution")
 print("histories, T uniform in 26..52 weeks; 'continuous' = no two histories identical (worst case).")
 print()
-print("%-44s %12s %10s" % ("benchmark", "time (ms)", "counters"))
+print("%-44s %12s %12s   %s" % ("benchmark", "wall (ms)", "cpu (ms)", "counters"))
 for b in data["benchmarks"]:
     counters = {k: v for k, v in b.items() if k in ("customers", "distinct_histories")}
     extra = " ".join("%s=%d" % (k, v) for k, v in counters.items())
-    t = "error" if b.get("error_occurred") else "%.2f" % b["real_time"]
-    print("%-44s %12s   %s" % (b["name"], t, extra))
+    if b.get("error_occurred"):
+        print("%-44s %12s %12s   %s" % (b["name"], "error", "", b.get("error_message", "")))
+    else:
+        print("%-44s %12.2f %12.2f   %s" % (b["name"], b["real_time"], b["cpu_time"], extra))
+print()
+print("wall = elapsed time; cpu = CPU time of the benchmark's main thread (the two differ when the")
+print("machine is shared: the load average at the start of this run is given below).")
 print()
 ref = 1600.0  # ms, Python lifetimes, BG/NBD fit on 10^5 customers (issue 4; not measured here)
+import os
+print("load average at start: %s" % os.environ.get("CW_LOADAVG", "?"))
 ours = ms("BM_FitBgNbd/100000/iterations:3")
 cont = ms("BM_FitBgNbdContinuous/100000/iterations:3")
 big = ms("BM_FitBgNbd/10000000/iterations:3")

@@ -51,15 +51,15 @@ Status ValidateClvOptions(const ClvOptions& options);
 /// Per-customer values, one row per customer with a purchase before the cutoff, in the
 /// order of RetailColumns (customer id byte order).
 struct ClvValues {
-  std::vector<CustomerIdx> customers;
-  std::vector<CustomerSummary> summaries;
+  std::vector<CustomerIdx> customers;      ///< set by ComputeClv
+  std::vector<CustomerSummary> summaries;  ///< set by ComputeClv
   std::vector<double> p_alive;             ///< ReportedProbabilityAlive (see clv.h)
   std::vector<double> p_alive_model;       ///< the BG/NBD value (1 for x = 0)
   std::vector<double> expected_purchases;  ///< E[X(H)] over the next horizon_days
   std::vector<double> p_purchase;          ///< P(at least one purchase within horizon_days)
-  std::vector<double> expected_spend;      ///< per purchase
-  std::vector<double> clv;                 ///< discounted, times margin
-  std::size_t size() const { return summaries.size(); }
+  std::vector<double> expected_spend;      ///< per purchase (empty when not computed)
+  std::vector<double> clv;                 ///< discounted, times margin (empty when not computed)
+  std::size_t size() const { return p_alive.size(); }
 };
 
 /// What to compute for each customer, in the model's time unit.
@@ -73,8 +73,8 @@ struct ScoreOptions {
   int threads = 1;
 };
 
-/// Per-customer values for given parameters. Identical (x, t_x, T) histories are
-/// evaluated once. `spend` gives each customer's expected spend per purchase (same length
+/// Per-customer values for given parameters (all columns but `customers` and `summaries`,
+/// and `clv` only when asked for). Identical (x, t_x, T) histories are evaluated once. `spend` gives each customer's expected spend per purchase (same length
 /// as `summaries`; empty = no CLV spend, CLV then counts purchases). kDataError names the
 /// history if an expectation cannot be computed (hypergeometric series not converged).
 Result<ClvValues> ScoreCustomers(const BgNbdParams& params, std::span<const CustomerSummary> summaries,

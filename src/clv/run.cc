@@ -116,6 +116,7 @@ Result<ClvResult> ComputeClv(const RetailColumns& columns, const ClvOptions& opt
   score.threads = options.threads;
   CW_ASSIGN_OR_RETURN(result.values, ScoreCustomers(result.bgnbd.params, summaries, spend, score));
   result.values.customers = std::move(customers);
+  result.values.summaries = std::move(summaries);
 
   if (options.holdout_days > 0) {
     const DayNumber end = options.as_of + options.holdout_days;  // exclusive
@@ -126,8 +127,8 @@ Result<ClvResult> ComputeClv(const RetailColumns& columns, const ClvOptions& opt
                                      ")");
     ClvHoldout h;
     h.days = options.holdout_days;
-    for (std::size_t i = 0; i < summaries.size(); ++i) {
-      h.predicted += ExpectedPurchases(result.bgnbd.params, summaries[i], options.holdout_days / unit_days);
+    for (std::size_t i = 0; i < result.values.size(); ++i) {
+      h.predicted += ExpectedPurchases(result.bgnbd.params, result.values.summaries[i], options.holdout_days / unit_days);
       const CustomerIdx c = result.values.customers[i];
       DayNumber previous = kNoDay;
       for (std::uint64_t r = columns.txn_offsets[c]; r < columns.txn_offsets[c + 1]; ++r) {

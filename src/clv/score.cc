@@ -54,22 +54,22 @@ Result<ClvValues> ScoreCustomers(const BgNbdParams& params, std::span<const Cust
                                " (hypergeometric series did not converge; horizon too long for the time unit?)");
   }
 
+  // One pass over customers writing every output column: the arrays are large (10^7
+  // customers = 80 MB each), so nothing is written twice and unused columns stay empty.
   ClvValues v;
   const std::size_t n = summaries.size();
-  v.summaries.assign(summaries.begin(), summaries.end());
   v.p_alive.resize(n);
   v.p_alive_model.resize(n);
   v.expected_purchases.resize(n);
   v.p_purchase.resize(n);
-  v.expected_spend.resize(n, kNaN);
-  v.clv.resize(n, kNaN);
+  if (!spend.empty()) v.expected_spend.assign(spend.begin(), spend.end());
+  if (options.with_clv) v.clv.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t g = groups.group_of[i];
     v.p_alive[i] = g_reported[g];
     v.p_alive_model[i] = g_alive[g];
     v.expected_purchases[i] = g_expected[g];
     v.p_purchase[i] = g_any[g];
-    if (!spend.empty()) v.expected_spend[i] = spend[i];
     if (options.with_clv) v.clv[i] = g_discounted[g] * options.margin * (spend.empty() ? 1.0 : spend[i]);
   }
   return v;
