@@ -1,12 +1,82 @@
-// `churnwatch run` (SPEC.md §14). Not built yet: says so instead of pretending.
+// `churnwatch run --config FILE` (SPEC.md §14): the whole flow from a run config. Parses
+// flags, calls RunPipeline (include/churnwatch/pipeline.h), prints a summary or one JSON
+// object.
+#include <cstdio>
+#include <iostream>
+
+#include "churnwatch/pipeline.h"
+#include "churnwatch/report.h"
 #include "cli/commands.h"
 
 namespace churnwatch::cli {
 
 CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
-  auto* sub = app.add_subcommand("run", "(not available yet in this build)");
+  auto* sub = app.add_subcommand("run", "ingest → features → train → score → zones, rules, playbook, budget → report");
   AddCommonOptions(sub, common);
-  return [] { return Status::Unavailable("the 'run' command is not available in this build yet"); };
+  struct Flags {
+    std::string config;
+    std::string out;
+    int threads = 0;
+  };
+  auto flags = std::make_shared<Flags>();
+  sub->add_option("--config", flags->config, "run config (TOML), e.g. examples/demo.toml")->required();
+  sub->add_option("--out", flags->out, "output folder (overrides [run] out_dir)");
+  sub->add_option("--threads", flags->threads, "worker threads (overrides [run] threads)");
+  return [sub, flags, &common]() -> Status {
+    CW_ASSIGN_OR_RETURN(RunConfig config, LoadRunConfig(flags->config));
+    // --db given on the command line wins over the config's [run] db.
+    if (sub->count("--db") > 0) config.db_url = common.db_url;
+    if (!flags->out.empty()) config.out_dir = flags->out;
+    if (flags->threads > 0) config.threads = flags->threads;
+    RunProgress progress;
+    if (!common.quiet) progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    CW_ASSIGN_OR_RETURN(RunSummary s, RunPipeline(config, progress));
+
+    const auto zone = [&](Zone z) { return s.zones[static_cast<std::size_t>(z)]; };
+    if (common.json) {
+      nlohmann::json metrics = nlohmann::json::object();
+      for (const auto& [model, m] : s.metrics) metrics[model] = m;
+      PrintJson({{"report", s.report.string()},
+                 {"alerts", s.alerts},
+                 {"actions", s.actions},
+                 {"action_candidates", s.action_candidates},
+                 {"customers", s.customers},
+                 {"zones",
+                  {{"red", zone(Zone::kRed)}, {"yellow", zone(Zone::kYellow)}, {"blue", zone(Zone::kBlue)}, {"none", zone(Zone::kNone)}}},
+                 {"model_version", s.model_version},
+                 {"metrics", metrics},
+                 {"as_of", s.as_of},
+                 {"test_cutoff", s.test_cutoff},
+                 {"valid_cutoff", s.valid_cutoff},
+                 {"train_cutoffs", s.train_cutoffs},
+                 {"money_at_risk", s.money_at_risk},
+                 {"budget_spent", s.budget_spent},
+                 {"expected_net_benefit", s.expected_net_benefit},
+                 {"out_dir", s.out_dir.string()},
+                 {"run_id", s.run_id},
+                 {"seconds", s.seconds}});
+      return Status::OK();
+    }
+    std::cout << "churnwatch run " << s.run_id << " — scored " << FormatCount(s.customers) << " customers as of "
+              << s.as_of << " (model " << s.model_version << ")\n";
+    if (s.metrics.count("ensemble")) {
+      const auto& m = s.metrics.at("ensemble");
+      std::printf("  model on test cutoff %s: ROC-AUC %.3f, PR-AUC %.3f, lift top 10%% %.2f", s.test_cutoff.c_str(),
+                  m.at("roc_auc"), m.at("pr_auc"), m.at("lift_top_decile"));
+      if (s.metrics.count("recency_rule"))
+        std::printf(" (recency rule: ROC-AUC %.3f)", s.metrics.at("recency_rule").at("roc_auc"));
+      std::printf("\n");
+    }
+    std::cout << "  zones: red " << zone(Zone::kRed) << ", yellow " << zone(Zone::kYellow) << ", blue "
+              << zone(Zone::kBlue) << ", none " << zone(Zone::kNone) << "\n"
+              << "  alerts: " << FormatCount(s.alerts) << "; actions funded: " << FormatCount(s.actions) << " of "
+              << FormatCount(s.action_candidates) << " proposed; budget spent " << FormatMoney(s.budget_spent, "")
+              << "; expected net benefit " << FormatMoney(s.expected_net_benefit, "") << "\n"
+              << "  money at risk (red + yellow): " << FormatMoney(s.money_at_risk, "") << "\n"
+              << "  action list: " << (s.out_dir / "actions.csv").string() << "\n"
+              << "  report: " << s.report.string() << "\n";
+    return Status::OK();
+  };
 }
 
 }  // namespace churnwatch::cli

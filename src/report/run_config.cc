@@ -1,0 +1,136 @@
+// Reads a run config (include/churnwatch/pipeline.h): the [run] [ingest] [model]
+// [recommend] [report] tables here, the policy tables through ParsePolicyConfig.
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <toml++/toml.h>
+
+#include "churnwatch/features.h"
+#include "churnwatch/pipeline.h"
+#include "churnwatch/types.h"
+
+namespace churnwatch {
+
+namespace {
+
+class Reader {
+ public:
+  Reader(const toml::table& doc, std::string source, std::filesystem::path base)
+      : doc_(doc), source_(std::move(source)), base_(std::move(base)) {}
+
+  Status Error(const toml::node& n, const std::string& what) const {
+    return Status::InvalidArgument(source_ + ":" + std::to_string(n.source().begin.line) + ": " + what);
+  }
+
+  const toml::node* Get(std::string_view table, std::string_view key) const {
+    const toml::table* t = doc_[table].as_table();
+    return t == nullptr ? nullptr : t->get(key);
+  }
+
+  Status Text(std::string_view table, std::string_view key, std::string& out) const {
+    const toml::node* n = Get(table, key);
+    if (n == nullptr) return Status::OK();
+    if (!n->is_string()) return Error(*n, "[" + std::string(table) + "] " + std::string(key) + " must be a string");
+    out = n->as_string()->get();
+    return Status::OK();
+  }
+
+  Status Path(std::string_view table, std::string_view key, std::filesystem::path& out) const {
+    std::string s;
+    CW_RETURN_IF_ERROR(Text(table, key, s));
+    if (!s.empty()) out = std::filesystem::path(s).is_absolute() ? std::filesystem::path(s) : base_ / s;
+    return Status::OK();
+  }
+
+  Status Int(std::string_view table, std::string_view key, int lo, int hi, int& out) const {
+    const toml::node* n = Get(table, key);
+    if (n == nullptr) return Status::OK();
+    auto v = n->value<std::int64_t>();
+    if (!v || *v < lo || *v > hi)
+      return Error(*n, "[" + std::string(table) + "] " + std::string(key) + " must be an integer in [" + std::to_string(lo) +
+                           ", " + std::to_string(hi) + "]");
+    out = static_cast<int>(*v);
+    return Status::OK();
+  }
+
+  Status Date(std::string_view table, std::string_view key, std::string& out) const {
+    CW_RETURN_IF_ERROR(Text(table, key, out));
+    if (!out.empty() && !ParseIsoDate(out))
+      return Error(*Get(table, key), "[" + std::string(table) + "] " + std::string(key) + " must be a date YYYY-MM-DD, got \"" +
+                                         out + "\"");
+    return Status::OK();
+  }
+
+ private:
+  const toml::table& doc_;
+  std::string source_;
+  std::filesystem::path base_;
+};
+
+}  // namespace
+
+Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("run config " + path.string() + " not found");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  const std::string source = path.string();
+
+  RunConfig c;
+  c.config_path = path;
+  CW_ASSIGN_OR_RETURN(c.policy, ParsePolicyConfig(text, source));
+  toml::table doc = toml::parse(text, source);  // already parsed once without error above
+  const std::filesystem::path base = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  Reader r(doc, source, base);
+
+  CW_RETURN_IF_ERROR(r.Text("run", "name", c.name));
+  CW_RETURN_IF_ERROR(r.Text("run", "db", c.db_url));
+  if (c.db_url.rfind("sqlite:", 0) == 0) {
+    // A relative SQLite path is relative to the config too.
+    const std::filesystem::path p = c.db_url.substr(7);
+    if (!p.empty() && p.is_relative() && r.Get("run", "db") != nullptr) c.db_url = "sqlite:" + (base / p).string();
+  }
+  CW_RETURN_IF_ERROR(r.Path("run", "out_dir", c.out_dir));
+  CW_RETURN_IF_ERROR(r.Text("run", "currency", c.currency));
+  CW_RETURN_IF_ERROR(r.Int("run", "threads", 1, 256, c.threads));
+
+  CW_RETURN_IF_ERROR(r.Path("ingest", "mapping", c.mapping));
+  CW_RETURN_IF_ERROR(r.Path("ingest", "transactions", c.transactions));
+  CW_RETURN_IF_ERROR(r.Path("ingest", "customers", c.customers));
+  CW_RETURN_IF_ERROR(r.Path("ingest", "events", c.events));
+  CW_RETURN_IF_ERROR(r.Path("ingest", "rejects_dir", c.rejects_dir));
+  const bool has_inputs = !c.transactions.empty() || !c.customers.empty() || !c.events.empty();
+  if (has_inputs && c.mapping.empty())
+    return Status::InvalidArgument(source + ": [ingest] names input files but no mapping");
+
+  if (const toml::node* f = r.Get("model", "format")) {
+    if (!f->is_string()) return r.Error(*f, "[model] format must be a string");
+    auto h = HorizonForFormat(f->as_string()->get());
+    if (!h.ok()) return r.Error(*f, "[model] " + h.status().message());
+    c.horizon_days = *h;
+  }
+  CW_RETURN_IF_ERROR(r.Int("model", "horizon_days", 1, 3650, c.horizon_days));
+  CW_RETURN_IF_ERROR(r.Date("model", "as_of", c.as_of));
+  CW_RETURN_IF_ERROR(r.Date("model", "test_cutoff", c.test_cutoff));
+  CW_RETURN_IF_ERROR(r.Date("model", "valid_cutoff", c.valid_cutoff));
+  CW_RETURN_IF_ERROR(r.Int("model", "train_every_days", 1, 3650, c.train_every_days));
+  CW_RETURN_IF_ERROR(r.Int("model", "min_history_days", 0, 3650, c.min_history_days));
+  if (const toml::node* t = r.Get("model", "train_cutoffs")) {
+    const toml::array* a = t->as_array();
+    if (a == nullptr) return r.Error(*t, "[model] train_cutoffs must be a list of dates");
+    for (const toml::node& d : *a) {
+      auto s = d.value<std::string>();
+      if (!s || !ParseIsoDate(*s)) return r.Error(d, "[model] train_cutoffs must hold dates YYYY-MM-DD");
+      c.train_cutoffs.push_back(*s);
+    }
+  }
+
+  CW_RETURN_IF_ERROR(r.Path("recommend", "product_names", c.product_names));
+  CW_RETURN_IF_ERROR(r.Text("report", "file", c.report_file));
+  CW_RETURN_IF_ERROR(r.Int("report", "top_customers", 0, 10000, c.top_customers));
+  return c;
+}
+
+}  // namespace churnwatch

@@ -1,0 +1,143 @@
+// Checks `churnwatch run` as a library call on seeded synthetic data in a SQLite store:
+// cutoffs follow the documented defaults, the outputs agree with each other and with the
+// store (one customers.csv row per scored customer, funded actions within the budget and
+// its tier shares, zone counts adding up, alerts stored), and run-config errors name the
+// file and line. The slow tier runs the CLI on the real Online Retail data with --json.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "churnwatch/pipeline.h"
+#include "churnwatch/store.h"
+#include "test_helpers.h"
+
+namespace churnwatch {
+namespace {
+
+std::size_t Lines(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+void LoadSynthetic(const std::string& url) {
+  testing::SyntheticOptions o;
+  o.customers = 600;
+  o.seed = 7;
+  auto data = testing::MakeSyntheticRetail(o);
+  auto store = Store::Open(url);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  for (Table t : {Table::kCustomers, Table::kTransactions, Table::kEvents}) {
+    auto session = (*store)->BeginLoad({t, "synthetic", std::string(TableName(t))});
+    ASSERT_TRUE(session.ok()) << session.status().ToString();
+    Status s = t == Table::kTransactions ? (*session)->AppendTransactions(data.transactions)
+               : t == Table::kCustomers  ? (*session)->AppendCustomers(data.customers)
+                                         : (*session)->AppendEvents(data.events);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_TRUE((*session)->Commit().ok());
+  }
+}
+
+TEST(RunPipeline, SyntheticRunOutputsAgree) {
+  testing::TempDir dir;
+  const std::string url = "sqlite:" + (dir / "cw.db").string();
+  LoadSynthetic(url);
+  testing::WriteFile(dir / "run.toml", "[run]\nname = \"synthetic\"\nout_dir = \"out\"\nthreads = 1\n"
+                                       "[model]\nhorizon_days = 90\n[budget]\ntotal = 300\n");
+  auto config = LoadRunConfig(dir / "run.toml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  config->db_url = url;
+  EXPECT_EQ(config->out_dir, dir / "out");
+  auto run = RunPipeline(*config);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  const RunSummary& s = *run;
+
+  // Cutoffs: test = as_of − 90, valid = test − 30, training every 30 days before it.
+  const DayNumber as_of = *ParseIsoDate(s.as_of);
+  EXPECT_EQ(*ParseIsoDate(s.test_cutoff), as_of - 90);
+  EXPECT_EQ(*ParseIsoDate(s.valid_cutoff), as_of - 120);
+  ASSERT_FALSE(s.train_cutoffs.empty());
+  EXPECT_EQ(*ParseIsoDate(s.train_cutoffs.back()), as_of - 150);
+
+  EXPECT_GT(s.customers, 0);
+  EXPECT_EQ(s.zones[0] + s.zones[1] + s.zones[2] + s.zones[3], s.customers);
+  EXPECT_LE(s.actions, s.action_candidates);
+  EXPECT_LE(s.budget_spent, 300 + 1e-9);
+  ASSERT_TRUE(s.metrics.count("ensemble"));
+  ASSERT_TRUE(s.metrics.count("recency_rule"));
+  EXPECT_GT(s.metrics.at("ensemble").at("roc_auc"), 0.5);  // better than chance on a churn signal
+
+  EXPECT_TRUE(std::filesystem::exists(s.report));
+  EXPECT_EQ(Lines(dir / "out/customers.csv"), static_cast<std::size_t>(s.customers) + 1);
+  EXPECT_EQ(Lines(dir / "out/actions.csv"), static_cast<std::size_t>(s.actions) + 1);
+  EXPECT_EQ(Lines(dir / "out/alerts.csv"), static_cast<std::size_t>(s.alerts) + 1);
+
+  // The funded actions respect each tier's share (60/30/10 of 300).
+  std::ifstream in(dir / "out/actions.json");
+  const auto actions = nlohmann::json::parse(in);
+  ASSERT_EQ(actions.size(), static_cast<std::size_t>(s.actions));
+  double spent[3] = {0, 0, 0};
+  double previous = 1e300;
+  for (const auto& a : actions) {
+    const std::string tier = a["value_tier"];
+    spent[tier == "high" ? 0 : tier == "mid" ? 1 : 2] += a["action_cost"].get<double>();
+    EXPECT_GT(a["expected_benefit"].get<double>(), 0);
+    EXPECT_LE(a["expected_benefit"].get<double>(), previous);  // highest benefit first
+    previous = a["expected_benefit"].get<double>();
+    EXPECT_FALSE(a["customer_id"].get<std::string>().empty());
+  }
+  EXPECT_LE(spent[0], 180 + 1e-9);
+  EXPECT_LE(spent[1], 90 + 1e-9);
+  EXPECT_LE(spent[2], 30 + 1e-9);
+
+  // The store holds the same alerts and actions.
+  auto store = Store::Open(url);
+  ASSERT_TRUE(store.ok());
+  auto alerts = (*store)->ReadResultTable("alerts");
+  ASSERT_TRUE(alerts.ok()) << alerts.status().ToString();
+  EXPECT_EQ(alerts->rows(), static_cast<std::size_t>(s.alerts));
+  auto stored_actions = (*store)->ReadResultTable("actions");
+  ASSERT_TRUE(stored_actions.ok());
+  EXPECT_EQ(stored_actions->rows(), static_cast<std::size_t>(s.actions));
+  auto doc = (*store)->GetDocument("runs", s.run_id);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_TRUE(doc->has_value());
+}
+
+TEST(RunPipeline, ConfigErrorsNameFileAndLine) {
+  testing::TempDir dir;
+  EXPECT_EQ(LoadRunConfig(dir / "missing.toml").status().code(), StatusCode::kNotFound);
+  testing::WriteFile(dir / "a.toml", "[model]\n\nas_of = \"2011-13-01\"\n");
+  EXPECT_EQ(LoadRunConfig(dir / "a.toml").status().message(),
+            (dir / "a.toml").string() + ":3: [model] as_of must be a date YYYY-MM-DD, got \"2011-13-01\"");
+  testing::WriteFile(dir / "b.toml", "[model]\nformat = \"bakery\"\n");
+  auto b = LoadRunConfig(dir / "b.toml");
+  EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(b.status().message().find((dir / "b.toml").string() + ":2: [model]"), std::string::npos);
+  testing::WriteFile(dir / "c.toml", "[ingest]\ntransactions = \"t.csv\"\n");
+  EXPECT_EQ(LoadRunConfig(dir / "c.toml").status().message(),
+            (dir / "c.toml").string() + ": [ingest] names input files but no mapping");
+  testing::WriteFile(dir / "d.toml", "[[rules]]\nname = \"r\"\nwhen = \"a >\"\n");
+  EXPECT_NE(LoadRunConfig(dir / "d.toml").status().message().find("rule 'r', column 4"), std::string::npos);
+}
+
+TEST(RunPipeline, EmptyStoreIsADataError) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "run.toml", "[run]\nout_dir = \"out\"\n");
+  auto config = LoadRunConfig(dir / "run.toml");
+  ASSERT_TRUE(config.ok());
+  config->db_url = "sqlite:" + (dir / "empty.db").string();
+  auto run = RunPipeline(*config);
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.status().code(), StatusCode::kDataError);
+  EXPECT_NE(run.status().message().find("holds no transactions"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace churnwatch
