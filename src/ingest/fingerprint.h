@@ -91,6 +91,23 @@ class FingerprintSet {
   }
   std::size_t size() const { return size_; }
 
+  /// Sizes the table for about `n` entries up front, sparing the rehashes (and the page
+  /// faults of each new table) of growing step by step.
+  void Reserve(std::size_t n) {
+    std::size_t want = 1024;
+    while (want * 7 < n * 10) want *= 2;
+    if (want <= capacity_) return;
+    std::uint64_t* old = slots_;
+    std::size_t old_capacity = capacity_;
+    capacity_ = want;
+    slots_ = Allocate(capacity_);
+    shift_ = 64 - std::countr_zero(capacity_);
+    size_ = 0;
+    for (std::size_t i = 0; i < old_capacity; ++i)
+      if (old[i] != 0) Insert(old[i]);
+    std::free(old);
+  }
+
   /// Starts loading the cache line `fp` will probe, so a later Insert(fp) does not stall on
   /// memory (a random probe into a large table is a cache miss).
   void Prefetch(std::uint64_t fp) const {
@@ -116,17 +133,8 @@ class FingerprintSet {
     std::memset(p, 0, bytes);
     return static_cast<std::uint64_t*>(p);
   }
-  void Grow() {
-    std::uint64_t* old = slots_;
-    std::size_t old_capacity = capacity_;
-    capacity_ = old_capacity == 0 ? 1024 : old_capacity * 2;
-    slots_ = Allocate(capacity_);
-    shift_ = 64 - std::countr_zero(capacity_);  // Fibonacci hashing: the product's top bits
-    size_ = 0;
-    for (std::size_t i = 0; i < old_capacity; ++i)
-      if (old[i] != 0) Insert(old[i]);
-    std::free(old);
-  }
+  // Fibonacci hashing: a slot is the top bits of fp * 2^64/phi, shift_ = 64 - log2(capacity).
+  void Grow() { Reserve(capacity_ == 0 ? 1 : capacity_ * 7 / 10 * 2); }
   std::uint64_t* slots_ = nullptr;
   std::size_t capacity_ = 0;
   std::size_t size_ = 0;

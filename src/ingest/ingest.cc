@@ -127,6 +127,14 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
   std::size_t n = 0;
   std::int64_t accepted = 0;
   FingerprintSet raw_seen, key_seen;
+  if (have_first) {
+    // Rows expected from the file size and the first record (gzip: ~5x compression).
+    double row_bytes = static_cast<double>(std::max<std::size_t>(rec.raw.size() + 1, 16));
+    double bytes = static_cast<double>(reader->file_size()) * (reader->gzip() ? 5.0 : 1.0);
+    auto expected = static_cast<std::size_t>(std::min(bytes / row_bytes * 1.1, 2e9));
+    if (m.duplicates == DuplicatePolicy::kSkip) raw_seen.Reserve(expected);
+    key_seen.Reserve(expected);
+  }
   std::string keybuf;
   RejectInfo reject;
   IngestCounts& c = rep.counts;

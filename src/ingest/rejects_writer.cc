@@ -32,10 +32,14 @@ void RejectsWriter::Field(std::string_view v) {
     return;
   }
   line_.push_back('"');
-  for (char c : v) {
-    if (c == '"') line_.push_back('"');
-    line_.push_back(c);
+  for (;;) {  // copy runs between quotes in bulk, doubling each quote
+    std::size_t q = v.find('"');
+    if (q == std::string_view::npos) break;
+    line_.append(v.substr(0, q + 1));
+    line_.push_back('"');
+    v.remove_prefix(q + 1);
   }
+  line_.append(v);
   line_.push_back('"');
 }
 

@@ -53,6 +53,13 @@ std::optional<bool> ParseBool(std::string_view v) {
 bool IsValidUtf8(std::string_view bytes) {
   const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
   const auto* e = s + bytes.size();
+  // ASCII fast path, 8 bytes at a time: most records have no byte >= 0x80 at all.
+  while (e - s >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s, 8);
+    if ((w & 0x8080808080808080ull) != 0) break;
+    s += 8;
+  }
   while (s < e) {
     unsigned char c = *s;
     if (c < 0x80) {
