@@ -1,12 +1,193 @@
-// `churnwatch score` (SPEC.md §14). Not built yet: says so instead of pretending.
+// `churnwatch score` (SPEC.md §14): scores every active customer as of a date with a
+// registered model — calibrated p_churn, lead time, P(alive), CLV, segments, three reasons
+// — then zones, grades and a proposed action from the policy stage (default policy, or
+// --policy FILE); writes the CSV contract and the store's "scores" table.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "churnwatch/churn_pipeline.h"
+#include "churnwatch/explain.h"
+#include "churnwatch/policy_engine.h"
+#include "churnwatch/registry.h"
+#include "churnwatch/scoring.h"
+#include "churnwatch/store.h"
 #include "cli/commands.h"
 
 namespace churnwatch::cli {
+namespace {
+
+struct ScoreFlags {
+  std::string as_of;
+  std::string out;
+  std::string model;
+  std::string reasons;
+  std::string policy;
+  int threads = 2;
+  double exact_share = 0.2;
+  bool all_customers = false;
+  bool no_store = false;
+};
+
+std::string Csv(std::string_view s) {
+  if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+std::string Num(double v, const char* format = "%.6g") {
+  if (std::isnan(v)) return "";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+Status Run(const ScoreFlags& f, const CommonOptions& common) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto as_of = ParseIsoDate(f.as_of);
+  if (!as_of) return Status::InvalidArgument("--as-of '" + f.as_of + "' is not a YYYY-MM-DD date");
+  PolicyConfig policy = DefaultPolicyConfig();
+  if (!f.policy.empty()) {
+    std::ifstream in(f.policy);
+    if (!in) return Status::NotFound(f.policy + ": policy file not found");
+    std::stringstream text;
+    text << in.rdbuf();
+    CW_ASSIGN_OR_RETURN(policy, ParsePolicyConfig(text.str(), f.policy));
+  }
+  CW_ASSIGN_OR_RETURN(auto store, Store::Open(common.db_url));
+  ModelRegistry registry(*store);
+  CW_ASSIGN_OR_RETURN(auto model, registry.Load(f.model, f.threads));
+  CW_ASSIGN_OR_RETURN(RetailColumns columns, LoadColumnsFromStore(*store, f.threads));
+  PipelineOptions po;
+  po.threads = f.threads;
+  po.horizon_days = model->info().horizon_days;
+  const DayNumber cut[] = {*as_of};
+  CW_ASSIGN_OR_RETURN(FeatureTable table,
+                      BuildSnapshotTable(columns, cut, po,
+                                         f.all_customers ? Eligibility::kLookback : Eligibility::kActive, true));
+  ReasonMap reasons = ReasonMap::Defaults(model->feature_names());
+  if (!f.reasons.empty()) {
+    CW_ASSIGN_OR_RETURN(reasons, ReasonMap::Load(f.reasons, model->feature_names()));
+  }
+  ScoreOptions so;
+  so.exact_reason_share = f.exact_share;
+  CW_ASSIGN_OR_RETURN(auto scored, ScoreTable(*model, table, reasons, so));
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  CW_ASSIGN_OR_RETURN(PolicyOutcome outcome, ApplyPolicy(policy, {scored, &table, static_cast<Timestamp>(now)}));
+  std::vector<const ActionItem*> action_of(scored.size(), nullptr);
+  for (const auto& a : outcome.actions)
+    if (a.scored_index < scored.size()) action_of[a.scored_index] = &a;
+
+  // The CSV contract of SPEC.md §14 and the same columns as the store's "scores" table.
+  ResultTable result;
+  auto text_col = [&](const char* name) -> ResultColumn& {
+    result.columns.push_back({name, true, {}, {}});
+    return result.columns.back();
+  };
+  auto num_col = [&](const char* name) -> ResultColumn& {
+    result.columns.push_back({name, false, {}, {}});
+    return result.columns.back();
+  };
+  const char* header =
+      "customer_id,p_churn,expected_days_to_churn,p_alive,clv,value_tier,segment,lifecycle_stage,zone,grade,"
+      "reason_1,reason_2,reason_3,action,action_cost,expected_benefit,frequency_tier,reason_1_feature,"
+      "reason_1_en,reason_1_zh,model_version\n";
+  std::string csv = header;
+  for (const char* n : {"customer_id"}) text_col(n);
+  for (const char* n : {"p_churn", "expected_days_to_churn", "p_alive", "clv"}) num_col(n);
+  for (const char* n : {"value_tier", "segment", "lifecycle_stage", "zone", "grade", "reason_1", "reason_2",
+                        "reason_3", "action"})
+    text_col(n);
+  for (const char* n : {"action_cost", "expected_benefit"}) num_col(n);
+  std::array<std::int64_t, kZoneCount> zones{};
+  for (std::size_t i = 0; i < scored.size(); ++i) {
+    const auto& s = scored[i];
+    const auto& z = outcome.zones[i];
+    ++zones[static_cast<std::size_t>(z.zone)];
+    std::string reason[3];
+    for (int k = 0; k < s.reason_count; ++k) reason[k] = std::string(ReasonKey(s.reasons[k].category));
+    const ActionItem* a = action_of[i];
+    const double cost = a && !a->action.empty() ? a->cost : kNaN;
+    const double benefit = a && !a->action.empty() ? a->expected_benefit : kNaN;
+    csv += Csv(s.customer_id) + "," + Num(s.p_churn) + "," + Num(s.expected_days_to_churn, "%.1f") + "," +
+           Num(s.p_alive) + "," + Num(s.clv, "%.2f") + "," + s.value_tier + "," + s.segment + "," +
+           s.lifecycle_stage + "," + std::string(ZoneName(z.zone)) + "," + z.grade + "," + reason[0] + "," +
+           reason[1] + "," + reason[2] + "," + (a ? a->action : "") + "," + Num(cost, "%.2f") + "," +
+           Num(benefit, "%.2f") + "," + s.frequency_tier + "," +
+           (s.reason_count > 0 ? Csv(s.reasons[0].top_feature) + "," + Csv(s.reasons[0].sentence_en) + "," +
+                                     Csv(s.reasons[0].sentence_zh)
+                               : std::string(",,")) +
+           "," + s.model_version + "\n";
+    std::size_t c = 0;
+    result.columns[c++].texts.push_back(s.customer_id);
+    for (double v : {s.p_churn, s.expected_days_to_churn, s.p_alive, s.clv}) result.columns[c++].numbers.push_back(v);
+    for (const std::string& v : {s.value_tier, s.segment, s.lifecycle_stage, std::string(ZoneName(z.zone)), z.grade,
+                                 reason[0], reason[1], reason[2], a ? a->action : std::string()})
+      result.columns[c++].texts.push_back(v);
+    result.columns[c++].numbers.push_back(cost);
+    result.columns[c++].numbers.push_back(benefit);
+  }
+  if (!f.out.empty()) {
+    std::ofstream out(f.out, std::ios::binary);
+    out << csv;
+    out.close();
+    if (!out) return Status::IOError(f.out + ": cannot write");
+  }
+  if (!f.no_store) CW_RETURN_IF_ERROR(store->ReplaceResultTable("scores", result));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double mean_p = 0;
+  for (const auto& s : scored) mean_p += s.p_churn;
+  if (!scored.empty()) mean_p /= static_cast<double>(scored.size());
+  const auto zone_count = [&](Zone z) { return zones[static_cast<std::size_t>(z)]; };
+  if (common.json) {
+    PrintJson({{"customers", scored.size()},
+               {"zones",
+                {{"red", zone_count(Zone::kRed)},
+                 {"yellow", zone_count(Zone::kYellow)},
+                 {"blue", zone_count(Zone::kBlue)},
+                 {"none", zone_count(Zone::kNone)}}},
+               {"as_of", f.as_of},
+               {"model_version", model->info().version},
+               {"mean_p_churn", mean_p},
+               {"alerts", outcome.alerts.size()},
+               {"actions", outcome.actions.size()},
+               {"funded_actions", outcome.budget.funded_count},
+               {"out", f.out},
+               {"store_table", f.no_store ? "" : "scores"},
+               {"seconds", seconds}});
+    return Status::OK();
+  }
+  std::printf("scored %zu customers as of %s with model %s in %.1f s (mean P(churn) %.3f)\n", scored.size(),
+              f.as_of.c_str(), model->info().version.c_str(), seconds, mean_p);
+  std::printf("  zones: red %lld, yellow %lld, blue %lld, none %lld (default thresholds from the policy stage)\n",
+              static_cast<long long>(zone_count(Zone::kRed)), static_cast<long long>(zone_count(Zone::kYellow)),
+              static_cast<long long>(zone_count(Zone::kBlue)), static_cast<long long>(zone_count(Zone::kNone)));
+  std::printf("  %zu alerts, %zu proposed actions (%zu funded)\n", outcome.alerts.size(), outcome.actions.size(),
+              outcome.budget.funded_count);
+  if (!f.out.empty()) std::printf("  wrote %s\n", f.out.c_str());
+  return Status::OK();
+}
+
+}  // namespace
 
 CommandRun RegisterScore(CLI::App& app, CommonOptions& common) {
-  auto* sub = app.add_subcommand("score", "(not available yet in this build)");
+  auto* sub = app.add_subcommand("score", "score every active customer as of a date with the champion model");
   AddCommonOptions(sub, common);
-  return [] { return Status::Unavailable("the 'score' command is not available in this build yet"); };
+  auto f = std::make_shared<ScoreFlags>();
+  sub->add_option("--as-of", f->as_of, "scoring date YYYY-MM-DD (features from data before it)")->required();
+  sub->add_option("--out", f->out, "CSV file, one row per customer (SPEC.md §14 columns)");
+  sub->add_option("--model", f->model, "model version (default: the champion)");
+  sub->add_option("--reasons", f->reasons, "feature -> reason category file (see examples/reasons.toml)");
+  sub->add_option("--policy", f->policy, "policy TOML (zones, rules, playbook, budget); default policy otherwise");
+  sub->add_option("--threads", f->threads, "threads")->capture_default_str();
+  sub->add_option("--exact-share", f->exact_share, "share of highest-risk customers with exact SHAP reasons")
+      ->capture_default_str();
+  sub->add_flag("--all-customers", f->all_customers, "score everyone who bought within L, not only active ones");
+  sub->add_flag("--no-store", f->no_store, "do not write the store's scores table");
+  return [f, &common] { return Run(*f, common); };
 }
 
 }  // namespace churnwatch::cli
