@@ -70,6 +70,38 @@ TEST(Cutoffs, EveryIsAnchoredAtTheLastCompleteWindow) {
   EXPECT_EQ(ParseCutoffs("every:30d", short_data, 90).status().code(), StatusCode::kDataError);
 }
 
+TEST(RfmSummaries, HandComputedCase) {
+  // Day 0: two orders (10 + 5) = one transaction; day 10: 20; day 12: a return (ignored);
+  // day 25: 30 (on the cutoff day: not read). Cutoff = day 25 -> last observed day 24.
+  // x = 1, t_x = 10, T = 24 days; mean repeat spend 20; first day's spend 15.
+  const DayNumber d0 = *ParseIsoDate("2011-01-01");
+  auto row = [&](const char* order, int day, double amount, bool ret) {
+    Transaction t;
+    t.customer_id = "c";
+    t.order_id = order;
+    t.ts = static_cast<Timestamp>(d0 + day) * kSecondsPerDay + 3600;
+    t.amount = amount;
+    t.quantity = ret ? -1 : 1;
+    t.is_return = ret;
+    return t;
+  };
+  const std::vector<Transaction> tx = {row("a", 0, 10, false), row("b", 0, 5, false), row("c", 10, 20, false),
+                                       row("r", 12, -7, true), row("d", 25, 30, false)};
+  const RetailColumns cols = ColumnsFromRows(tx, {}, {});
+  auto days = ComputeRfmSummaries(cols, d0 + 25, TimeUnit::kDays);
+  ASSERT_EQ(days.size(), 1u);
+  EXPECT_EQ(days[0].x, 1);
+  EXPECT_EQ(days[0].t_x, 10);
+  EXPECT_EQ(days[0].T, 24);
+  EXPECT_EQ(days[0].mean_repeat_spend, 20);
+  EXPECT_EQ(days[0].first_day_spend, 15);
+  auto weeks = ComputeRfmSummaries(cols, d0 + 25, TimeUnit::kWeeks);
+  EXPECT_DOUBLE_EQ(weeks[0].t_x, 10.0 / 7);
+  EXPECT_DOUBLE_EQ(weeks[0].T, 24.0 / 7);
+  // A cutoff on the first purchase day: nothing before it, no summary.
+  EXPECT_TRUE(ComputeRfmSummaries(cols, d0, TimeUnit::kDays).empty());
+}
+
 TEST(RfmSummaries, ReproduceTheCdnowCalibrationSummary) {
   CW_REQUIRE_SHARED_DATA(sample, "cdnow/CDNOW_sample.txt");
   CW_REQUIRE_SHARED_DATA(summary, "cdnow/cdnow_customers_summary_with_transactions.csv");
