@@ -105,6 +105,11 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     CW_ASSIGN_OR_RETURN(any, reader->Next(rec));
   }
   have_first = any;
+  if (!have_first && header.empty()) {
+    // A zero-byte export is an empty load, not a mapping error about missing columns.
+    rep.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return rep;
+  }
   std::size_t field_count = !header.empty() ? header.size() : (have_first ? rec.fields.size() : 0);
   CW_ASSIGN_OR_RETURN(RowConverter conv, RowConverter::Create(table, m, header, field_count, mapping_path, opt.pii_key,
                                                               opt.apply_exclusions));

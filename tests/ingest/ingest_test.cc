@@ -408,6 +408,23 @@ TEST(Ingest, ErrorKinds) {
   EXPECT_NE(r.status().message().find("--rejects-dir"), std::string::npos) << r.status().message();
 }
 
+TEST(Ingest, EmptyFilesLoadNothing) {
+  TempDir dir;
+  Mapping m = LoadFixtureMapping();
+  WriteFile(dir / "empty.csv", "");
+  WriteFile(dir / "header_only.csv", "order_id,customer_id,ts,qty,price,channel,is_return\r\n");
+  for (const char* name : {"empty.csv", "header_only.csv"}) {
+    MemoryStore store;
+    IngestInputs in;
+    in.transactions = (dir / name).string();
+    auto r = Ingest(m, in, &store, {});
+    ASSERT_TRUE(r.ok()) << name << ": " << r.status().ToString();
+    EXPECT_EQ(r->totals.rows_read, 0) << name;
+    EXPECT_FALSE(r->first_ts.has_value());
+    EXPECT_TRUE(r->files[0].rejects_file.empty());
+  }
+}
+
 TEST(Ingest, MappingNamesItsInputRelativeToItself) {
   TempDir dir;
   Mapping m = LoadFixtureMapping();  // file = "rejects_transactions.csv" beside the mapping
