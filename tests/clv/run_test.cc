@@ -161,6 +161,27 @@ TEST(ComputeClv, CsvResultTableAndFeatureColumns) {
   EXPECT_FALSE(features.Column("expected_purchases_h").empty());
 }
 
+TEST(ComputeClv, SpendFallsBackWhenGammaGammaCannotBeFitted) {
+  // One repeat buyer: Gamma-Gamma needs two, so expected spend is the customer's own mean
+  // repeat spend, and the overall mean of repeat spend for one-time buyers.
+  const std::vector<Transaction> rows = {
+      Row("a", "2024-01-01", 5), Row("a", "2024-01-20", 30), Row("a", "2024-02-01", 50),
+      Row("b", "2024-01-10", 8), Row("c", "2024-01-25", 9),
+  };
+  const RetailColumns columns = ColumnsFromRows(rows, {}, {});
+  ClvOptions options;
+  options.as_of = *ParseIsoDate("2024-02-10");
+  options.unit = TimeUnit::kDays;
+  auto r = ComputeClv(columns, options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->gamma_gamma.has_value());
+  EXPECT_NE(r->gamma_gamma_note.find("at least 2 repeat buyers"), std::string::npos) << r->gamma_gamma_note;
+  EXPECT_NE(r->gamma_gamma_note.find("falls back"), std::string::npos) << r->gamma_gamma_note;
+  EXPECT_EQ(r->values.expected_spend[0], 40);  // (30 + 50) / 2
+  EXPECT_EQ(r->values.expected_spend[1], 40);
+  EXPECT_EQ(r->values.expected_spend[2], 40);
+}
+
 TEST(ComputeClv, OptionAndDataErrors) {
   const auto rows = HandMade();
   const RetailColumns columns = ColumnsFromRows(rows, {}, {});
