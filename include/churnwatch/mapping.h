@@ -40,7 +40,7 @@ struct ExcludeRule {
   int position = 0;         ///< a source column by 1-based position
   std::vector<std::string> values;    ///< exact matches (after trimming blanks)
   std::vector<std::string> prefixes;  ///< value starts with one of these
-  std::string regex;                  ///< ECMAScript regex that must match the whole value
+  std::string regex;                  ///< POSIX extended regex that must match the whole value
   int line = 0;
 };
 

@@ -139,6 +139,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     auto expected = static_cast<std::size_t>(std::min(bytes / row_bytes * 1.1, 2e9));
     if (m.duplicates == DuplicatePolicy::kSkip) raw_seen.Reserve(expected);
     key_seen.Reserve(expected);
+    rows.reserve(std::min(batch, expected));
   }
   std::string keybuf;
   RejectInfo reject;

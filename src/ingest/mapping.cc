@@ -9,10 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <regex>
 #include <sstream>
 
 #include "ingest/expression.h"
+#include "ingest/row_converter.h"
 #include "ingest/value_parsers.h"
 
 namespace churnwatch {
@@ -275,11 +275,7 @@ struct Parser {
         if (const auto* p = rt->get("prefix")) { CW_ASSIGN_OR_RETURN(r.prefixes, StrList(*p, "prefix")); }
         if (const auto* p = rt->get("regex")) {
           CW_ASSIGN_OR_RETURN(r.regex, Str(*p, "regex"));
-          try {
-            std::regex check(r.regex);
-          } catch (const std::regex_error& e) {
-            return Error(*p, "bad regex '" + r.regex + "': " + e.what());
-          }
+          if (auto re = ingest::CompileWholeMatchRegex(r.regex); !re.ok()) return Error(*p, re.status().message());
         }
         if (r.values.empty() && r.prefixes.empty() && r.regex.empty())
           return Error(el, "an exclude rule needs at least one of 'in', 'prefix' or 'regex'");

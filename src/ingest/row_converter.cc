@@ -50,6 +50,21 @@ std::optional<bool> ParseBool(std::string_view v) {
 
 }  // namespace
 
+Result<std::shared_ptr<regex_t>> CompileWholeMatchRegex(const std::string& pattern) {
+  auto raw = std::make_unique<regex_t>();
+  std::string anchored = "^(" + pattern + ")$";
+  int rc = regcomp(raw.get(), anchored.c_str(), REG_EXTENDED | REG_NOSUB);
+  if (rc != 0) {
+    char msg[256];
+    regerror(rc, raw.get(), msg, sizeof msg);
+    return Status::InvalidArgument("bad regex '" + pattern + "': " + msg);
+  }
+  return std::shared_ptr<regex_t>(raw.release(), [](regex_t* r) {
+    regfree(r);
+    delete r;
+  });
+}
+
 bool IsValidUtf8(std::string_view bytes) {
   const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
   const auto* e = s + bytes.size();
@@ -178,7 +193,9 @@ Result<RowConverter> RowConverter::Create(Table table, const TableMapping& m, co
       }
       rule.values = r.values;
       rule.prefixes = r.prefixes;
-      if (!r.regex.empty()) rule.regex.emplace(r.regex, std::regex::ECMAScript | std::regex::optimize);
+      if (!r.regex.empty()) {
+        CW_ASSIGN_OR_RETURN(rule.regex, CompileWholeMatchRegex(r.regex));
+      }
       c.rules_.push_back(std::move(rule));
     }
   }
@@ -266,7 +283,10 @@ int RowConverter::MatchExclusion(const CsvRecord& rec) const {
                                      : TrimBlanks(rec.fields[static_cast<std::size_t>(r.col)]);
     bool hit = std::find(r.values.begin(), r.values.end(), v) != r.values.end();
     for (std::size_t p = 0; !hit && p < r.prefixes.size(); ++p) hit = v.starts_with(r.prefixes[p]);
-    if (!hit && r.regex) hit = std::regex_match(v.begin(), v.end(), *r.regex);
+    if (!hit && r.regex) {
+      regex_subject_.assign(v);
+      hit = regexec(r.regex.get(), regex_subject_.c_str(), 0, nullptr, 0) == 0;
+    }
     if (hit) return static_cast<int>(i);
   }
   return -1;

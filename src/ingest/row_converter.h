@@ -4,8 +4,10 @@
 // hashing, and the canonical serialisation behind each row's RowKey. Column references are
 // resolved once against the file's header; per row only string_views and numbers move.
 
+#include <regex.h>
+
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,7 +73,7 @@ class RowConverter {
     int col = -1;        // source column, or
     int slot = -1;       // canonical field slot
     std::vector<std::string> values, prefixes;
-    std::optional<std::regex> regex;
+    std::shared_ptr<regex_t> regex;  // POSIX ERE, anchored to the whole value
   };
 
   // Text of a mapped slot (trimmed, value map applied); empty when unmapped.
@@ -89,8 +91,13 @@ class RowConverter {
   std::vector<Rule> rules_;
   ReturnRule returns_;
   std::string pii_key_;
-  mutable std::vector<double> expr_values_;  // per-row scratch for expression operands
+  mutable std::vector<double> expr_values_;
+  mutable std::string regex_subject_;  // NUL-terminated copy of a value for regexec  // per-row scratch for expression operands
 };
+
+/// Compiles `pattern` as a POSIX extended regex that must match a whole value.
+/// kInvalidArgument with the library's explanation when it does not compile.
+Result<std::shared_ptr<regex_t>> CompileWholeMatchRegex(const std::string& pattern);
 
 /// True when `bytes` is well-formed UTF-8.
 bool IsValidUtf8(std::string_view bytes);

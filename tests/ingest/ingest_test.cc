@@ -408,6 +408,35 @@ TEST(Ingest, ErrorKinds) {
   EXPECT_NE(r.status().message().find("--rejects-dir"), std::string::npos) << r.status().message();
 }
 
+TEST(Ingest, ExclusionByRegexAndSourceColumn) {
+  TempDir dir;
+  WriteFile(dir / "x.csv", "c,t,a,code,country\n1,2011-01-01,1,DCGS0070,UK\n2,2011-01-01,1,85123A,UK\n"
+                            "3,2011-01-01,1,85123A,Unspecified\n4,2011-01-01,1,xDCGS,UK\n");
+  auto m = ParseMapping(R"(
+[transactions.fields]
+customer_id = "c"
+ts = "t"
+amount = "a"
+sku = "code"
+[[transactions.exclude]]
+name = "gift_codes"
+field = "sku"
+regex = "DCGS[0-9]+"
+[[transactions.exclude]]
+name = "no_country"
+column = "country"
+in = ["Unspecified"]
+)", "m.toml", dir.path().string());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  IngestInputs in;
+  in.transactions = (dir / "x.csv").string();
+  auto r = Ingest(*m, in, nullptr, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // The regex must match the whole value: "xDCGS" is not excluded.
+  EXPECT_EQ(r->totals.excluded_by_rule, (std::map<std::string, std::int64_t>{{"gift_codes", 1}, {"no_country", 1}}));
+  EXPECT_EQ(r->totals.rows_loaded, 2);
+}
+
 TEST(Ingest, EmptyFilesLoadNothing) {
   TempDir dir;
   Mapping m = LoadFixtureMapping();
