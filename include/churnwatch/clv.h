@@ -125,7 +125,7 @@ double ReportedProbabilityAlive(const BgNbdParams& m, const CustomerSummary& c);
 /// E[X(t) | x, t_x, T]: expected repeat purchases in (T, T+t] (FHL 2005 eq. 10), via the
 /// Gauss hypergeometric function with an Euler transformation that stays accurate for every
 /// a > 0 (including a = 1). Returns NaN only if the hypergeometric series failed to
-/// converge, which callers must report (RunClv does).
+/// converge, which callers must report (ScoreCustomers and ComputeClv turn it into kDataError).
 double ExpectedPurchases(const BgNbdParams& m, const CustomerSummary& c, double t);
 
 /// E[X(t)] for a customer just acquired at time 0 (FHL 2005 eq. 7).

@@ -128,7 +128,11 @@ Result<ClvResult> ComputeClv(const RetailColumns& columns, const ClvOptions& opt
     ClvHoldout h;
     h.days = options.holdout_days;
     for (std::size_t i = 0; i < result.values.size(); ++i) {
-      h.predicted += ExpectedPurchases(result.bgnbd.params, result.values.summaries[i], options.holdout_days / unit_days);
+      const double e = ExpectedPurchases(result.bgnbd.params, result.values.summaries[i], options.holdout_days / unit_days);
+      if (std::isnan(e))
+        return Status::DataError("holdout: expected purchases could not be computed for customer " +
+                                 result.customer_ids[i] + " (hypergeometric series did not converge)");
+      h.predicted += e;
       const CustomerIdx c = result.values.customers[i];
       DayNumber previous = kNoDay;
       for (std::uint64_t r = columns.txn_offsets[c]; r < columns.txn_offsets[c + 1]; ++r) {
