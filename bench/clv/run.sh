@@ -27,7 +27,7 @@ def ms(name):
     return None if b is None or b.get("error_occurred") else b["real_time"]  # milliseconds
 print("churnwatch clv benchmarks")
 print("date:", datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"))
-print("host: %d CPUs at %s MHz; build: %s" % (ctx.get("num_cpus", 0), ctx.get("mhz_per_cpu", "?"), ctx.get("library_build_type", "?")))
+print("host: %d CPUs at %s MHz; churnwatch built Release (the Google Benchmark library itself reports build type %s)" % (ctx.get("num_cpus", 0), ctx.get("mhz_per_cpu", "?"), ctx.get("library_build_type", "?")))
 print("simulated customers: CDNOW-like BG/NBD (r=0.25, alpha=4.4, a=0.8, b=2.4, weeks), daily-resolution")
 print("histories, T uniform in 26..52 weeks; 'continuous' = no two histories identical (worst case).")
 print()
