@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "churnwatch/clv.h"
 
@@ -15,6 +16,15 @@ double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
   return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+std::uint64_t HashId(std::string_view id) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : id) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
 }
 
 /// Per-row BG/NBD quantities of one cutoff's rows.
@@ -37,28 +47,52 @@ Status AppendValueColumns(const RetailColumns& columns, FeatureTable& table, con
       cs[i] = {summaries[i].x, summaries[i].t_x, summaries[i].T, summaries[i].mean_repeat_spend};
       position[summaries[i].customer] = static_cast<std::int64_t>(i);
     }
-    auto fit = clv::FitBgNbd(cs);
+    // Fit on a deterministic sample when there are many customers (see fit_sample).
+    std::vector<clv::CustomerSummary> fit_on;
+    if (cs.size() > options.fit_sample && options.fit_sample > 0) {
+      const std::uint64_t keep = options.fit_sample * 1000 / cs.size() + 1;  // per mille
+      for (std::size_t i = 0; i < cs.size(); ++i)
+        if (HashId(columns.customer_ids[summaries[i].customer]) % 1000 < keep) fit_on.push_back(cs[i]);
+    }
+    const auto& fit_set = fit_on.empty() ? cs : fit_on;
+    auto fit = clv::FitBgNbd(fit_set);
     if (!fit.ok()) continue;  // e.g. no repeat buyers yet: BG/NBD abstains at this cutoff
     std::optional<clv::GammaGammaParams> gg;
-    if (with_value) {
-      auto g = clv::FitGammaGamma(cs);
+    if (with_value && options.clv) {
+      auto g = clv::FitGammaGamma(fit_set);
       if (g.ok()) gg = g->params;
     }
     const auto& m = fit->params;
-    for (std::size_t r = 0; r < n; ++r) {
-      if (table.cutoffs[r] != cutoff) continue;
-      const auto idx = columns.FindCustomer(table.customer_ids[r]);
-      if (!idx || position[*idx] < 0) continue;
-      const auto& c = cs[static_cast<std::size_t>(position[*idx])];
-      out.p_no_purchase[r] = 1 - clv::ProbabilityAnyPurchase(m, c, table.horizon_days);
-      if (with_value) {
-        out.p_alive[r] = clv::ReportedProbabilityAlive(m, c);
-        if (gg) {
-          const double spend = clv::ExpectedSpend(*gg, c);
-          out.clv[r] = clv::CustomerLifetimeValue(m, c, spend, options.clv_margin, options.clv_monthly_discount,
-                                                  options.clv_months, 365.25 / 12);
+    std::vector<std::size_t> rows_here;
+    for (std::size_t r = 0; r < n; ++r)
+      if (table.cutoffs[r] == cutoff) rows_here.push_back(r);
+    // CLV sums 12 monthly hypergeometric expectations per customer: split over threads.
+    auto work = [&](std::size_t begin, std::size_t end) {
+      for (std::size_t k = begin; k < end; ++k) {
+        const std::size_t r = rows_here[k];
+        const auto idx = columns.FindCustomer(table.customer_ids[r]);
+        if (!idx || position[*idx] < 0) continue;
+        const auto& c = cs[static_cast<std::size_t>(position[*idx])];
+        out.p_no_purchase[r] = 1 - clv::ProbabilityAnyPurchase(m, c, table.horizon_days);
+        if (with_value) {
+          out.p_alive[r] = clv::ReportedProbabilityAlive(m, c);
+          if (gg) {
+            const double spend = clv::ExpectedSpend(*gg, c);
+            out.clv[r] = clv::CustomerLifetimeValue(m, c, spend, options.clv_margin, options.clv_monthly_discount,
+                                                    options.clv_months, 365.25 / 12);
+          }
         }
       }
+    };
+    const std::size_t threads = std::max(1, options.threads);
+    if (threads == 1 || rows_here.size() < 1000) {
+      work(0, rows_here.size());
+    } else {
+      std::vector<std::thread> pool;
+      const std::size_t chunk = (rows_here.size() + threads - 1) / threads;
+      for (std::size_t t = 0; t < threads; ++t)
+        pool.emplace_back(work, std::min(rows_here.size(), t * chunk), std::min(rows_here.size(), (t + 1) * chunk));
+      for (auto& th : pool) th.join();
     }
   }
   table.AppendColumn(std::string(kBgnbdColumn), std::move(out.p_no_purchase));
