@@ -41,8 +41,7 @@ inline constexpr DayNumber kNoDay = std::numeric_limits<DayNumber>::min();
 /// their ids. Per customer, transaction rows are sorted by (day, order); event rows by day.
 struct RetailColumns {
   // --- customers ---
-  std::vector<std::string> customer_ids;
-  std::unordered_map<std::string, CustomerIdx> customer_index;  ///< id -> index
+  std::vector<std::string> customer_ids;  ///< sorted (byte order), so FindCustomer is a binary search
   std::vector<DayNumber> joined_at;       ///< kNoDay when unknown
   std::vector<std::uint8_t> passive;      ///< 1 when status is closed / moved (passive churn)
   std::vector<DayNumber> first_unsubscribe;  ///< day of the first unsubscribe event, kNoDay if none
@@ -83,7 +82,7 @@ struct RetailColumns {
   double TransactionBytesPerRow() const;
   /// Bytes held by all columns, offsets and dictionaries.
   std::size_t MemoryBytes() const;
-  /// Index of a customer id, or nullopt.
+  /// Index of a customer id (binary search over customer_ids), or nullopt.
   std::optional<CustomerIdx> FindCustomer(std::string_view id) const;
 };
 

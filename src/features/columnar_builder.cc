@@ -195,8 +195,6 @@ RetailColumns ColumnarBuilder::Finish(int threads) {
     out.joined_at[k] = s.joined_at[order[k]];
     out.passive[k] = s.passive[order[k]];
   }
-  out.customer_index.reserve(n);
-  for (std::uint32_t k = 0; k < n; ++k) out.customer_index.emplace(out.customer_ids[k], k);
   for (auto& c : s.t_cust) c = new_of_old[c];
   for (auto& c : s.e_cust) c = new_of_old[c];
 
@@ -342,7 +340,6 @@ std::size_t RetailColumns::MemoryBytes() const {
   };
   std::size_t b = 0;
   b += strings(customer_ids) + strings(categories) + strings(stores) + strings(skus);
-  b += customer_index.size() * (sizeof(std::string) + sizeof(CustomerIdx) + 2 * sizeof(void*));
   b += joined_at.capacity() * sizeof(DayNumber) + passive.capacity() + first_unsubscribe.capacity() * sizeof(DayNumber);
   b += txn_offsets.capacity() * 8 + day.capacity() * 4 + amount.capacity() * 8 + quantity.capacity() * 4 +
        discount.capacity() * 4 + order.capacity() * 4 + category.capacity() * 4 + store.capacity() * 4 +
@@ -353,9 +350,10 @@ std::size_t RetailColumns::MemoryBytes() const {
 }
 
 std::optional<CustomerIdx> RetailColumns::FindCustomer(std::string_view id) const {
-  auto it = customer_index.find(std::string(id));
-  if (it == customer_index.end()) return std::nullopt;
-  return it->second;
+  auto it = std::lower_bound(customer_ids.begin(), customer_ids.end(), id,
+                             [](const std::string& a, std::string_view b) { return a < b; });
+  if (it == customer_ids.end() || *it != id) return std::nullopt;
+  return static_cast<CustomerIdx>(it - customer_ids.begin());
 }
 
 }  // namespace churnwatch

@@ -165,6 +165,9 @@ TEST(SingleCustomer, EqualsTheSameCustomerInTheBatch) {
     }
   }
   EXPECT_GT(compared, 50);
+  // Customer lookup by id agrees with the index order.
+  for (CustomerIdx c = 0; c < cols.num_customers(); c += 13) EXPECT_EQ(cols.FindCustomer(cols.customer_ids[c]), c);
+  EXPECT_FALSE(cols.FindCustomer("no such customer").has_value());
   // An index outside the table is a NotFound, not a crash.
   const CustomerIdx bad = static_cast<CustomerIdx>(cols.num_customers());
   auto missing = BuildFeatureTableFor(cols, std::span<const CustomerIdx>(&bad, 1), cutoffs, opt);
