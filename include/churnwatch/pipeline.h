@@ -10,8 +10,8 @@
 ///
 ///     [run]     name, db ("sqlite:PATH" | "postgresql://..."), out_dir, currency, threads
 ///     [ingest]  mapping, transactions, customers, events, rejects_dir   (all optional)
-///     [model]   horizon_days | format, as_of, test_cutoff, valid_cutoff, train_cutoffs,
-///               train_every_days, min_history_days
+///     [model]   mode ("train" | "champion"), horizon_days | format, as_of, test_cutoff,
+///               valid_cutoff, train_cutoffs, train_every_days, min_history_days
 ///     [recommend] product_names (CSV sku,name), products, stopped_after_days, neighbours
 ///     [report]  file, top_customers
 ///     plus the policy tables of policy_config.h ([zones] [sla] [budget] [[rules]] ...).
@@ -21,6 +21,11 @@
 /// cutoff whose label window is complete); valid = test − train_every_days; train cutoffs
 /// every train_every_days (30) before valid while at least min_history_days (90) of
 /// history precede them.
+///
+/// Model: mode "train" (default) trains on the training cutoffs, calibrates on the
+/// validation cutoff and registers the model as the champion (registry.h); mode
+/// "champion" scores with the registered champion and trains only when there is none.
+/// Either way the model and the baselines are evaluated on the test cutoff.
 ///
 /// Outputs in out_dir: report.html, customers.csv (one row per scored customer, the
 /// SPEC.md §14 columns), actions.csv and actions.json (funded actions: the file a CRM or
@@ -55,6 +60,7 @@ struct RunConfig {
   std::filesystem::path rejects_dir;
 
   // [model]
+  std::string model_mode = "train";     ///< "train" (and register as champion) | "champion"
   int horizon_days = 90;
   std::string as_of;                    ///< "YYYY-MM-DD" or empty (default)
   std::string test_cutoff, valid_cutoff;

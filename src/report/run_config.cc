@@ -105,6 +105,9 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
   if (has_inputs && c.mapping.empty())
     return Status::InvalidArgument(source + ": [ingest] names input files but no mapping");
 
+  CW_RETURN_IF_ERROR(r.Text("model", "mode", c.model_mode));
+  if (c.model_mode != "train" && c.model_mode != "champion")
+    return r.Error(*r.Get("model", "mode"), "[model] mode must be \"train\" or \"champion\", got \"" + c.model_mode + "\"");
   if (const toml::node* f = r.Get("model", "format")) {
     if (!f->is_string()) return r.Error(*f, "[model] format must be a string");
     auto h = HorizonForFormat(f->as_string()->get());

@@ -1,6 +1,6 @@
 #pragma once
 // Pieces of the run pipeline (include/churnwatch/pipeline.h), split by concern:
-// run_reasons.cc (reasons from tree contributions), run_outputs.cc (files and store
+// run_outputs.cc (files and store
 // tables), run_report_data.cc (what the HTML report shows). Private to report/.
 
 #include <optional>
@@ -28,11 +28,6 @@ struct RunState {
   std::optional<Evaluation> evaluation;     ///< on the test cutoff
   Timestamp raised_at = 0;
 };
-
-/// Fills ScoredCustomer::reasons from the trees' SHAP contributions summed by the reason
-/// category of each feature (feature catalogue), strongest positive categories first.
-Status FillReasonsFromContributions(const ChurnModel& model, const FeatureTable& table,
-                                    std::vector<ScoredCustomer>& scored);
 
 /// customers.csv, actions.csv, actions.json, alerts.csv in the out dir.
 Status WriteRunFiles(const RunState& state);

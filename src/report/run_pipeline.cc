@@ -12,7 +12,8 @@
 #include "churnwatch/mapping.h"
 #include "churnwatch/pipeline.h"
 #include "churnwatch/recommend.h"
-#include "churnwatch/segments.h"
+#include "churnwatch/registry.h"
+#include "churnwatch/scoring.h"
 #include "report/run_internal.h"
 
 namespace churnwatch {
@@ -69,12 +70,6 @@ Result<Cutoffs> ChooseCutoffs(const RunConfig& c, const RetailColumns& cols) {
   return k;
 }
 
-std::string SegmentName(const SegmentRow& s) { return std::string(RfmSegmentName(s.segment)); }
-
-double Column(const FeatureTable& t, std::optional<std::size_t> col, std::size_t row) {
-  return col ? t.columns[*col][row] : kNaN;
-}
-
 }  // namespace
 
 Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progress) {
@@ -126,19 +121,34 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
       ", test " + sum.test_cutoff + ", score as of " + sum.as_of);
   sum.seconds["columns"] = clock.Lap();
 
-  // 3. Train on rolling cutoffs, evaluate on the later test cutoff.
+  // 3. The model: train on rolling cutoffs and register it as the champion, or load the
+  //    champion (mode "champion"; trains when the registry is empty). Then evaluate it
+  //    and the baselines on the later, unseen test cutoff.
   PipelineOptions popts;
   popts.horizon_days = config.horizon_days;
   popts.threads = config.threads;
-  TrainOptions topts;
-  topts.trees.nthread = config.threads;
-  CW_ASSIGN_OR_RETURN(auto model, TrainOnSnapshots(columns, cut.train, cut.valid, popts, topts));
-  ModelInfo info = model->info();
-  info.version = "run-" + sum.as_of + "-" + FormatIsoTimestamp(state.raised_at).substr(0, 10);
-  model = model->WithInfo(info);
-  sum.model_version = info.version;
+  ModelRegistry registry(*store);
+  std::shared_ptr<const ChurnModel> model;
+  if (config.model_mode == "champion") {
+    auto loaded = registry.Load("champion", config.threads);
+    if (loaded.ok()) {
+      model = *loaded;
+      say("model: champion " + model->info().version);
+    } else if (loaded.status().code() != StatusCode::kNotFound) {
+      return loaded.status();
+    }
+  }
+  if (model == nullptr) {
+    TrainOptions topts;
+    topts.trees.nthread = config.threads;
+    CW_ASSIGN_OR_RETURN(auto trained, TrainOnSnapshots(columns, cut.train, cut.valid, popts, topts));
+    CW_ASSIGN_OR_RETURN(model, registry.Register(*trained, /*make_champion=*/true));
+    say("train: " + FormatCount(model->info().train_rows) + " training rows, " +
+        std::to_string(model->info().best_iteration) + " trees; registered " + model->info().version + " as champion");
+  }
+  sum.model_version = model->info().version;
+  popts.horizon_days = model->info().horizon_days;
   sum.seconds["train"] = clock.Lap();
-  say("train: " + FormatCount(info.train_rows) + " training rows, " + std::to_string(info.best_iteration) + " trees");
 
   CW_ASSIGN_OR_RETURN(Evaluation ev, EvaluateOnCutoff(*model, columns, cut.test, popts));
   for (const auto& [name, m] : ev.metrics)
@@ -149,37 +159,15 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
   if (sum.metrics.count("ensemble"))
     say("evaluate on " + sum.test_cutoff + ": ensemble ROC-AUC " + std::to_string(sum.metrics["ensemble"]["roc_auc"]));
 
-  // 4. Score every active customer as of the scoring date, with CLV and segments.
+  // 4. Score every active customer as of the scoring date, with CLV, segments and the
+  //    three reasons (explain/: SHAP contributions by reason category, bilingual sentences).
   const std::vector<DayNumber> as_of{cut.as_of};
   CW_ASSIGN_OR_RETURN(state.table, BuildSnapshotTable(columns, as_of, popts, Eligibility::kActive, true));
-  CW_ASSIGN_OR_RETURN(std::vector<RowScores> scores, model->Score(state.table));
-  const FeatureTable& t = state.table;
-  const auto p_alive_col = t.FeatureIndex("p_alive");
-  const auto clv_col = t.FeatureIndex("clv");
-  state.scored.resize(t.num_rows());
-  for (std::size_t r = 0; r < t.num_rows(); ++r) {
-    ScoredCustomer& sc = state.scored[r];
-    sc.customer_id = t.customer_ids[r];
-    sc.as_of = t.cutoffs[r];
-    sc.p_churn = scores[r].p_churn;
-    sc.expected_days_to_churn = scores[r].expected_days_to_churn;
-    sc.p_alive = Column(t, p_alive_col, r);
-    sc.clv = Column(t, clv_col, r);
-    if (r < t.segments.size()) {
-      sc.value_tier = std::string(TierName(t.segments[r].value_tier));
-      sc.frequency_tier = std::string(TierName(t.segments[r].frequency_tier));
-      sc.segment = SegmentName(t.segments[r]);
-      sc.lifecycle_stage = std::string(LifecycleStageName(t.segments[r].lifecycle));
-    }
-    sc.model_version = sum.model_version;
-  }
+  const ReasonMap reasons = ReasonMap::Defaults(model->feature_names());
+  CW_ASSIGN_OR_RETURN(state.scored, ScoreTable(*model, state.table, reasons, ScoreOptions{}));
   sum.customers = static_cast<std::int64_t>(state.scored.size());
+  sum.reasons_source = "explain: SHAP by reason category (exact for the riskiest 20 %, approximate for the rest)";
   sum.seconds["score"] = clock.Lap();
-
-  // 5. Reasons: SHAP contributions summed by the catalogue's reason categories.
-  CW_RETURN_IF_ERROR(run_internal::FillReasonsFromContributions(*model, state.table, state.scored));
-  sum.reasons_source = "tree SHAP contributions summed by feature-catalogue reason category";
-  sum.seconds["reasons"] = clock.Lap();
 
   // 6. Zones, rules, playbook, budget; products for the funded recommendations.
   CW_ASSIGN_OR_RETURN(state.policy, ApplyPolicy(config.policy, {state.scored, &state.table, state.raised_at}));

@@ -64,7 +64,7 @@ std::string Both(std::string_view en, std::string_view zh) {
 }
 
 std::string HorizontalBars(const std::vector<CountRow>& rows, std::string_view value_prefix, bool show_value) {
-  const double label_w = 170, bar_w = 300, row_h = 26, top = 8;
+  const double label_w = 240, bar_w = 250, row_h = 26, top = 8;
   const double h = top * 2 + row_h * static_cast<double>(std::max<std::size_t>(rows.size(), 1));
   std::int64_t max_count = 1;
   for (const auto& r : rows) max_count = std::max(max_count, r.count);

@@ -1,8 +1,8 @@
 // Checks `churnwatch run` as a library call on seeded synthetic data in a SQLite store:
 // cutoffs follow the documented defaults, the outputs agree with each other and with the
 // store (one customers.csv row per scored customer, funded actions within the budget and
-// its tier shares, zone counts adding up, alerts stored), and run-config errors name the
-// file and line. The slow tier runs the CLI on the real Online Retail data with --json.
+// its tier shares, zone counts adding up, alerts stored), the trained model becomes the
+// champion that a "champion" run reuses, and run-config errors name the file and line.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -108,6 +108,20 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
   auto doc = (*store)->GetDocument("runs", s.run_id);
   ASSERT_TRUE(doc.ok());
   EXPECT_TRUE(doc->has_value());
+
+  // The trained model became the champion; a "champion" run scores with it, no retraining.
+  auto versions = (*store)->ListDocumentKeys("models");
+  ASSERT_TRUE(versions.ok());
+  EXPECT_EQ(versions->size(), 1u);
+  config->model_mode = "champion";
+  config->out_dir = dir / "out2";
+  auto again = RunPipeline(*config);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->model_version, s.model_version);
+  EXPECT_EQ(again->customers, s.customers);
+  versions = (*store)->ListDocumentKeys("models");
+  ASSERT_TRUE(versions.ok());
+  EXPECT_EQ(versions->size(), 1u);
 }
 
 TEST(RunPipeline, ConfigErrorsNameFileAndLine) {
@@ -123,6 +137,9 @@ TEST(RunPipeline, ConfigErrorsNameFileAndLine) {
   testing::WriteFile(dir / "c.toml", "[ingest]\ntransactions = \"t.csv\"\n");
   EXPECT_EQ(LoadRunConfig(dir / "c.toml").status().message(),
             (dir / "c.toml").string() + ": [ingest] names input files but no mapping");
+  testing::WriteFile(dir / "m.toml", "[model]\nmode = \"retrain\"\n");
+  EXPECT_EQ(LoadRunConfig(dir / "m.toml").status().message(),
+            (dir / "m.toml").string() + ":2: [model] mode must be \"train\" or \"champion\", got \"retrain\"");
   testing::WriteFile(dir / "d.toml", "[[rules]]\nname = \"r\"\nwhen = \"a >\"\n");
   EXPECT_NE(LoadRunConfig(dir / "d.toml").status().message().find("rule 'r', column 4"), std::string::npos);
 }
