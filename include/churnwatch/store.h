@@ -36,13 +36,25 @@ struct LoadCounts {
 
 /// An open, atomic load: everything appended becomes visible at Commit() or not at all.
 /// Destroying an uncommitted session rolls it back; a killed process leaves no trace of it.
+/// Rows whose RowKey the table already holds (or that repeat within the session) are not
+/// inserted again, only counted, so loading the same file twice adds nothing.
+///
+/// A session is one database transaction on its Store's connection: it must not outlive
+/// the Store, only one can be open per Store at a time, and other calls on that Store while
+/// it is open are not supported (open a second Store instead). Memory stays bounded: the
+/// session keeps no copy of appended rows, so callers stream batches of any size.
 class LoadSession {
  public:
   virtual ~LoadSession() = default;
-  /// Appends rows of the session's table; the span's element type must match it.
+  /// Appends rows of the session's table. Appending another table's rows, or appending
+  /// after Commit, is kInvalidArgument; a transaction with NaN amount or quantity is
+  /// kDataError naming its key and order; a database failure is kIOError / kUnavailable /
+  /// kInternal naming the store. After a failed append, destroy the session (rollback).
   virtual Status AppendTransactions(std::span<const Transaction> rows) = 0;
   virtual Status AppendCustomers(std::span<const Customer> rows) = 0;
   virtual Status AppendEvents(std::span<const Event> rows) = 0;
+  /// Makes every appended row visible at once and records the load in the store's load log.
+  /// Returns how many rows were new and how many were already present.
   virtual Result<LoadCounts> Commit() = 0;
 };
 
@@ -68,7 +80,10 @@ using RowSink = std::function<Status(std::span<const Row>)>;
 class Store {
  public:
   /// Opens `sqlite:PATH` or `postgresql://...` (also `postgres://`) and applies pending
-  /// migrations. Unknown schemes are kInvalidArgument; an unreachable server kUnavailable.
+  /// migrations. Unknown schemes, an empty path and malformed PostgreSQL URLs are
+  /// kInvalidArgument; a missing directory kIOError; a file that is not a database, or a
+  /// schema newer than this build, kDataError; an unreachable server kUnavailable with the
+  /// server's message. Messages never show a URL's password. See docs/store.md.
   static Result<std::unique_ptr<Store>> Open(std::string_view url);
 
   virtual ~Store() = default;
@@ -77,18 +92,20 @@ class Store {
 
   virtual Result<std::unique_ptr<LoadSession>> BeginLoad(const LoadInfo& info) = 0;
 
-  /// Streams every row of a table in batches, in no particular order. A sink error stops
-  /// the scan and is returned.
+  /// Streams every row of a table in batches of at most 65,536 rows, in no particular order.
+  /// A sink error stops the scan and is returned. The sink must not call into this Store.
   virtual Status ScanTransactions(const RowSink<Transaction>& sink) = 0;
   virtual Status ScanCustomers(const RowSink<Customer>& sink) = 0;
   virtual Status ScanEvents(const RowSink<Event>& sink) = 0;
   virtual Result<std::int64_t> CountRows(Table table) = 0;
 
-  /// Derived tables, replaced atomically as a whole.
+  /// Derived tables, replaced atomically as a whole. `name`: letters, digits and '_' (1–48);
+  /// columns: unique names of 1–63 bytes, all the same length (else kInvalidArgument).
   virtual Status ReplaceResultTable(std::string_view name, const ResultTable& table) = 0;
   virtual Result<ResultTable> ReadResultTable(std::string_view name) = 0;  ///< kNotFound if absent
 
   /// Small JSON documents by (collection, key): model registry, run reports, settings.
+  /// Put overwrites; Get of an absent key is an empty optional; keys list in byte order.
   virtual Status PutDocument(std::string_view collection, std::string_view key, std::string_view json) = 0;
   virtual Result<std::optional<std::string>> GetDocument(std::string_view collection, std::string_view key) = 0;
   virtual Result<std::vector<std::string>> ListDocumentKeys(std::string_view collection) = 0;
