@@ -141,6 +141,33 @@ TEST_P(QualityTest, HandComputedFixture) {
   EXPECT_NE(text.find("customers:   3, of whom 2 bought once"), std::string::npos) << text;
 }
 
+// Invariant: both stores hold the same rows, so they profile identically.
+TEST(QualityAcrossStores, SqliteAndPostgresProfileTheSameLoadIdentically) {
+  CW_OPEN_TEST_DATABASE(pg, "postgresql");
+  CW_OPEN_TEST_DATABASE(lite, "sqlite");
+  const auto data = testing::MakeSyntheticRetail({.seed = 21, .customers = 300});
+  nlohmann::json profiles[2];
+  int i = 0;
+  for (const auto* db : {lite.get(), pg.get()}) {
+    auto store = Store::Open(db->url());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    for (Table t : {Table::kTransactions, Table::kCustomers, Table::kEvents}) {
+      auto s = (*store)->BeginLoad({t, "synthetic", "fp"});
+      ASSERT_TRUE(s.ok());
+      Status st = t == Table::kTransactions ? (*s)->AppendTransactions(data.transactions)
+                  : t == Table::kCustomers  ? (*s)->AppendCustomers(data.customers)
+                                            : (*s)->AppendEvents(data.events);
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      ASSERT_TRUE((*s)->Commit().ok());
+    }
+    auto report = ProfileStore(**store);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    profiles[i++] = QualityToJson(*report);
+  }
+  EXPECT_EQ(profiles[0]["tables"]["transactions"]["rows"], static_cast<std::int64_t>(data.transactions.size()));
+  EXPECT_EQ(profiles[0], profiles[1]) << profiles[0].dump(1) << "\nvs\n" << profiles[1].dump(1);
+}
+
 TEST(QualitySummarise, EmptySampleIsAllNaN) {
   std::vector<double> none;
   const Distribution d = Summarise(none);
