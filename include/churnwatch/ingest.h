@@ -63,7 +63,8 @@ struct IngestProgress {
 };
 
 struct IngestOptions {
-  /// Folder for rejects files; empty = next to each input (`<input>.rejects.csv`).
+  /// Folder for rejects files; empty = next to each input (`<input>.rejects.csv`), or the
+  /// current directory when the input's folder is read-only.
   std::string rejects_dir;
   /// HMAC key for personal fields; empty = none (a mapping with phone/email/name then fails).
   std::string pii_key;

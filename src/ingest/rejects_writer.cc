@@ -1,6 +1,8 @@
 // Rejects files: RFC 4180 CSV written through a large stdio buffer.
 #include "ingest/rejects_writer.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -10,8 +12,12 @@ namespace churnwatch::ingest {
 std::string RejectsWriter::PathFor(const std::string& input, const std::string& dir) {
   std::filesystem::path in(input);
   std::string name = in.filename().string() + ".rejects.csv";
-  if (dir.empty()) return (in.parent_path() / name).string();
-  return (std::filesystem::path(dir) / name).string();
+  if (!dir.empty()) return (std::filesystem::path(dir) / name).string();
+  // Beside the input; shared data sets often sit in read-only folders, and a load must not
+  // fail for that, so then the current directory takes the rejects (the report names it).
+  std::filesystem::path parent = in.parent_path().empty() ? std::filesystem::path(".") : in.parent_path();
+  if (access(parent.c_str(), W_OK) == 0) return (in.parent_path() / name).string();
+  return name;
 }
 
 RejectsWriter::~RejectsWriter() {

@@ -14,7 +14,8 @@ namespace churnwatch::ingest {
 
 class RejectsWriter {
  public:
-  /// Path of the rejects file for `input` (in `dir` when not empty).
+  /// Path of the rejects file for `input`: in `dir` when not empty, else beside the input,
+  /// or in the current directory when the input's folder is not writable.
   static std::string PathFor(const std::string& input, const std::string& dir);
 
   explicit RejectsWriter(std::string path) : path_(std::move(path)) {}
