@@ -128,7 +128,7 @@ CommandRun RegisterIngest(CLI::App& app, CommonOptions& common) {
   sub->add_option("--transactions", flags->transactions, "transactions CSV (plain or .gz); default: the mapping's file");
   sub->add_option("--customers", flags->customers, "customers CSV (plain or .gz)");
   sub->add_option("--events", flags->events, "events CSV (plain or .gz)");
-  sub->add_option("--rejects-dir", flags->rejects_dir, "folder for <input>.rejects.csv (default: beside each input)");
+  sub->add_option("--rejects-dir", flags->rejects_dir, "folder for <input>.rejects.csv (default: beside each input, or the current directory if that is read-only)");
   sub->add_option("--pii-key-file", flags->pii_key_file,
                   "file whose first line is the HMAC key for phone/email/name (default: $CHURNWATCH_PII_KEY)");
   sub->add_flag("--no-exclude", flags->no_exclude, "ignore the mapping's exclusion rules");
