@@ -13,6 +13,9 @@ BIN=$BUILD/bench/models/bench_models_scale
 if [ ! -x "$BIN" ]; then
   cmake --build "$BUILD" --target bench_models_scale -j2
 fi
+# XGBoost's OpenMP threads spin while waiting; on an oversubscribed machine that burns the
+# cores the other thread needs (perf showed 77 % of samples in libgomp's spin loop).
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 {
   echo "# churnwatch models benchmark — $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# targets: 1M customers end to end < 60 s on 2 cores; single-customer p99 < 1 ms"
