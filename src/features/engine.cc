@@ -11,6 +11,7 @@
 #include "features/huge_vector.h"
 #include "features/kernel.h"
 #include "features/parallel.h"
+#include "features/segments_internal.h"
 
 namespace churnwatch {
 namespace {
@@ -38,13 +39,18 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
   const std::size_t n = customers.size();
   const std::size_t chunks = (n + features_internal::kChunk - 1) / features_internal::kChunk;
 
-  // Pass 1: eligible rows per (chunk, cutoff).
+  // Pass 1: eligible rows per (chunk, cutoff); one walk over each customer's rows for all
+  // cutoffs (the cursor only moves forward).
   std::vector<std::uint64_t> counts(chunks * K, 0);
   features_internal::ParallelFor(n, opt.threads, [&](std::size_t begin, std::size_t end) {
     const std::size_t chunk = begin / features_internal::kChunk;
-    for (std::size_t i = begin; i < end; ++i)
-      for (std::size_t k = 0; k < K; ++k)
-        if (features_internal::IsEligible(cols, customers[i], cutoffs[k], opt)) ++counts[chunk * K + k];
+    for (std::size_t i = begin; i < end; ++i) {
+      features_internal::CustomerCursor at(cols, customers[i]);
+      for (std::size_t k = 0; k < K; ++k) {
+        at.Advance(cutoffs[k], /*full=*/false);
+        if (at.Eligible(opt)) ++counts[chunk * K + k];
+      }
+    }
   });
   // Row layout: cutoff-major, then chunk, then customer order inside the chunk.
   std::vector<std::uint64_t> start(chunks * K, 0);
@@ -58,31 +64,46 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
   FeatureTable table;
   table.horizon_days = opt.horizon_days;
   table.lookback_days = opt.lookback_days;
-  using features_internal::ResizeHuge;
-  ResizeHuge(table.customer_ids, total);
-  ResizeHuge(table.cutoffs, total);
-  ResizeHuge(table.labels, total);
-  ResizeHuge(table.churn_kinds, total);
-  ResizeHuge(table.churn_spans, total);
-  ResizeHuge(table.days_to_next_purchase, total);
-  ResizeHuge(table.observed_days, total);
   for (const auto& spec : FeatureCatalogue()) table.names.emplace_back(spec.name);
   table.columns.resize(kNumFeatures);
-  for (auto& col : table.columns) ResizeHuge(col, total);
+  // Allocating a column zero-fills it, and on a fresh allocation that is the page faults:
+  // the big part of the cost of a large table. Columns are allocated by the workers so the
+  // faults are taken on all threads, not serially on this one.
+  {
+    using features_internal::ResizeHuge;
+    constexpr std::size_t kRowColumns = 7;
+    features_internal::ParallelForEach(kRowColumns + kNumFeatures, opt.threads, [&](std::size_t j) {
+      switch (j) {
+        case 0: ResizeHuge(table.customer_ids, total); break;
+        case 1: ResizeHuge(table.cutoffs, total); break;
+        case 2: ResizeHuge(table.labels, total); break;
+        case 3: ResizeHuge(table.churn_kinds, total); break;
+        case 4: ResizeHuge(table.churn_spans, total); break;
+        case 5: ResizeHuge(table.days_to_next_purchase, total); break;
+        case 6: ResizeHuge(table.observed_days, total); break;
+        default: ResizeHuge(table.columns[j - kRowColumns], total); break;
+      }
+    });
+  }
 
-  // Pass 2: compute each row into its slot.
+  // Pass 2: each customer once; for every cutoff at which it is eligible, compute the row
+  // straight into its slot.
   features_internal::ParallelFor(n, opt.threads, [&](std::size_t begin, std::size_t end) {
     const std::size_t chunk = begin / features_internal::kChunk;
     std::vector<std::uint64_t> next(start.begin() + static_cast<std::ptrdiff_t>(chunk * K),
                                     start.begin() + static_cast<std::ptrdiff_t>(chunk * K + K));
     features_internal::KernelScratch scratch(cols);
     double values[kNumFeatures];
+    std::vector<double*> out_columns(kNumFeatures);
+    for (int f = 0; f < kNumFeatures; ++f) out_columns[f] = table.columns[f].data();
     for (std::size_t i = begin; i < end; ++i) {
       const CustomerIdx c = customers[i];
+      features_internal::CustomerCursor at(cols, c);
       for (std::size_t k = 0; k < K; ++k) {
-        if (!features_internal::IsEligible(cols, c, cutoffs[k], opt)) continue;
+        at.Advance(cutoffs[k], /*full=*/true);
+        if (!at.Eligible(opt)) continue;
         features_internal::RowOutcome outcome;
-        features_internal::ComputeRow(cols, c, cutoffs[k], opt, scratch, values, outcome);
+        features_internal::ComputeRow(at, opt, scratch, values, outcome);
         const std::uint64_t row = next[k]++;
         table.customer_ids[row] = cols.customer_ids[c];
         table.cutoffs[row] = cutoffs[k];
@@ -91,7 +112,7 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
         table.churn_spans[row] = outcome.span;
         table.days_to_next_purchase[row] = outcome.next_days;
         table.observed_days[row] = outcome.observed_days;
-        for (int f = 0; f < kNumFeatures; ++f) table.columns[f][row] = values[f];
+        for (int f = 0; f < kNumFeatures; ++f) out_columns[f][row] = values[f];
       }
     }
   });
@@ -105,7 +126,7 @@ Result<FeatureTable> BuildFeatureTable(const RetailColumns& columns, std::span<c
   std::vector<CustomerIdx> all(columns.num_customers());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<CustomerIdx>(i);
   CW_ASSIGN_OR_RETURN(FeatureTable table, Build(columns, all, cutoffs, options));
-  if (options.segments) CW_RETURN_IF_ERROR(ComputeSegments(table));
+  if (options.segments) CW_RETURN_IF_ERROR(features_internal::ComputeSegments(table, nullptr, options.threads));
   return table;
 }
 
@@ -120,7 +141,8 @@ Result<FeatureTable> BuildFeatureTableFor(const RetailColumns& columns, std::spa
       return Status::NotFound("customer index " + std::to_string(c) + " is not in the table (" +
                               std::to_string(columns.num_customers()) + " customers)");
   CW_ASSIGN_OR_RETURN(FeatureTable table, Build(columns, sorted, cutoffs, options));
-  if (options.segments) CW_RETURN_IF_ERROR(ComputeSegments(table, segment_reference));
+  if (options.segments)
+    CW_RETURN_IF_ERROR(features_internal::ComputeSegments(table, segment_reference, options.threads));
   return table;
 }
 

@@ -18,21 +18,6 @@ double Ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
 // rather than 0; snapping keeps it from becoming a huge or sign-flipped ratio denominator.
 double SnapMoney(double x) { return std::fabs(x) < 1e-6 ? 0.0 : x; }
 
-// Position of the first row in [b, e) whose day is >= t.
-std::uint64_t FirstAtOrAfter(const std::vector<DayNumber>& days, std::uint64_t b, std::uint64_t e, DayNumber t) {
-  return static_cast<std::uint64_t>(std::partition_point(days.begin() + static_cast<std::ptrdiff_t>(b),
-                                                         days.begin() + static_cast<std::ptrdiff_t>(e),
-                                                         [t](DayNumber d) { return d < t; }) -
-                                    days.begin());
-}
-
-// Last purchase (non-return) day strictly before position `end`, or kNoDay.
-DayNumber LastPurchaseBefore(const RetailColumns& cols, std::uint64_t b, std::uint64_t end) {
-  for (std::uint64_t i = end; i > b; --i)
-    if (!cols.is_return[i - 1]) return cols.day[i - 1];
-  return kNoDay;
-}
-
 }  // namespace
 
 KernelScratch::KernelScratch(const RetailColumns& cols)
@@ -41,23 +26,59 @@ KernelScratch::KernelScratch(const RetailColumns& cols)
       catp90(cols.categories.size() + 1, 0),
       store_mask(cols.stores.size() + 1, 0) {}
 
-bool IsEligible(const RetailColumns& cols, CustomerIdx c, DayNumber T, const FeatureOptions& opt) {
-  const std::uint64_t b = cols.txn_offsets[c], e = cols.txn_offsets[c + 1];
-  if (b == e || cols.day[b] >= T) return false;
-  const std::uint64_t end = FirstAtOrAfter(cols.day, b, e, T);
-  const DayNumber last = LastPurchaseBefore(cols, b, end);
-  if (last == kNoDay) return false;
-  const int recency = T - last;
+CustomerCursor::CustomerCursor(const RetailColumns& columns, CustomerIdx customer)
+    : cols(columns),
+      c(customer),
+      b(columns.txn_offsets[customer]),
+      e(columns.txn_offsets[customer + 1]),
+      end(b),
+      lo(b),
+      next(b),
+      eb(columns.evt_offsets[customer]),
+      ee(columns.evt_offsets[customer + 1]),
+      eend(eb),
+      elo(eb) {
+  for (std::uint64_t i = b; i < e; ++i)
+    if (!cols.is_return[i]) {
+      first_purchase = cols.day[i];
+      break;
+    }
+}
+
+void CustomerCursor::Advance(DayNumber t, bool full) {
+  T = t;
+  while (end < e && cols.day[end] < T) {
+    if (!cols.is_return[end]) last_purchase = cols.day[end];
+    ++end;
+  }
+  while (lo < end && cols.day[lo] < T - kWindow) {
+    if (!cols.is_return[lo]) purchase_before_lo = cols.day[lo];
+    ++lo;
+  }
+  if (!full) return;
+  if (next < end) next = end;
+  while (next < e && cols.is_return[next]) ++next;
+  while (eend < ee && cols.evt_day[eend] < T) {
+    if (cols.evt_type[eend] == static_cast<std::uint8_t>(EventType::kAppLogin)) last_login = cols.evt_day[eend];
+    ++eend;
+  }
+  while (elo < eend && cols.evt_day[elo] < T - kWindow) ++elo;
+}
+
+bool CustomerCursor::Eligible(const FeatureOptions& opt) const {
+  if (last_purchase == kNoDay) return false;
+  const int recency = T - last_purchase;
   if (recency > opt.lookback_days) return false;
   return opt.eligibility == Eligibility::kLookback || recency <= opt.horizon_days;
 }
 
-void ComputeRow(const RetailColumns& cols, CustomerIdx c, DayNumber T, const FeatureOptions& opt, KernelScratch& sc,
-                double* out, RowOutcome& outcome) {
-  const std::uint64_t b = cols.txn_offsets[c], e = cols.txn_offsets[c + 1];
-  const std::uint64_t end = FirstAtOrAfter(cols.day, b, e, T);
-  const std::uint64_t lo = FirstAtOrAfter(cols.day, b, end, T - kWindow);
-  const DayNumber last_purchase = LastPurchaseBefore(cols, b, end);
+void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScratch& sc, double* out,
+                RowOutcome& outcome) {
+  const RetailColumns& cols = at.cols;
+  const CustomerIdx c = at.c;
+  const DayNumber T = at.T;
+  const std::uint64_t end = at.end, lo = at.lo;
+  const DayNumber last_purchase = at.last_purchase;
   const int recency = T - last_purchase;
 
   // ---- accumulators ----
@@ -82,10 +103,7 @@ void ComputeRow(const RetailColumns& cols, CustomerIdx c, DayNumber T, const Fea
   sc.store_touched.clear();
 
   // The purchase day before the window matters for the gap into the last 90 days.
-  if (lo > b) {
-    const DayNumber before = LastPurchaseBefore(cols, b, lo);
-    if (before != kNoDay) prev_pday = before;
-  }
+  prev_pday = at.purchase_before_lo;
 
   auto finish_order = [&] {
     if (last_order >= 0 && order_known) {
@@ -218,12 +236,8 @@ void ComputeRow(const RetailColumns& cols, CustomerIdx c, DayNumber T, const Fea
   }
 
   // ---- tenure ----
-  DayNumber first = kNoDay;
-  for (std::uint64_t i = b; i < end; ++i)
-    if (!cols.is_return[i]) {
-      first = cols.day[i];
-      break;
-    }
+  // An eligible row has a purchase before T, so the customer's first purchase is before T.
+  DayNumber first = at.first_purchase;
   if (const DayNumber joined = cols.joined_at[c]; joined != kNoDay && joined < T && joined < first) first = joined;
 
   // ---- behaviour ----
@@ -292,11 +306,7 @@ void ComputeRow(const RetailColumns& cols, CustomerIdx c, DayNumber T, const Fea
   double contacts30 = 0, contacts_p60 = 0, complaints90 = 0, neg_reviews180 = 0;
   double rating_sum = 0, rating_n = 0, rating_recent = 0, rating_recent_n = 0;
   double texted = 0, negative_texts = 0;
-  DayNumber last_login = kNoDay;
-  const std::uint64_t eb = cols.evt_offsets[c], ee = cols.evt_offsets[c + 1];
-  const std::uint64_t eend = FirstAtOrAfter(cols.evt_day, eb, ee, T);
-  const std::uint64_t elo = FirstAtOrAfter(cols.evt_day, eb, eend, T - kWindow);
-  for (std::uint64_t i = elo; i < eend; ++i) {
+  for (std::uint64_t i = at.elo; i < at.eend; ++i) {
     const int d = T - cols.evt_day[i];
     switch (static_cast<EventType>(cols.evt_type[i])) {
       case EventType::kVisit:
@@ -354,11 +364,7 @@ void ComputeRow(const RetailColumns& cols, CustomerIdx c, DayNumber T, const Fea
     }
   }
   const double rating_old = rating_sum - rating_recent, rating_old_n = rating_n - rating_recent_n;
-  for (std::uint64_t i = eend; i > eb; --i)
-    if (cols.evt_type[i - 1] == static_cast<std::uint8_t>(EventType::kAppLogin)) {
-      last_login = cols.evt_day[i - 1];
-      break;
-    }
+  const DayNumber last_login = at.last_login;
   auto count_if_present = [&](EventType t, double v) { return present(t) ? v : kNaN; };
   out[kVisits30] = count_if_present(EventType::kVisit, visits30);
   out[kVisitsChange] = count_if_present(EventType::kVisit, visits30 - visits_p60 / 2);
@@ -386,12 +392,7 @@ void ComputeRow(const RetailColumns& cols, CustomerIdx c, DayNumber T, const Fea
 
   // ---- label of [T, T+H) ----
   const int H = opt.horizon_days;
-  DayNumber next = kNoDay;
-  for (std::uint64_t i = end; i < e; ++i)
-    if (!cols.is_return[i]) {
-      next = cols.day[i];
-      break;
-    }
+  const DayNumber next = at.next < at.e ? cols.day[at.next] : kNoDay;
   outcome.next_days = next != kNoDay ? static_cast<double>(next - T) : kNaN;
   outcome.observed_days = cols.last_day != kNoDay ? std::max(0, cols.last_day - T + 1) : 0;
   outcome.kind = ChurnKind::kNone;

@@ -16,13 +16,12 @@ namespace churnwatch::features_internal {
 
 inline constexpr std::size_t kChunk = 2048;
 
-/// Calls fn(begin, end) for consecutive chunks of at most kChunk items covering [0, n).
+/// Calls fn(j) for each j in [0, n), items handed out one at a time to `threads` workers
+/// (for a few large independent items, e.g. allocating columns).
 template <typename Fn>
-void ParallelFor(std::size_t n, int threads, Fn&& fn) {
-  const std::size_t chunks = (n + kChunk - 1) / kChunk;
-  auto run_chunk = [&](std::size_t k) { fn(k * kChunk, std::min(n, (k + 1) * kChunk)); };
-  if (threads <= 1 || chunks <= 1) {
-    for (std::size_t k = 0; k < chunks; ++k) run_chunk(k);
+void ParallelForEach(std::size_t n, int threads, Fn&& fn) {
+  if (threads <= 1 || n <= 1) {
+    for (std::size_t j = 0; j < n; ++j) fn(j);
     return;
   }
   std::atomic<std::size_t> next{0};
@@ -30,18 +29,25 @@ void ParallelFor(std::size_t n, int threads, Fn&& fn) {
   std::mutex error_mutex;
   auto worker = [&] {
     try {
-      for (std::size_t k = next++; k < chunks; k = next++) run_chunk(k);
+      for (std::size_t j = next++; j < n; j = next++) fn(j);
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_mutex);
       if (!error) error = std::current_exception();
-      next = chunks;  // stop the others early
+      next = n;
     }
   };
   std::vector<std::thread> pool;
-  const int n_threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), chunks));
+  const int n_threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), n));
   for (int t = 0; t < n_threads; ++t) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
   if (error) std::rethrow_exception(error);
+}
+
+/// Calls fn(begin, end) for consecutive chunks of at most kChunk items covering [0, n).
+template <typename Fn>
+void ParallelFor(std::size_t n, int threads, Fn&& fn) {
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  ParallelForEach(chunks, threads, [&](std::size_t k) { fn(k * kChunk, std::min(n, (k + 1) * kChunk)); });
 }
 
 }  // namespace churnwatch::features_internal

@@ -4,11 +4,16 @@
 #include "churnwatch/segments.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
 #include "churnwatch/features.h"
+#include "features/parallel.h"
+#include "features/segments_internal.h"
 
 namespace churnwatch {
 
@@ -91,36 +96,76 @@ LifecycleStage LifecycleStageFor(const LifecycleInputs& in) {
 
 namespace {
 
-// Sorted non-NaN values of one column of `ref`, one vector per entry of `cutoffs` (the
-// table's distinct cutoffs, sorted); reference rows at other cutoffs are ignored.
-std::vector<std::vector<double>> SortedByCutoff(const FeatureTable& ref, std::span<const double> col,
-                                                const std::vector<DayNumber>& cutoffs) {
-  std::vector<std::vector<double>> out(cutoffs.size());
-  std::vector<std::size_t> counts(cutoffs.size(), 0);
-  std::vector<long> slot(ref.num_rows(), -1);
-  for (std::size_t i = 0; i < ref.num_rows(); ++i) {
-    auto it = std::lower_bound(cutoffs.begin(), cutoffs.end(), ref.cutoffs[i]);
-    if (it == cutoffs.end() || *it != ref.cutoffs[i] || std::isnan(col[i])) continue;
-    slot[i] = it - cutoffs.begin();
-    ++counts[static_cast<std::size_t>(slot[i])];
-  }
-  for (std::size_t k = 0; k < cutoffs.size(); ++k) out[k].reserve(counts[k]);
-  for (std::size_t i = 0; i < ref.num_rows(); ++i)
-    if (slot[i] >= 0) out[static_cast<std::size_t>(slot[i])].push_back(col[i]);
-  for (auto& v : out) std::sort(v.begin(), v.end());
-  return out;
-}
+// The quintile boundaries of one column among the reference rows of one cutoff. With the
+// n non-NaN values sorted ascending (v) and m_q = ceil(q n / 5), q = 1..4:
+//   QuintileScore(#{v < x}, n) = 1 + #{q : v[m_q - 1] < x}   (higher is better)
+//   QuintileScore(#{v > x}, n) = 1 + #{q : v[n - m_q] > x}   (lower is better)
+// because floor(5 w / n) >= q iff w >= m_q, and "the m smallest values are all below x"
+// iff the m-th smallest is. So a score is four comparisons against order statistics (found
+// with nth_element, no full sort and no binary search per row) and equals the rank-based
+// definition exactly, ties included.
+struct Quintiles {
+  std::size_t n = 0;
+  std::array<double, 4> low{};   // v[m_q - 1]
+  std::array<double, 4> high{};  // v[n - m_q]
 
-std::size_t CountLess(const std::vector<double>& v, double x) {
-  return static_cast<std::size_t>(std::lower_bound(v.begin(), v.end(), x) - v.begin());
-}
-std::size_t CountGreater(const std::vector<double>& v, double x) {
-  return static_cast<std::size_t>(v.end() - std::upper_bound(v.begin(), v.end(), x));
+  explicit Quintiles(std::vector<double>& v) : n(v.size()) {
+    if (n == 0) return;
+    std::array<std::size_t, 8> idx{};
+    for (std::size_t q = 1; q <= 4; ++q) {
+      const std::size_t m = (q * n + 4) / 5;
+      idx[q - 1] = m - 1;
+      idx[q + 3] = n - m;
+    }
+    std::array<std::size_t, 8> sorted = idx;
+    std::sort(sorted.begin(), sorted.end());
+    std::size_t from = 0;
+    for (std::size_t k : sorted) {
+      if (k < from) continue;  // already in place (duplicate index)
+      std::nth_element(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+      from = k + 1;
+    }
+    for (std::size_t q = 0; q < 4; ++q) {
+      low[q] = v[idx[q]];
+      high[q] = v[idx[q + 4]];
+    }
+  }
+  // 1 + floor(5 * #{v < x} / n)
+  std::uint8_t ScoreHigherIsBetter(double x) const {
+    return static_cast<std::uint8_t>(1 + (low[0] < x) + (low[1] < x) + (low[2] < x) + (low[3] < x));
+  }
+  // 1 + floor(5 * #{v > x} / n)
+  std::uint8_t ScoreLowerIsBetter(double x) const {
+    return static_cast<std::uint8_t>(1 + (high[0] > x) + (high[1] > x) + (high[2] > x) + (high[3] > x));
+  }
+};
+
+// Slot of each row's cutoff in `cutoffs` (sorted, distinct), or -1 when absent.
+std::vector<std::int32_t> CutoffSlots(const FeatureTable& t, const std::vector<DayNumber>& cutoffs) {
+  std::vector<std::int32_t> slot(t.num_rows(), -1);
+  DayNumber prev = kNoDay;
+  std::int32_t prev_slot = -1;
+  for (std::size_t i = 0; i < t.num_rows(); ++i) {
+    const DayNumber d = t.cutoffs[i];
+    if (d != prev || i == 0) {
+      auto it = std::lower_bound(cutoffs.begin(), cutoffs.end(), d);
+      prev_slot = it != cutoffs.end() && *it == d ? static_cast<std::int32_t>(it - cutoffs.begin()) : -1;
+      prev = d;
+    }
+    slot[i] = prev_slot;
+  }
+  return slot;
 }
 
 }  // namespace
 
 Status ComputeSegments(FeatureTable& table, const FeatureTable* reference) {
+  return features_internal::ComputeSegments(table, reference, 1);
+}
+
+namespace features_internal {
+
+Status ComputeSegments(FeatureTable& table, const FeatureTable* reference, int threads) {
   const FeatureTable& ref = reference ? *reference : table;
   for (std::string_view name : {"recency_days", "frequency_365", "monetary_365", "frequency_90", "frequency_prev90",
                                 "tenure_days", "aov_change", "overdue_ratio", "reactivation_gap_days"}) {
@@ -132,10 +177,43 @@ Status ComputeSegments(FeatureTable& table, const FeatureTable* reference) {
   std::vector<DayNumber> cutoffs(table.cutoffs.begin(), table.cutoffs.end());
   std::sort(cutoffs.begin(), cutoffs.end());
   cutoffs.erase(std::unique(cutoffs.begin(), cutoffs.end()), cutoffs.end());
-  const auto rec = SortedByCutoff(ref, ref.Column("recency_days"), cutoffs);
-  const auto freq = SortedByCutoff(ref, ref.Column("frequency_365"), cutoffs);
-  const auto mon = SortedByCutoff(ref, ref.Column("monetary_365"), cutoffs);
-  const auto val = SortedByCutoff(ref, ref.Column(value_name), cutoffs);
+  const std::size_t K = cutoffs.size();
+
+  // Reference rows grouped by cutoff (a counting sort of row numbers).
+  const std::vector<std::int32_t> ref_slot = CutoffSlots(ref, cutoffs);
+  std::vector<std::size_t> group_start(K + 1, 0);
+  for (auto s : ref_slot)
+    if (s >= 0) ++group_start[static_cast<std::size_t>(s) + 1];
+  for (std::size_t k = 0; k < K; ++k) group_start[k + 1] += group_start[k];
+  std::vector<std::size_t> group_rows(group_start[K]);
+  {
+    std::vector<std::size_t> cursor(group_start.begin(), group_start.end() - 1);
+    for (std::size_t i = 0; i < ref_slot.size(); ++i)
+      if (ref_slot[i] >= 0) group_rows[cursor[static_cast<std::size_t>(ref_slot[i])]++] = i;
+  }
+
+  // Quintile boundaries per (cutoff, column): recency, frequency, monetary, value.
+  const std::array<std::span<const double>, 4> ref_cols = {ref.Column("recency_days"), ref.Column("frequency_365"),
+                                                           ref.Column("monetary_365"), ref.Column(value_name)};
+  std::vector<std::optional<Quintiles>> bounds(K * 4);
+  ParallelForEach(K * 4, threads, [&](std::size_t task) {
+    const std::size_t k = task / 4, col = task % 4;
+    std::vector<double> v;
+    v.reserve(group_start[k + 1] - group_start[k]);
+    for (std::size_t g = group_start[k]; g < group_start[k + 1]; ++g) {
+      const double x = ref_cols[col][group_rows[g]];
+      if (!std::isnan(x)) v.push_back(x);
+    }
+    bounds[task].emplace(v);
+  });
+  std::vector<std::size_t>().swap(group_rows);
+
+  const std::vector<std::int32_t> slot = CutoffSlots(table, cutoffs);  // every row has a slot
+  for (std::size_t i = 0; i < table.num_rows(); ++i) {
+    const auto k = static_cast<std::size_t>(slot[i]);
+    if (bounds[k * 4 + 0]->n == 0 || bounds[k * 4 + 1]->n == 0 || bounds[k * 4 + 2]->n == 0)
+      return Status::InvalidArgument("the segment reference has no rows at cutoff " + FormatIsoDate(table.cutoffs[i]));
+  }
 
   const auto r_col = table.Column("recency_days"), f_col = table.Column("frequency_365"),
              m_col = table.Column("monetary_365"), v_col = table.Column(value_name),
@@ -143,34 +221,36 @@ Status ComputeSegments(FeatureTable& table, const FeatureTable* reference) {
              aovc = table.Column("aov_change"), od = table.Column("overdue_ratio"),
              gap = table.Column("reactivation_gap_days");
   table.segments.assign(table.num_rows(), SegmentRow{});
-  for (std::size_t i = 0; i < table.num_rows(); ++i) {
-    const DayNumber t = table.cutoffs[i];
-    const auto k = static_cast<std::size_t>(std::lower_bound(cutoffs.begin(), cutoffs.end(), t) - cutoffs.begin());
-    const auto &r_ref = rec[k], &f_ref = freq[k], &m_ref = mon[k], &v_ref = val[k];
-    if (r_ref.empty() || f_ref.empty() || m_ref.empty())
-      return Status::InvalidArgument("the segment reference has no rows at cutoff " + FormatIsoDate(t));
-    SegmentRow& s = table.segments[i];
-    // Recency, frequency and monetary are never NaN on eligible rows.
-    s.r_score = static_cast<std::uint8_t>(QuintileScore(CountGreater(r_ref, r_col[i]), r_ref.size()));
-    s.f_score = static_cast<std::uint8_t>(QuintileScore(CountLess(f_ref, f_col[i]), f_ref.size()));
-    s.m_score = static_cast<std::uint8_t>(QuintileScore(CountLess(m_ref, m_col[i]), m_ref.size()));
-    s.segment = RfmSegmentFor(s.r_score, s.f_score, s.m_score);
-    s.value_tier = Tier::kLow;  // a missing value (NaN CLV) ranks lowest
-    if (!v_ref.empty() && !std::isnan(v_col[i])) {
-      const int q = QuintileScore(CountLess(v_ref, v_col[i]), v_ref.size());
-      s.value_tier = q == 5 ? Tier::kHigh : q == 1 ? Tier::kLow : Tier::kMid;
+  ParallelFor(table.num_rows(), threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto k = static_cast<std::size_t>(slot[i]);
+      const Quintiles &r_q = *bounds[k * 4 + 0], &f_q = *bounds[k * 4 + 1], &m_q = *bounds[k * 4 + 2],
+                      &v_q = *bounds[k * 4 + 3];
+      SegmentRow& s = table.segments[i];
+      // Recency, frequency and monetary are never NaN on eligible rows.
+      s.r_score = r_q.ScoreLowerIsBetter(r_col[i]);
+      s.f_score = f_q.ScoreHigherIsBetter(f_col[i]);
+      s.m_score = m_q.ScoreHigherIsBetter(m_col[i]);
+      s.segment = RfmSegmentFor(s.r_score, s.f_score, s.m_score);
+      s.value_tier = Tier::kLow;  // a missing value (NaN CLV) ranks lowest
+      if (v_q.n > 0 && !std::isnan(v_col[i])) {
+        const int q = v_q.ScoreHigherIsBetter(v_col[i]);
+        s.value_tier = q == 5 ? Tier::kHigh : q == 1 ? Tier::kLow : Tier::kMid;
+      }
+      s.frequency_tier = FrequencyTierFor(f90[i]);
+      s.lifecycle = LifecycleStageFor({.recency_days = r_col[i],
+                                       .tenure_days = ten[i],
+                                       .frequency_90 = f90[i],
+                                       .frequency_prev90 = fp90[i],
+                                       .aov_change = aovc[i],
+                                       .overdue_ratio = od[i],
+                                       .reactivation_gap_days = gap[i],
+                                       .horizon_days = table.horizon_days});
     }
-    s.frequency_tier = FrequencyTierFor(f90[i]);
-    s.lifecycle = LifecycleStageFor({.recency_days = r_col[i],
-                                     .tenure_days = ten[i],
-                                     .frequency_90 = f90[i],
-                                     .frequency_prev90 = fp90[i],
-                                     .aov_change = aovc[i],
-                                     .overdue_ratio = od[i],
-                                     .reactivation_gap_days = gap[i],
-                                     .horizon_days = table.horizon_days});
-  }
+  });
   return Status::OK();
 }
+
+}  // namespace features_internal
 
 }  // namespace churnwatch
