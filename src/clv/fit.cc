@@ -3,6 +3,7 @@
 // parameters of order one whatever the unit (days, weeks, cents), and one set of starting
 // points works on real data. Scaling changes the log-likelihood by a known constant only.
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@
 
 namespace churnwatch::clv {
 namespace {
+
+constexpr std::size_t kParallelGroups = 8192;
 
 Status InvalidField(std::size_t index, const char* field, double value, const char* rule) {
   return Status::InvalidArgument("customer summary #" + std::to_string(index) + ": " + field + " = " +
@@ -72,11 +75,16 @@ Result<BgNbdFit> FitBgNbd(std::span<const CustomerSummary> customers, const FitO
   const double scale = sum_T / groups.total_weight;  // mean T becomes 1
   ScaleTimes(groups, 1 / scale);
   const double n = groups.total_weight;
+  // Both cores for the sum once there are enough distinct histories to pay for waking a
+  // thread per evaluation (CDNOW's 1,400 groups are not).
+  std::optional<internal::TaskPool> pool;
+  if (groups.size() >= kParallelGroups) pool.emplace(internal::UsefulThreads(8));
 
   internal::Objective objective = [&](std::span<const double> theta, std::span<double> grad) {
     const BgNbdParams m{std::exp(theta[0]), std::exp(theta[1]), std::exp(theta[2]), std::exp(theta[3])};
     double g[4];
-    const double ll = internal::BgNbdGroupedLogLik(groups, m, grad.empty() ? nullptr : g);
+    const double ll =
+        internal::BgNbdGroupedLogLik(groups, m, grad.empty() ? nullptr : g, pool ? &*pool : nullptr);
     if (!grad.empty()) {
       // chain rule through theta = ln(param); minimise the mean negative log-likelihood
       grad[0] = -g[0] * m.r / n;
