@@ -10,6 +10,8 @@
 #include <numeric>
 #include <utility>
 
+#include "clv/parallel.h"
+
 namespace churnwatch::clv::internal {
 namespace {
 
@@ -89,6 +91,52 @@ class Coder {
   std::vector<Key> keys_;
 };
 
+// Dictionary of time bit patterns -> dense code (first-seen order) for the per-customer pass:
+// kept at most 1/8 full so that nearly every lookup ends at its first slot (variable probe
+// lengths cost mispredicted branches), with the code stored beside the key in the slot.
+class TimeCodes {
+ public:
+  TimeCodes() { Resize(10); }
+  std::uint32_t Code(std::uint64_t bits) {
+    for (std::size_t i = (bits * kFibonacci) >> shift_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.bits == bits) return s.code;
+      if (s.bits == kEmptyBits) return Insert(bits, i);
+    }
+  }
+  std::size_t size() const { return keys_.size(); }
+  const std::vector<std::uint64_t>& keys() const { return keys_; }
+
+ private:
+  static constexpr std::uint64_t kFibonacci = 0x9e3779b97f4a7c15ULL;
+  static constexpr std::uint64_t kEmptyBits = ~std::uint64_t{0};  // a NaN: never a valid time
+  struct Slot {
+    std::uint64_t bits;
+    std::uint32_t code;
+  };
+  std::uint32_t Insert(std::uint64_t bits, std::size_t slot) {
+    const auto code = static_cast<std::uint32_t>(keys_.size());
+    slots_[slot] = {bits, code};
+    keys_.push_back(bits);
+    if (keys_.size() * 8 > slots_.size()) Resize(std::bit_width(slots_.size()) + 2);
+    return code;
+  }
+  void Resize(int log_slots) {
+    slots_.assign(std::size_t{1} << log_slots, Slot{kEmptyBits, 0});
+    shift_ = 64 - log_slots;
+    mask_ = slots_.size() - 1;
+    for (std::uint32_t code = 0; code < keys_.size(); ++code) {
+      std::size_t i = (keys_[code] * kFibonacci) >> shift_;
+      while (slots_[i].bits != kEmptyBits) i = (i + 1) & mask_;
+      slots_[i] = {keys_[code], code};
+    }
+  }
+  std::vector<Slot> slots_;
+  std::vector<std::uint64_t> keys_;
+  int shift_ = 0;
+  std::size_t mask_ = 0;
+};
+
 struct Triple {
   std::uint64_t x, u, v;
   bool operator==(const Triple&) const = default;
@@ -122,25 +170,43 @@ void FinishRuns(HistoryGroups& g) {
   g.run_begin.push_back(g.size());
 }
 
-// LSD radix sort of (key, index) pairs on the low `bits` bits of the key, 11 bits a pass.
-// `index` may be empty (no mapping wanted).
+// Customers per part below which grouping runs on one thread.
+constexpr std::size_t kParallelCustomers = std::size_t{1} << 18;
+
+// Stable LSD radix sort of (key, index) pairs on the low `bits` bits of the key, 11 bits a
+// pass; `index` may be empty (no mapping wanted). Each pass counts digits per part of the
+// array and scatters each part on its own thread at offsets ordered by (digit, part), which
+// is exactly the sequential stable order, so the result does not depend on `parts`.
 template <typename K>
-void RadixSort(Scratch<K>& keys, Scratch<std::uint32_t>& index, int bits) {
+void RadixSort(Scratch<K>& keys, Scratch<std::uint32_t>& index, int bits, std::size_t parts, TaskPool& pool) {
   const std::size_t n = keys.size();
   Scratch<K> k2(n);
   Scratch<std::uint32_t> i2(index.empty() ? 0 : n);
   constexpr int kDigit = 11;
-  constexpr K kMask = (K{1} << kDigit) - 1;
-  std::vector<std::size_t> count;
+  constexpr std::size_t kBuckets = std::size_t{1} << kDigit;
+  constexpr K kMask = kBuckets - 1;
+  std::vector<std::vector<std::size_t>> count(parts, std::vector<std::size_t>(kBuckets));
+  auto bound = [&](std::size_t k) { return n * k / parts; };
   for (int shift = 0; shift < bits; shift += kDigit) {
-    count.assign((std::size_t{1} << kDigit) + 1, 0);
-    for (K k : keys) count[((k >> shift) & kMask) + 1] += 1;
-    std::partial_sum(count.begin(), count.end(), count.begin());
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t to = count[(keys[i] >> shift) & kMask]++;
-      k2[to] = keys[i];
-      if (!index.empty()) i2[to] = index[i];
-    }
+    pool.Run(parts, [&](std::size_t k) {
+      std::fill(count[k].begin(), count[k].end(), 0);
+      for (std::size_t i = bound(k); i < bound(k + 1); ++i) count[k][(keys[i] >> shift) & kMask] += 1;
+    });
+    std::size_t offset = 0;
+    for (std::size_t d = 0; d < kBuckets; ++d)
+      for (std::size_t k = 0; k < parts; ++k) {
+        const std::size_t c = count[k][d];
+        count[k][d] = offset;
+        offset += c;
+      }
+    pool.Run(parts, [&](std::size_t k) {
+      std::size_t* next = count[k].data();
+      for (std::size_t i = bound(k); i < bound(k + 1); ++i) {
+        const std::size_t to = next[(keys[i] >> shift) & kMask]++;
+        k2[to] = keys[i];
+        if (!index.empty()) i2[to] = index[i];
+      }
+    });
     keys.swap(k2);
     if (!index.empty()) index.swap(i2);
   }
@@ -152,53 +218,98 @@ int BitsFor(std::size_t distinct) { return distinct <= 1 ? 1 : std::bit_width(di
 template <typename K>
 void SortAndEmit(std::span<const CustomerSummary> customers, const Scratch<std::uint32_t>& u_codes,
                  const Scratch<std::uint32_t>& v_codes, const std::vector<std::uint64_t>& time_bits,
-                 int code_bits, int bits, bool want_mapping, HistoryGroups& out) {
-  Scratch<K> keys(customers.size());
-  for (std::size_t i = 0; i < customers.size(); ++i)
-    keys[i] = (static_cast<K>(customers[i].x) << (2 * code_bits)) | (static_cast<K>(u_codes[i]) << code_bits) |
-              static_cast<K>(v_codes[i]);
-  Scratch<std::uint32_t> index;
-  if (want_mapping) {
-    index.resize(customers.size());
-    std::iota(index.begin(), index.end(), 0u);
-  }
-  RadixSort(keys, index, bits);
+                 int code_bits, int bits, bool want_mapping, std::size_t parts, TaskPool& pool,
+                 HistoryGroups& out) {
+  const std::size_t n = customers.size();
+  Scratch<K> keys(n);
+  Scratch<std::uint32_t> index(want_mapping ? n : 0);
+  pool.Run(parts, [&](std::size_t k) {
+    for (std::size_t i = n * k / parts; i < n * (k + 1) / parts; ++i) {
+      keys[i] = (static_cast<K>(customers[i].x) << (2 * code_bits)) | (static_cast<K>(u_codes[i]) << code_bits) |
+                static_cast<K>(v_codes[i]);
+      if (want_mapping) index[i] = static_cast<std::uint32_t>(i);
+    }
+  });
+  RadixSort(keys, index, bits, parts, pool);
   const K code_mask = (K{1} << code_bits) - 1;
-  if (want_mapping) out.group_of.resize(customers.size());  // every entry is written below
-  for (std::size_t i = 0; i < keys.size(); ++i) {
+  if (want_mapping) out.group_of.resize(n);  // every entry is written below
+  for (std::size_t i = 0; i < n; ++i) {
     if (i == 0 || keys[i] != keys[i - 1]) {
+      const auto u_code = static_cast<std::uint32_t>((keys[i] >> code_bits) & code_mask);
+      const auto v_code = static_cast<std::uint32_t>(keys[i] & code_mask);
       out.x.push_back(static_cast<double>(keys[i] >> (2 * code_bits)));
-      out.u.push_back(Value(time_bits[(keys[i] >> code_bits) & code_mask]));
-      out.v.push_back(Value(time_bits[keys[i] & code_mask]));
+      out.u.push_back(Value(time_bits[u_code]));
+      out.v.push_back(Value(time_bits[v_code]));
+      out.u_code.push_back(u_code);
+      out.v_code.push_back(v_code);
       out.weight.push_back(0);
     }
     out.weight.back() += 1;
     if (want_mapping) out.group_of[index[i]] = static_cast<std::uint32_t>(out.x.size() - 1);
   }
-  out.total_weight = static_cast<double>(customers.size());
+  out.total_weight = static_cast<double>(n);
+  // The dictionary's codes double as the groups' time codes (every time in it occurs).
+  out.times.clear();
+  for (std::uint64_t b : time_bits) out.times.push_back(Value(b));
 }
 
 // Packed-key path; returns false (leaving `out` untouched) when the data do not fit it.
+// Large inputs are coded in parts on several threads, each part with its own dictionary;
+// the parts' dictionaries are then merged in part order, which gives every time the code it
+// would get in one sequential pass (first-seen order), so the groups do not depend on the
+// number of threads.
 bool GroupPacked(std::span<const CustomerSummary> customers, bool want_mapping, HistoryGroups& out) {
   constexpr std::size_t kMaxCodes = 1u << 20;
-  Coder<std::uint64_t, BitsHash> times;
-  Scratch<std::uint32_t> u_codes(customers.size()), v_codes(customers.size());
-  double max_x = 0;
-  for (std::size_t i = 0; i < customers.size(); ++i) {
-    const CustomerSummary& c = customers[i];
-    if (!(c.x >= 0 && c.x < static_cast<double>(kMaxCodes)) || c.x != std::floor(c.x)) return false;
-    u_codes[i] = times.Code(Bits(c.t_x));
-    v_codes[i] = times.Code(Bits(c.T));
-    if (times.size() > kMaxCodes || (times.size() > 4096 && times.size() * 4 > customers.size())) return false;
-    max_x = std::max(max_x, c.x);
-  }
+  const std::size_t n = customers.size();
+  const std::size_t parts =
+      n >= 2 * kParallelCustomers ? std::min<std::size_t>(UsefulThreads(8), n / kParallelCustomers) : 1;
+  TaskPool pool(static_cast<int>(parts));
+  auto bound = [&](std::size_t k) { return n * k / parts; };
+  // Continuous times (few repeats) or too many for the codes: the hash path. A part stops
+  // as soon as its own count shows the whole input must fail the same test.
+  auto too_many = [&](std::size_t distinct) { return distinct > kMaxCodes || (distinct > 4096 && distinct * 4 > n); };
+  std::vector<TimeCodes> local(parts);
+  std::vector<char> ok(parts, 1);
+  std::vector<double> max_x(parts, 0);
+  Scratch<std::uint32_t> u_codes(n), v_codes(n);
+  pool.Run(parts, [&](std::size_t k) {
+    TimeCodes& times = local[k];
+    for (std::size_t i = bound(k); i < bound(k + 1); ++i) {
+      const CustomerSummary& c = customers[i];
+      if (!(c.x >= 0 && c.x < static_cast<double>(kMaxCodes)) || c.x != std::floor(c.x) ||
+          too_many(times.size())) {
+        ok[k] = 0;
+        return;
+      }
+      u_codes[i] = times.Code(Bits(c.t_x));
+      v_codes[i] = times.Code(Bits(c.T));
+      max_x[k] = std::max(max_x[k], c.x);
+    }
+  });
+  for (std::size_t k = 0; k < parts; ++k)
+    if (!ok[k]) return false;
+  TimeCodes times;
+  std::vector<std::vector<std::uint32_t>> global_code(parts);
+  for (std::size_t k = 0; k < parts; ++k)
+    for (std::uint64_t b : local[k].keys()) global_code[k].push_back(times.Code(b));
+  if (too_many(times.size())) return false;
+  if (parts > 1)
+    pool.Run(parts, [&](std::size_t k) {
+      const std::uint32_t* to = global_code[k].data();
+      for (std::size_t i = bound(k); i < bound(k + 1); ++i) {
+        u_codes[i] = to[u_codes[i]];
+        v_codes[i] = to[v_codes[i]];
+      }
+    });
   const int code_bits = BitsFor(times.size());
-  const int bits = BitsFor(static_cast<std::size_t>(max_x) + 1) + 2 * code_bits;
+  const int bits = BitsFor(static_cast<std::size_t>(*std::max_element(max_x.begin(), max_x.end())) + 1) + 2 * code_bits;
   // Daily data needs about 26 bits: 32-bit keys halve the memory the sort streams through.
   if (bits <= 32)
-    SortAndEmit<std::uint32_t>(customers, u_codes, v_codes, times.keys(), code_bits, bits, want_mapping, out);
+    SortAndEmit<std::uint32_t>(customers, u_codes, v_codes, times.keys(), code_bits, bits, want_mapping, parts, pool,
+                               out);
   else
-    SortAndEmit<std::uint64_t>(customers, u_codes, v_codes, times.keys(), code_bits, bits, want_mapping, out);
+    SortAndEmit<std::uint64_t>(customers, u_codes, v_codes, times.keys(), code_bits, bits, want_mapping, parts, pool,
+                               out);
   return true;
 }
 
@@ -255,9 +366,9 @@ HistoryGroups GroupHistories(std::span<const CustomerSummary> customers, GroupKe
   if (key != GroupKey::kBgNbd || !GroupPacked(customers, want_mapping, out)) {
     out = HistoryGroups{};
     GroupHashed(customers, key, want_mapping, out);
+    if (key == GroupKey::kBgNbd) CodeTimes(out);
   }
   FinishRuns(out);
-  if (key == GroupKey::kBgNbd) CodeTimes(out);
   return out;
 }
 

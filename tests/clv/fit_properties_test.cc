@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "churnwatch/clv.h"
 #include "churnwatch/clv_simulate.h"
@@ -44,6 +46,34 @@ TEST(FitProperties, GroupingDoesNotChangeTheLikelihood) {
   double gg_one = 0;
   for (const auto& c : customers) gg_one += *GammaGammaLogLikelihood(std::span(&c, 1), gg);
   EXPECT_NEAR(*GammaGammaLogLikelihood(customers, gg), gg_one, 1e-8 * std::abs(gg_one));
+}
+
+TEST(FitProperties, LargeInputsGroupedInPartsMatchACountPerHistory) {
+  // 600k customers: grouping splits them into parts (one per thread) and merges the parts'
+  // time dictionaries and sorted keys; every history must still be counted once, in
+  // (x, first-seen time) order, and map back to its customers.
+  const auto customers = Simulated(600000, 6, 1.0 / 7);
+  std::map<std::tuple<double, double, double>, double> count;
+  for (const auto& c : customers) count[{c.x, c.t_x, c.T}] += 1;
+  const auto g = internal::GroupHistories(customers, internal::GroupKey::kBgNbd, true);
+  ASSERT_EQ(g.size(), count.size());
+  EXPECT_EQ(g.total_weight, 600000);
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    EXPECT_EQ(g.weight[i], (count[{g.x[i], g.u[i], g.v[i]}])) << "group " << i;
+    EXPECT_EQ(g.times[g.u_code[i]], g.u[i]);
+    EXPECT_EQ(g.times[g.v_code[i]], g.v[i]);
+    if (i > 0) {
+      EXPECT_LE(g.x[i - 1], g.x[i]);
+    }
+  }
+  for (std::size_t i = 0; i < customers.size(); i += 101) {
+    const auto k = g.group_of[i];
+    EXPECT_EQ(g.x[k], customers[i].x);
+    EXPECT_EQ(g.u[k], customers[i].t_x);
+    EXPECT_EQ(g.v[k], customers[i].T);
+  }
+  // Time codes in first-seen order over the whole input, as one sequential pass gives.
+  EXPECT_EQ(g.times[0], customers[0].t_x);
 }
 
 TEST(FitProperties, AnalyticGradientsMatchFiniteDifferences) {
