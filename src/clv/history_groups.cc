@@ -231,22 +231,47 @@ void SortAndEmit(std::span<const CustomerSummary> customers, const Scratch<std::
     }
   });
   RadixSort(keys, index, bits, parts, pool);
-  const K code_mask = (K{1} << code_bits) - 1;
+  // Emit in two parallel passes over the sorted keys: count the groups starting in each
+  // part, then write each part's groups at its offset. A group's weight is the distance to
+  // the next group's first position, so groups spanning parts need no merging.
+  auto bound = [&](std::size_t k) { return n * k / parts; };
+  auto starts_group = [&](std::size_t i) { return i == 0 || keys[i] != keys[i - 1]; };
+  std::vector<std::size_t> first_group(parts + 1, 0);
+  pool.Run(parts, [&](std::size_t k) {
+    std::size_t c = 0;
+    for (std::size_t i = bound(k); i < bound(k + 1); ++i) c += starts_group(i) ? 1 : 0;
+    first_group[k + 1] = c;
+  });
+  for (std::size_t k = 0; k < parts; ++k) first_group[k + 1] += first_group[k];
+  const std::size_t groups = first_group[parts];
+  out.x.resize(groups);
+  out.u.resize(groups);
+  out.v.resize(groups);
+  out.u_code.resize(groups);
+  out.v_code.resize(groups);
+  out.weight.resize(groups);
+  std::vector<std::size_t> start(groups + 1);
+  start[groups] = n;
   if (want_mapping) out.group_of.resize(n);  // every entry is written below
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i == 0 || keys[i] != keys[i - 1]) {
-      const auto u_code = static_cast<std::uint32_t>((keys[i] >> code_bits) & code_mask);
-      const auto v_code = static_cast<std::uint32_t>(keys[i] & code_mask);
-      out.x.push_back(static_cast<double>(keys[i] >> (2 * code_bits)));
-      out.u.push_back(Value(time_bits[u_code]));
-      out.v.push_back(Value(time_bits[v_code]));
-      out.u_code.push_back(u_code);
-      out.v_code.push_back(v_code);
-      out.weight.push_back(0);
+  const K code_mask = (K{1} << code_bits) - 1;
+  pool.Run(parts, [&](std::size_t k) {
+    std::size_t g = first_group[k];
+    for (std::size_t i = bound(k); i < bound(k + 1); ++i) {
+      if (starts_group(i)) {
+        const auto u_code = static_cast<std::uint32_t>((keys[i] >> code_bits) & code_mask);
+        const auto v_code = static_cast<std::uint32_t>(keys[i] & code_mask);
+        out.x[g] = static_cast<double>(keys[i] >> (2 * code_bits));
+        out.u[g] = Value(time_bits[u_code]);
+        out.v[g] = Value(time_bits[v_code]);
+        out.u_code[g] = u_code;
+        out.v_code[g] = v_code;
+        start[g] = i;
+        ++g;
+      }
+      if (want_mapping) out.group_of[index[i]] = static_cast<std::uint32_t>(g - 1);
     }
-    out.weight.back() += 1;
-    if (want_mapping) out.group_of[index[i]] = static_cast<std::uint32_t>(out.x.size() - 1);
-  }
+  });
+  for (std::size_t g = 0; g < groups; ++g) out.weight[g] = static_cast<double>(start[g + 1] - start[g]);
   out.total_weight = static_cast<double>(n);
   // The dictionary's codes double as the groups' time codes (every time in it occurs).
   out.times.clear();

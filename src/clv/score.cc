@@ -9,6 +9,7 @@
 
 #include "churnwatch/clv_run.h"
 #include "clv/history_groups.h"
+#include "clv/parallel.h"
 
 namespace churnwatch::clv {
 
@@ -56,22 +57,27 @@ Result<ClvValues> ScoreCustomers(const BgNbdParams& params, std::span<const Cust
 
   // One pass over customers writing every output column: the arrays are large (10^7
   // customers = 80 MB each), so nothing is written twice and unused columns stay empty.
+  // The columns are allocated (and their pages first touched) one per task, then filled in
+  // ranges of customers, both on the same threads as above.
   ClvValues v;
   const std::size_t n = summaries.size();
-  v.p_alive.resize(n);
-  v.p_alive_model.resize(n);
-  v.expected_purchases.resize(n);
-  v.p_purchase.resize(n);
+  std::vector<std::vector<double>*> columns = {&v.p_alive, &v.p_alive_model, &v.expected_purchases, &v.p_purchase};
+  if (options.with_clv) columns.push_back(&v.clv);
+  const std::size_t fill_threads =
+      std::clamp<std::size_t>(options.threads, 1, std::max<std::size_t>(1, n / (std::size_t{1} << 16)));
+  internal::TaskPool pool(static_cast<int>(fill_threads));
+  pool.Run(columns.size(), [&](std::size_t c) { columns[c]->resize(n); });
   if (!spend.empty()) v.expected_spend.assign(spend.begin(), spend.end());
-  if (options.with_clv) v.clv.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t g = groups.group_of[i];
-    v.p_alive[i] = g_reported[g];
-    v.p_alive_model[i] = g_alive[g];
-    v.expected_purchases[i] = g_expected[g];
-    v.p_purchase[i] = g_any[g];
-    if (options.with_clv) v.clv[i] = g_discounted[g] * options.margin * (spend.empty() ? 1.0 : spend[i]);
-  }
+  pool.Run(fill_threads, [&](std::size_t t) {
+    for (std::size_t i = n * t / fill_threads; i < n * (t + 1) / fill_threads; ++i) {
+      const std::uint32_t g = groups.group_of[i];
+      v.p_alive[i] = g_reported[g];
+      v.p_alive_model[i] = g_alive[g];
+      v.expected_purchases[i] = g_expected[g];
+      v.p_purchase[i] = g_any[g];
+      if (options.with_clv) v.clv[i] = g_discounted[g] * options.margin * (spend.empty() ? 1.0 : spend[i]);
+    }
+  });
   return v;
 }
 
