@@ -63,6 +63,23 @@ class CsvReader {
   /// over kMaxRecordBytes.
   Result<bool> Next(CsvRecord& record);
 
+  /// Steps back over the record the last Next returned, so it is read again (by Next or
+  /// NextChunk). Only valid directly after a Next that returned true.
+  void Unread();
+
+  /// Parallel parsing: moves the next run of whole records (starting where Next stopped,
+  /// ending at a record boundary that honours quoted newlines) into `out`, about
+  /// `target_bytes` of them unless the input ends first. `first_line` is the physical line
+  /// of the run's first byte. Returns false at the end of the input; the same errors as Next.
+  /// Parse the run with a reader from ForMemory.
+  Result<bool> NextChunk(std::string& out, std::int64_t& first_line, std::size_t target_bytes);
+
+  /// A reader over records already in memory (a run from NextChunk), reusable with Reset.
+  static std::unique_ptr<CsvReader> ForMemory(const CsvDialect& dialect);
+  /// Points a ForMemory reader at `data`, whose first byte is on physical line `first_line`.
+  /// `data` must outlive the records read from it.
+  void Reset(std::string_view data, std::int64_t first_line);
+
   /// Bytes of the file (compressed, for gzip) consumed so far, and the file's size: for
   /// progress reporting.
   std::uint64_t bytes_consumed() const;
@@ -77,6 +94,8 @@ class CsvReader {
   void SplitPlain(const char* b, const char* e, CsvRecord& record);
   void SplitQuoted(const char* b, const char* e, CsvRecord& record);
   Status Fill();
+  // End of the last whole record in [begin_, end_), honouring quotes; nullptr when none.
+  const char* LastRecordEnd();
 
   std::string path_;
   CsvDialect dialect_;
@@ -84,12 +103,16 @@ class CsvReader {
   bool gzip_ = false;
   std::uint64_t file_size_ = 0;
   std::vector<char> buf_;
+  const char* data_ = nullptr;  // buf_.data(), or the memory of a ForMemory reader
   std::size_t begin_ = 0;  // first unread byte in buf_
   std::size_t end_ = 0;    // one past the last valid byte in buf_
   std::size_t block_size_ = 0;
   bool eof_ = false;
   bool first_block_ = true;
   std::int64_t next_line_ = 1;
+  std::size_t last_begin_ = 0;     // start of the record Next last returned (for Unread)
+  std::int64_t last_line_ = 1;
+  std::vector<std::pair<const char*, const char*>> quoted_;  // LastRecordEnd's scratch
   std::string scratch_;  // unescaped contents of quoted fields of the current record
 };
 

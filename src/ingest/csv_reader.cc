@@ -51,8 +51,115 @@ Result<std::unique_ptr<CsvReader>> CsvReader::Open(const std::string& path, cons
   r->gz_ = gz;
   r->block_size_ = std::max<std::size_t>(block_size, 64);
   r->buf_.resize(r->block_size_);
+  r->data_ = r->buf_.data();
   r->scratch_.reserve(4096);
   return r;
+}
+
+std::unique_ptr<CsvReader> CsvReader::ForMemory(const CsvDialect& dialect) {
+  std::unique_ptr<CsvReader> r(new CsvReader());
+  r->dialect_ = dialect;
+  r->path_ = "(memory)";
+  r->eof_ = true;
+  r->first_block_ = false;
+  r->scratch_.reserve(4096);
+  return r;
+}
+
+void CsvReader::Reset(std::string_view data, std::int64_t first_line) {
+  data_ = data.data();
+  begin_ = 0;
+  end_ = data.size();
+  next_line_ = first_line;
+}
+
+void CsvReader::Unread() {
+  begin_ = last_begin_;
+  next_line_ = last_line_;
+}
+
+const char* CsvReader::LastRecordEnd() {
+  // Quoted regions [open, close] of the block: a newline inside one is not a record end.
+  // A quote opens a region only at the start of a field (as ScanRecord reads it): right
+  // after a delimiter, a line end, or at the start of the block (a record boundary).
+  const char q = dialect_.quote;
+  const char* b = data_ + begin_;
+  const char* e = data_ + end_;
+  quoted_.clear();
+  bool in = false;
+  const char* open = nullptr;
+  for (const char* p = b;;) {
+    const char* hit = static_cast<const char*>(std::memchr(p, q, static_cast<std::size_t>(e - p)));
+    if (hit == nullptr) break;
+    if (!in) {
+      const char prev = hit == b ? '\n' : hit[-1];
+      const bool start = prev == '\n' || (dialect_.whitespace ? (prev == ' ' || prev == '\t') : prev == dialect_.delimiter);
+      if (start) {
+        in = true;
+        open = hit;
+      }
+      p = hit + 1;
+    } else {
+      if (hit + 1 == e) break;  // "" or a closing quote: undecided, treat the region as open
+      if (hit[1] == q) {
+        p = hit + 2;
+        continue;
+      }
+      in = false;
+      quoted_.emplace_back(open, hit);
+      p = hit + 1;
+    }
+  }
+  if (in) quoted_.emplace_back(open, e);
+  const char* lim = e;
+  for (;;) {
+    const char* nl = static_cast<const char*>(memrchr(b, '\n', static_cast<std::size_t>(lim - b)));
+    if (nl == nullptr) return nullptr;
+    // The last region opening before the newline: inside it, retry before its opening quote.
+    auto it = std::upper_bound(quoted_.begin(), quoted_.end(), nl,
+                               [](const char* x, const std::pair<const char*, const char*>& r) { return x < r.first; });
+    if (it != quoted_.begin() && nl < std::prev(it)->second) {
+      lim = std::prev(it)->first;
+      continue;
+    }
+    return nl + 1;
+  }
+}
+
+Result<bool> CsvReader::NextChunk(std::string& out, std::int64_t& first_line, std::size_t target_bytes) {
+  out.clear();
+  target_bytes = std::max<std::size_t>(target_bytes, 64);
+  if (buf_.size() < 2 * target_bytes) {
+    buf_.resize(2 * target_bytes);
+    data_ = buf_.data();
+  }
+  std::size_t want = target_bytes;
+  for (;;) {
+    while (!eof_ && (first_block_ || end_ - begin_ < want)) {
+      if (buf_.size() - (end_ - begin_) < want) {
+        buf_.resize(std::max(buf_.size() * 2, (end_ - begin_) + want));
+        data_ = buf_.data();
+      }
+      CW_RETURN_IF_ERROR(Fill());
+    }
+    if (begin_ == end_) return false;
+    const char* stop = eof_ ? data_ + end_ : LastRecordEnd();
+    if (stop == nullptr) {
+      // One record is longer than the block: read more, within the record size limit.
+      if (end_ - begin_ >= kMaxRecordBytes)
+        return Status::DataError(path_ + ":" + std::to_string(next_line_) + ": record is longer than " +
+                                 std::to_string(kMaxRecordBytes >> 20) +
+                                 " MiB (an unterminated quote swallowing the rest of the file?)");
+      want = (end_ - begin_) * 2;
+      continue;
+    }
+    const char* b = data_ + begin_;
+    out.assign(b, stop);
+    first_line = next_line_;
+    next_line_ += std::count(b, stop, '\n');
+    begin_ = static_cast<std::size_t>(stop - data_);
+    return true;
+  }
 }
 
 CsvReader::~CsvReader() {
@@ -79,6 +186,7 @@ Status CsvReader::Fill() {
                                " MiB (an unterminated quote swallowing the rest of the file?)");
     buf_.resize(std::min(buf_.size() * 2, kMaxRecordBytes));
   }
+  data_ = buf_.data();
   std::size_t want = std::min<std::size_t>(buf_.size() - end_, INT_MAX);
   int n = gzread(AsGz(gz_), buf_.data() + end_, static_cast<unsigned>(want));
   if (n < 0) {
@@ -111,7 +219,7 @@ Result<bool> CsvReader::Next(CsvRecord& record) {
 CsvReader::Scan CsvReader::ScanRecord(CsvRecord& record) {
   const char q = dialect_.quote;
   for (;;) {
-    const char* base = buf_.data();
+    const char* base = data_;
     const char* p = base + begin_;
     const char* e = base + end_;
     if (p == e) return Scan::kNeedMore;
@@ -129,6 +237,8 @@ CsvReader::Scan CsvReader::ScanRecord(CsvRecord& record) {
         ++next_line_;
         continue;
       }
+      last_begin_ = static_cast<std::size_t>(p - base);
+      last_line_ = next_line_;
       record.line = next_line_++;
       record.raw = std::string_view(p, static_cast<std::size_t>(content_end - p));
       record.unterminated_quote = false;
@@ -172,6 +282,8 @@ CsvReader::Scan CsvReader::ScanRecord(CsvRecord& record) {
     const char* content_end = s;
     if (!in_quotes && content_end > p && content_end[-1] == '\r') --content_end;
     begin_ = s < e ? static_cast<std::size_t>(s + 1 - base) : end_;
+    last_begin_ = static_cast<std::size_t>(p - base);
+    last_line_ = next_line_;
     record.line = next_line_;
     next_line_ += newlines + 1;
     record.raw = std::string_view(p, static_cast<std::size_t>(content_end - p));

@@ -1,15 +1,22 @@
-// The ingest driver: one atomic store load per input file. Per record: duplicate check on
-// the raw bytes, structural checks (quote, UTF-8, field count), conversion, exclusion, then
-// the RowKey and the batch. Rows live in a reused batch vector, so after the first batch
-// the loop allocates nothing but what the store does.
+// The ingest driver: one atomic store load per input file. The file is read in chunks of
+// whole records; worker threads convert each chunk (structural checks for quote, UTF-8 and
+// field count, conversion, exclusion, RowKey, rejects rows), and this thread merges the
+// chunks in file order (duplicate check on the raw bytes, counts, key collisions, the
+// rejects file, the store). Chunks and their row vectors are reused, so after the first
+// few chunks the loop allocates nothing but what the store does.
 #include "churnwatch/ingest.h"
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <span>
+#include <thread>
 
 #include "churnwatch/csv_reader.h"
 #include "ingest/fingerprint.h"
@@ -86,6 +93,140 @@ struct RunState {
   FingerprintSet customers;
 };
 
+// A run of whole records converted on a worker thread, merged into the load in file order.
+template <typename Row>
+struct Chunk {
+  struct Rec {
+    std::uint64_t raw_fp = 0;   // duplicate fingerprint of the raw record
+    std::uint64_t cust_fp = 0;  // accepted rows: fingerprint of the customer id
+    std::uint32_t row = 0;      // accepted rows: index into `rows`
+    RowOutcome outcome = RowOutcome::kAccepted;
+    int code = 0;               // the reject reason, or the exclusion rule
+  };
+  std::string bytes;
+  std::int64_t first_line = 0;
+  std::vector<Row> rows;  // converted rows, keys made from their content
+  std::vector<Rec> recs;  // one per record, in file order
+  std::string rejects;    // rejects rows, formatted
+  std::int64_t reject_rows = 0;
+  bool done = false;
+};
+
+// Converts chunks: one per worker thread, each with its own converter and scanner.
+template <typename Row>
+struct ChunkWorker {
+  RowConverter conv;
+  std::unique_ptr<CsvReader> reader;
+  CsvRecord rec;
+  std::string keybuf;
+  RejectInfo reject;
+
+  void Run(Chunk<Row>& c, const std::string& path, bool skip_dups) {
+    reader->Reset(c.bytes, c.first_line);
+    c.recs.clear();
+    c.rejects.clear();
+    c.reject_rows = 0;
+    std::uint32_t n = 0;
+    for (;;) {
+      Result<bool> more = reader->Next(rec);  // a reader over memory cannot fail
+      if (!more.ok() || !*more) break;
+      typename Chunk<Row>::Rec r;
+      if (skip_dups) r.raw_fp = ingest::Hash64(rec.raw, kRawSeed);
+      int rule = -1;
+      if (rec.unterminated_quote) {
+        reject = {RejectReason::kUnterminatedQuote, "", {}, "a quoted field is not closed before the end of the file"};
+        r.outcome = RowOutcome::kRejected;
+      } else if (!ingest::IsValidUtf8(rec.raw)) {
+        reject = {RejectReason::kBadUtf8, "", {}, "the record is not valid UTF-8 (convert the file to UTF-8)"};
+        r.outcome = RowOutcome::kRejected;
+      } else if (rec.fields.size() != conv.field_count()) {
+        reject = {RejectReason::kWrongFieldCount, "", {},
+                  "expected " + std::to_string(conv.field_count()) + " fields, found " + std::to_string(rec.fields.size())};
+        r.outcome = RowOutcome::kRejected;
+      } else {
+        if (n == c.rows.size()) c.rows.emplace_back();
+        r.outcome = conv.Convert(rec, c.rows[n], reject, rule);
+      }
+      if (r.outcome == RowOutcome::kRejected) {
+        r.code = static_cast<int>(reject.reason);
+        ingest::RejectsWriter::Format(c.rejects, path, rec.line, reject.column, reject.value, reject.reason, reject.detail,
+                                      rec.raw);
+        ++c.reject_rows;
+      } else if (r.outcome == RowOutcome::kExcluded) {
+        r.code = rule;
+      } else {
+        Row& row = c.rows[n];
+        RowConverter::Serialise(row, keybuf);
+        row.key = ingest::MakeRowKey(keybuf);
+        r.cust_fp = ingest::Hash64(row.customer_id, kCustomerSeed);
+        r.row = n++;
+      }
+      c.recs.push_back(r);
+    }
+  }
+};
+
+// Worker threads converting queued chunks; the destructor stops and joins them.
+template <typename Row>
+class ChunkPool {
+ public:
+  ChunkPool(std::vector<ChunkWorker<Row>>& workers, const std::string& path, bool skip_dups) {
+    for (auto& w : workers)
+      threads_.emplace_back([this, &w, &path, skip_dups] {
+        for (;;) {
+          Chunk<Row>* c = nullptr;
+          {
+            std::unique_lock lock(mu_);
+            work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+            if (stop_) return;
+            c = queue_.front();
+            queue_.pop_front();
+          }
+          w.Run(*c, path, skip_dups);
+          {
+            std::lock_guard lock(mu_);
+            c->done = true;
+          }
+          done_.notify_all();
+        }
+      });
+  }
+  ~ChunkPool() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    work_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  ChunkPool(const ChunkPool&) = delete;
+  ChunkPool& operator=(const ChunkPool&) = delete;
+
+  void Submit(Chunk<Row>* c) {
+    {
+      std::lock_guard lock(mu_);
+      c->done = false;
+      queue_.push_back(c);
+    }
+    work_.notify_one();
+  }
+  void Wait(Chunk<Row>* c) {
+    std::unique_lock lock(mu_);
+    done_.wait(lock, [&] { return c->done; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable work_, done_;
+  std::deque<Chunk<Row>*> queue_;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// Bytes per chunk: big enough to amortise the hand-over, small enough that both cores
+// finish together and memory stays a few MiB per chunk in flight.
+constexpr std::size_t kChunkBytes = std::size_t{2} << 20;
+
 template <typename Row>
 Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::string& mapping_path, const std::string& path,
                               Store* store, const IngestOptions& opt, RunState& run) {
@@ -127,9 +268,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
   }
 
   const std::size_t batch = std::max<std::size_t>(opt.batch_rows, 1);
-  // Grown on demand (page faults are not free): a small file never pays for a full batch.
-  std::vector<Row> rows;
-  std::size_t n = 0;
+  const bool skip_dups = m.duplicates == DuplicatePolicy::kSkip;
   std::int64_t accepted = 0;
   FingerprintSet raw_seen, key_seen;
   if (have_first) {
@@ -137,45 +276,14 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     double row_bytes = static_cast<double>(std::max<std::size_t>(rec.raw.size() + 1, 16));
     double bytes = static_cast<double>(reader->file_size()) * (reader->gzip() ? 5.0 : 1.0);
     auto expected = static_cast<std::size_t>(std::min(bytes / row_bytes * 1.1, 2e9));
-    if (m.duplicates == DuplicatePolicy::kSkip) raw_seen.Reserve(expected);
+    if (skip_dups) raw_seen.Reserve(expected);
     key_seen.Reserve(expected);
-    rows.reserve(std::min(batch, expected));
+    reader->Unread();  // the first record is read again with the rest
   }
   std::string keybuf;
-  RejectInfo reject;
   IngestCounts& c = rep.counts;
   std::vector<std::int64_t> by_reason(kRejectReasonCount, 0), by_rule(m.exclude.size(), 0);
   auto last_progress = start;
-
-  // RowKeys are assigned a batch at a time so the probes into key_seen can be prefetched
-  // a few rows ahead. Distinct records with identical canonical content (e.g. two lines
-  // differing only in an unmapped description, or kept duplicates) get their occurrence
-  // number mixed in, so each is its own row and a re-load reproduces the same keys.
-  auto assign_keys = [&] {
-    for (std::size_t i = 0; i < n; ++i) {
-      RowConverter::Serialise(rows[i], keybuf);
-      rows[i].key = ingest::MakeRowKey(keybuf);
-    }
-    constexpr std::size_t kAhead = 8;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i + kAhead < n) key_seen.Prefetch(rows[i + kAhead].key.lo);
-      if (key_seen.Insert(rows[i].key.lo)) continue;
-      RowConverter::Serialise(rows[i], keybuf);
-      std::size_t base = keybuf.size();
-      for (std::uint32_t k = 1;; ++k) {
-        keybuf.resize(base);
-        keybuf.append(reinterpret_cast<const char*>(&k), sizeof k);
-        rows[i].key = ingest::MakeRowKey(keybuf);
-        if (key_seen.Insert(rows[i].key.lo)) break;
-      }
-    }
-  };
-  auto flush = [&]() -> Status {
-    assign_keys();
-    if (n > 0 && session) CW_RETURN_IF_ERROR(Append(*session, std::span<const Row>(rows.data(), n)));
-    n = 0;
-    return Status::OK();
-  };
   auto report_progress = [&](bool finished) {
     if (!opt.progress) return;
     IngestProgress p{table, path, reader->bytes_consumed(), reader->file_size(), c.rows_read,
@@ -183,67 +291,108 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     opt.progress(p);
   };
 
-  for (bool more = have_first; more;) {
-    ++c.rows_read;
-    // The duplicate probe is prefetched now and made after conversion, hiding its cache miss.
-    const bool skip_dups = m.duplicates == DuplicatePolicy::kSkip;
-    std::uint64_t raw_fp = 0;
-    if (skip_dups) {
-      raw_fp = ingest::Hash64(rec.raw, kRawSeed);
-      raw_seen.Prefetch(raw_fp);
-    }
+  // Records are converted in chunks on worker threads; this thread reads the chunks and
+  // merges them in file order: duplicate detection, counts, rejects, RowKeys and the store
+  // all see the records in exactly the order of the file, as a single-threaded read would.
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  std::vector<ChunkWorker<Row>> workers;
+  for (unsigned i = 0; i < threads; ++i) {
+    CW_ASSIGN_OR_RETURN(RowConverter wc, RowConverter::Create(table, m, header, field_count, mapping_path, opt.pii_key,
+                                                              opt.apply_exclusions));
+    workers.push_back(ChunkWorker<Row>{std::move(wc), CsvReader::ForMemory(m.dialect), {}, {}, {}});
+  }
+  std::vector<std::unique_ptr<Chunk<Row>>> slots(2 * threads + 1);
+  std::vector<Chunk<Row>*> free_slots;
+  for (auto& s : slots) {
+    s = std::make_unique<Chunk<Row>>();
+    free_slots.push_back(s.get());
+  }
+  ChunkPool<Row> pool(workers, path, skip_dups);  // declared last: joined before the rest goes
 
-    RowOutcome outcome;
-    int rule = -1;
-    if (rec.unterminated_quote) {
-      reject = {RejectReason::kUnterminatedQuote, "", {}, "a quoted field is not closed before the end of the file"};
-      outcome = RowOutcome::kRejected;
-    } else if (!ingest::IsValidUtf8(rec.raw)) {
-      reject = {RejectReason::kBadUtf8, "", {}, "the record is not valid UTF-8 (convert the file to UTF-8)"};
-      outcome = RowOutcome::kRejected;
-    } else if (rec.fields.size() != conv.field_count()) {
-      reject = {RejectReason::kWrongFieldCount, "", {},
-                "expected " + std::to_string(conv.field_count()) + " fields, found " + std::to_string(rec.fields.size())};
-      outcome = RowOutcome::kRejected;
-    } else {
-      if (n == rows.size()) rows.emplace_back();
-      outcome = conv.Convert(rec, rows[n], reject, rule);
-    }
-    const bool dup = skip_dups && !raw_seen.Insert(raw_fp);
-    if (dup) ++c.duplicates_skipped;
-
-    if (outcome == RowOutcome::kRejected) {
-      ++c.rows_rejected;
-      ++by_reason[static_cast<std::size_t>(reject.reason)];
-      if (dup) ++c.rejected_duplicates;
-      CW_RETURN_IF_ERROR(rejects.Write(path, rec.line, reject.column, reject.value, reject.reason, reject.detail, rec.raw));
-    } else if (dup) {
-      // counted above; an exact repeat of a valid record adds nothing
-    } else if (outcome == RowOutcome::kExcluded) {
-      ++c.rows_excluded;
-      ++by_rule[static_cast<std::size_t>(rule)];
-    } else {
-      const Row& row = rows[n];
-      run.customers.Insert(ingest::Hash64(row.customer_id, kCustomerSeed));
-      if (HasTime(row)) {
-        Timestamp t = TimeOf(row);
-        if (!rep.first_ts || t < *rep.first_ts) rep.first_ts = t;
-        if (!rep.last_ts || t > *rep.last_ts) rep.last_ts = t;
+  // Distinct records with identical canonical content (e.g. two lines differing only in an
+  // unmapped description, or kept duplicates) get their occurrence number mixed into the
+  // RowKey, so each is its own row and a re-load reproduces the same keys.
+  auto merge = [&](Chunk<Row>& ch) -> Status {
+    std::size_t kept = 0;
+    const std::size_t nrec = ch.recs.size();
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t i = 0; i < nrec; ++i) {
+      if (i + kAhead < nrec) {
+        const auto& ahead = ch.recs[i + kAhead];
+        if (skip_dups) raw_seen.Prefetch(ahead.raw_fp);
+        if (ahead.outcome == RowOutcome::kAccepted) key_seen.Prefetch(ch.rows[ahead.row].key.lo);
       }
-      ++accepted;
-      if (++n == batch) CW_RETURN_IF_ERROR(flush());
+      const auto& r = ch.recs[i];
+      ++c.rows_read;
+      const bool dup = skip_dups && !raw_seen.Insert(r.raw_fp);
+      if (dup) ++c.duplicates_skipped;
+      if (r.outcome == RowOutcome::kRejected) {
+        ++c.rows_rejected;
+        ++by_reason[static_cast<std::size_t>(r.code)];
+        if (dup) ++c.rejected_duplicates;
+      } else if (dup) {
+        // counted above; an exact repeat of a valid record adds nothing
+      } else if (r.outcome == RowOutcome::kExcluded) {
+        ++c.rows_excluded;
+        ++by_rule[static_cast<std::size_t>(r.code)];
+      } else {
+        Row& row = ch.rows[r.row];
+        run.customers.Insert(r.cust_fp);
+        if (HasTime(row)) {
+          Timestamp t = TimeOf(row);
+          if (!rep.first_ts || t < *rep.first_ts) rep.first_ts = t;
+          if (!rep.last_ts || t > *rep.last_ts) rep.last_ts = t;
+        }
+        if (!key_seen.Insert(row.key.lo)) {
+          RowConverter::Serialise(row, keybuf);
+          std::size_t base = keybuf.size();
+          for (std::uint32_t k = 1;; ++k) {
+            keybuf.resize(base);
+            keybuf.append(reinterpret_cast<const char*>(&k), sizeof k);
+            row.key = ingest::MakeRowKey(keybuf);
+            if (key_seen.Insert(row.key.lo)) break;
+          }
+        }
+        if (r.row != kept) std::swap(ch.rows[kept], row);
+        ++kept;
+        ++accepted;
+      }
     }
+    CW_RETURN_IF_ERROR(rejects.WriteFormatted(ch.rejects, ch.reject_rows));
+    if (session)
+      for (std::size_t off = 0; off < kept; off += batch)
+        CW_RETURN_IF_ERROR(Append(*session, std::span<const Row>(ch.rows.data() + off, std::min(batch, kept - off))));
+    return Status::OK();
+  };
 
-    if ((c.rows_read & 0x3fff) == 0 && opt.progress) {
+  std::deque<Chunk<Row>*> inflight;
+  bool input_done = !have_first;
+  for (;;) {
+    while (!input_done && !free_slots.empty()) {
+      Chunk<Row>* ch = free_slots.back();
+      CW_ASSIGN_OR_RETURN(bool got, reader->NextChunk(ch->bytes, ch->first_line, kChunkBytes));
+      if (!got) {
+        input_done = true;
+        break;
+      }
+      free_slots.pop_back();
+      pool.Submit(ch);
+      inflight.push_back(ch);
+    }
+    if (inflight.empty()) break;
+    Chunk<Row>* ch = inflight.front();
+    inflight.pop_front();
+    pool.Wait(ch);
+    CW_RETURN_IF_ERROR(merge(*ch));
+    free_slots.push_back(ch);
+    if (opt.progress) {
       auto now = Clock::now();
       if (now - last_progress > std::chrono::milliseconds(100)) {
         last_progress = now;
         report_progress(false);
       }
     }
-    CW_ASSIGN_OR_RETURN(more, reader->Next(rec));
   }
-  CW_RETURN_IF_ERROR(flush());
   CW_RETURN_IF_ERROR(rejects.Close());
   if (session) {
     CW_ASSIGN_OR_RETURN(LoadCounts lc, session->Commit());

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 
@@ -31,55 +32,76 @@ Status RejectsWriter::Reset() {
   return Status::OK();
 }
 
-void RejectsWriter::Field(std::string_view v) {
-  bool quote = v.find_first_of(",\"\r\n") != std::string_view::npos;
+void RejectsWriter::Field(std::string& out, std::string_view v) {
+  bool quote = false;
+  for (char c : v) quote |= c == ',' || c == '"' || c == '\r' || c == '\n';
   if (!quote) {
-    line_.append(v);
+    out.append(v);
     return;
   }
-  line_.push_back('"');
+  out.push_back('"');
   for (;;) {  // copy runs between quotes in bulk, doubling each quote
     std::size_t q = v.find('"');
     if (q == std::string_view::npos) break;
-    line_.append(v.substr(0, q + 1));
-    line_.push_back('"');
+    out.append(v.substr(0, q + 1));
+    out.push_back('"');
     v.remove_prefix(q + 1);
   }
-  line_.append(v);
-  line_.push_back('"');
+  out.append(v);
+  out.push_back('"');
+}
+
+void RejectsWriter::Format(std::string& out, std::string_view file, std::int64_t line, std::string_view column,
+                           std::string_view value, RejectReason reason, std::string_view detail, std::string_view record) {
+  Field(out, file);
+  out.push_back(',');
+  char num[24];
+  auto [end, ec] = std::to_chars(num, num + sizeof num, line);
+  (void)ec;
+  out.append(num, end);
+  out.push_back(',');
+  Field(out, column);
+  out.push_back(',');
+  Field(out, value);
+  out.push_back(',');
+  Field(out, RejectReasonName(reason));
+  out.push_back(',');
+  Field(out, detail);
+  out.push_back(',');
+  Field(out, record);
+  out.push_back('\n');
+}
+
+Status RejectsWriter::OpenFile() {
+  if (out_ != nullptr) return Status::OK();
+  if (auto parent = std::filesystem::path(path_).parent_path(); !parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+  }
+  out_ = std::fopen(path_.c_str(), "wb");
+  if (out_ == nullptr)
+    return Status::IOError("cannot write rejects file " + path_ + ": " + std::strerror(errno) +
+                           " (choose another folder with --rejects-dir)");
+  std::setvbuf(out_, nullptr, _IOFBF, 1 << 20);
+  std::fputs("file,line,column,value,reason,detail,record\n", out_);
+  return Status::OK();
 }
 
 Status RejectsWriter::Write(const std::string& file, std::int64_t line, std::string_view column, std::string_view value,
                             RejectReason reason, std::string_view detail, std::string_view record) {
-  if (out_ == nullptr) {
-    if (auto parent = std::filesystem::path(path_).parent_path(); !parent.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(parent, ec);
-    }
-    out_ = std::fopen(path_.c_str(), "wb");
-    if (out_ == nullptr)
-      return Status::IOError("cannot write rejects file " + path_ + ": " + std::strerror(errno) +
-                             " (choose another folder with --rejects-dir)");
-    std::setvbuf(out_, nullptr, _IOFBF, 1 << 20);
-    std::fputs("file,line,column,value,reason,detail,record\n", out_);
-  }
+  CW_RETURN_IF_ERROR(OpenFile());
   line_.clear();
-  Field(file);
-  line_.push_back(',');
-  line_.append(std::to_string(line));
-  line_.push_back(',');
-  Field(column);
-  line_.push_back(',');
-  Field(value);
-  line_.push_back(',');
-  Field(RejectReasonName(reason));
-  line_.push_back(',');
-  Field(detail);
-  line_.push_back(',');
-  Field(record);
-  line_.push_back('\n');
+  Format(line_, file, line, column, value, reason, detail, record);
   std::fwrite(line_.data(), 1, line_.size(), out_);
   ++rows_;
+  return Status::OK();
+}
+
+Status RejectsWriter::WriteFormatted(std::string_view text, std::int64_t rows) {
+  if (rows == 0) return Status::OK();
+  CW_RETURN_IF_ERROR(OpenFile());
+  std::fwrite(text.data(), 1, text.size(), out_);
+  rows_ += rows;
   return Status::OK();
 }
 

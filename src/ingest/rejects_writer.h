@@ -33,6 +33,13 @@ class RejectsWriter {
   Status Write(const std::string& file, std::int64_t line, std::string_view column, std::string_view value,
                RejectReason reason, std::string_view detail, std::string_view record);
 
+  /// Formats one rejects row (as Write would write it) onto the end of `out`, so rows can be
+  /// formatted on worker threads and written in file order with WriteFormatted.
+  static void Format(std::string& out, std::string_view file, std::int64_t line, std::string_view column,
+                     std::string_view value, RejectReason reason, std::string_view detail, std::string_view record);
+  /// Writes `rows` rows formatted by Format (creating the file on the first rows).
+  Status WriteFormatted(std::string_view text, std::int64_t rows);
+
   /// Flushes and closes; kIOError on a failed write.
   Status Close();
 
@@ -40,7 +47,8 @@ class RejectsWriter {
   const std::string& path() const { return path_; }
 
  private:
-  void Field(std::string_view v);
+  static void Field(std::string& out, std::string_view v);
+  Status OpenFile();
   std::string path_;
   std::FILE* out_ = nullptr;
   std::int64_t rows_ = 0;

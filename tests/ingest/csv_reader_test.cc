@@ -127,6 +127,79 @@ TEST(CsvReader, RecordsStraddlingTinyBlocksReadTheSame) {
   EXPECT_EQ(tiny[199].fields[1], "quoted, 1393\nnext");
 }
 
+// Reads the file as runs of whole records (NextChunk, `target` bytes each) parsed by a
+// memory reader, after taking `skip` records with Next (a header) and one more put back.
+std::vector<Rec> ReadChunked(const std::string& path, std::size_t target, int skip, CsvDialect d = {}) {
+  std::vector<Rec> out;
+  auto r = CsvReader::Open(path, d, 64);
+  EXPECT_TRUE(r.ok());
+  if (!r.ok()) return out;
+  CsvRecord rec;
+  auto add = [&] {
+    Rec x{{}, rec.line, std::string(rec.raw), rec.unterminated_quote};
+    for (auto f : rec.fields) x.fields.emplace_back(f);
+    out.push_back(std::move(x));
+  };
+  for (int i = 0; i < skip; ++i) {
+    auto more = (*r)->Next(rec);
+    EXPECT_TRUE(more.ok() && *more);
+    add();
+  }
+  auto more = (*r)->Next(rec);
+  EXPECT_TRUE(more.ok());
+  if (more.ok() && *more) (*r)->Unread();
+  auto mem = CsvReader::ForMemory(d);
+  std::string chunk;
+  std::int64_t line = 0;
+  for (;;) {
+    auto got = (*r)->NextChunk(chunk, line, target);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    if (!got.ok() || !*got) break;
+    // A run never ends inside a record: it ends with a line end or at the end of the file.
+    mem->Reset(chunk, line);
+    for (;;) {
+      auto m = mem->Next(rec);
+      if (!m.ok() || !*m) break;
+      add();
+    }
+  }
+  return out;
+}
+
+TEST(CsvReader, ChunksOfWholeRecordsParseLikeTheStream) {
+  TempDir dir;
+  std::string text = "id,text,n\n";
+  for (int i = 0; i < 300; ++i) {
+    text += std::to_string(i);
+    switch (i % 6) {
+      case 0: text += ",\"multi\nline \"\"q\"\"\n\",x\n"; break;   // quoted newlines and doubled quotes
+      case 1: text += ",5\" screen,\"a\nb\"\r\n"; break;            // a quote mid-field is literal
+      case 2: text += ",plain,y\n\n"; break;                         // followed by a blank line
+      case 3: text += ",\"\"\"\n\",z\n"; break;                       // quote, newline inside quotes
+      case 4: text += ",\"ends with\n\"\"\",w\n"; break;
+      default: text += ",\"" + std::string(static_cast<std::size_t>(i), '\n') + "\",v\n"; break;  // long records
+    }
+  }
+  text += "last,\"never closed\n1,2\n";
+  WriteFile(dir / "c.csv", text);
+  const std::string path = (dir / "c.csv").string();
+  auto stream = ReadAll(path);
+  ASSERT_EQ(stream.size(), 302u);
+  EXPECT_TRUE(stream.back().unterminated);
+  for (std::size_t target : {std::size_t{1}, std::size_t{7}, std::size_t{100}, std::size_t{1} << 20}) {
+    for (int skip : {0, 1}) {
+      auto chunked = ReadChunked(path, target, skip);
+      ASSERT_EQ(chunked.size(), stream.size()) << "target " << target;
+      for (std::size_t i = 0; i < stream.size(); ++i) {
+        EXPECT_EQ(chunked[i].fields, stream[i].fields) << "target " << target << " record " << i;
+        EXPECT_EQ(chunked[i].line, stream[i].line) << "target " << target << " record " << i;
+        EXPECT_EQ(chunked[i].raw, stream[i].raw);
+        EXPECT_EQ(chunked[i].unterminated, stream[i].unterminated);
+      }
+    }
+  }
+}
+
 TEST(CsvReader, UnterminatedQuoteIsFlaggedOnTheLastRecord) {
   TempDir dir;
   WriteFile(dir / "u.csv", "a,b\n1,\"open\n2,3\n");
