@@ -1,6 +1,7 @@
 // Feature engine at scale (issue 3 targets): synthetic 10M transactions / 1M customers /
 // 5M events generated in memory; times building the columns, one cutoff and twelve
-// monthly cutoffs, reports peak RSS and bytes per transaction.
+// monthly cutoffs (wall, user and system time), the floor of merely allocating output
+// tables of the same shapes, peak RSS and bytes per transaction.
 // Usage: bench_features_scale [threads=2] [customers=1000000] [transactions=10000000] [events=5000000]
 #include <sys/resource.h>
 
@@ -8,6 +9,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <string>
+
+#include "features/huge_vector.h"
+#include "features/parallel.h"
 #include "features/synthetic.h"
 
 namespace {
@@ -24,15 +29,53 @@ double CurrentRssMb() {
   std::fclose(f);
   return static_cast<double>(resident) * 4096.0 / (1024.0 * 1024.0);
 }
-// CPU seconds (user + system) of the whole process so far: on a shared, oversubscribed
-// machine this is closer than wall time to what the work costs on idle cores.
-double CpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+// Wall, user and system seconds of the whole process: on a shared, oversubscribed machine
+// CPU time is closer than wall time to what the work costs on idle cores, and system time
+// here is almost all page faults (zero-filling freshly allocated memory).
+struct Clock {
+  std::chrono::steady_clock::time_point wall;
+  double user = 0, sys = 0;
+  static Clock Now() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return {std::chrono::steady_clock::now(), static_cast<double>(u.ru_utime.tv_sec) + u.ru_utime.tv_usec / 1e6,
+            static_cast<double>(u.ru_stime.tv_sec) + u.ru_stime.tv_usec / 1e6};
+  }
+};
+struct Span {
+  double wall = 0, user = 0, sys = 0;
+  double cpu() const { return user + sys; }
+};
+Span Since(const Clock& t0) {
+  const Clock t1 = Clock::Now();
+  return {std::chrono::duration<double>(t1.wall - t0.wall).count(), t1.user - t0.user, t1.sys - t0.sys};
 }
-double Since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+std::string Show(const Span& s) {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%.3f s wall, %.3f s CPU (%.3f user + %.3f sys)", s.wall, s.cpu(), s.user, s.sys);
+  return buf;
+}
+
+// Allocates (zero-filled, on `threads` workers, huge-page hint) the columns a FeatureTable
+// of `rows` rows holds, as the engine does, and nothing else: the floor that writing the
+// output costs on this machine, whatever the computation.
+void AllocateTableShape(std::size_t rows, std::size_t features, int threads) {
+  churnwatch::FeatureTable t;
+  t.columns.resize(features);
+  using churnwatch::features_internal::ResizeHuge;
+  churnwatch::features_internal::ParallelForEach(8 + features, threads, [&](std::size_t j) {
+    switch (j) {
+      case 0: ResizeHuge(t.customer_ids, rows); break;
+      case 1: ResizeHuge(t.cutoffs, rows); break;
+      case 2: ResizeHuge(t.labels, rows); break;
+      case 3: ResizeHuge(t.churn_kinds, rows); break;
+      case 4: ResizeHuge(t.churn_spans, rows); break;
+      case 5: ResizeHuge(t.days_to_next_purchase, rows); break;
+      case 6: ResizeHuge(t.observed_days, rows); break;
+      case 7: ResizeHuge(t.segments, rows); break;
+      default: ResizeHuge(t.columns[j - 8], rows); break;
+    }
+  });
 }
 }  // namespace
 
@@ -44,55 +87,72 @@ int main(int argc, char** argv) {
   if (argc > 3) o.transactions = std::atol(argv[3]);
   if (argc > 4) o.events = std::atol(argv[4]);
 
-  auto t0 = std::chrono::steady_clock::now();
+  Clock t0 = Clock::Now();
   ColumnarBuilder builder;
   builder.Reserve(static_cast<std::size_t>(o.transactions * 1.05), static_cast<std::size_t>(o.events * 1.05));
   bench::GenerateInto(builder, o);
-  const double gen_s = Since(t0);
+  const double gen_s = Since(t0).wall;
   const double rss_staged = CurrentRssMb();
 
-  double c0 = CpuSeconds();
-  t0 = std::chrono::steady_clock::now();
+  t0 = Clock::Now();
   const RetailColumns cols = builder.Finish(threads);
-  const double build_s = Since(t0);
-  const double build_cpu = CpuSeconds() - c0;
+  const Span build = Since(t0);
   const double rss_columns = CurrentRssMb();
 
   const DayNumber last = cols.last_day - 90 + 1;  // last cutoff with a complete 90-day window
   FeatureOptions opt;
   opt.threads = threads;
-  c0 = CpuSeconds();
-  t0 = std::chrono::steady_clock::now();
+  t0 = Clock::Now();
   auto one = BuildFeatureTable(cols, std::span<const DayNumber>(&last, 1), opt);
-  const double one_s = Since(t0);
-  const double one_cpu = CpuSeconds() - c0;
+  const Span one_s = Since(t0);
   if (!one.ok()) {
     std::fprintf(stderr, "%s\n", one.status().ToString().c_str());
     return 1;
   }
   const std::size_t one_rows = one->num_rows();
+  const std::size_t n_features = one->num_features();
   one = FeatureTable{};
   std::vector<DayNumber> twelve;
   for (int k = 11; k >= 0; --k) twelve.push_back(last - 30 * k);
-  c0 = CpuSeconds();
-  t0 = std::chrono::steady_clock::now();
+  t0 = Clock::Now();
   auto many = BuildFeatureTable(cols, twelve, opt);
-  const double twelve_s = Since(t0);
-  const double twelve_cpu = CpuSeconds() - c0;
+  const Span twelve_s = Since(t0);
   if (!many.ok()) return 1;
+  const std::size_t many_rows = many->num_rows();
+  const double rss_peak_twelve = PeakRssMb();
+  many = FeatureTable{};
+
+  // The floor: allocating the output tables' columns alone.
+  t0 = Clock::Now();
+  AllocateTableShape(one_rows, n_features, threads);
+  const Span one_alloc = Since(t0);
+  t0 = Clock::Now();
+  AllocateTableShape(many_rows, n_features, threads);
+  const Span twelve_alloc = Since(t0);
 
   std::printf("synthetic: %zu customers, %zu transactions, %zu events, %d threads\n", cols.num_customers(),
               cols.num_transactions(), cols.num_events(), threads);
   std::printf("generate rows (not engine time): %.2f s, RSS with staged rows %.0f MB\n", gen_s, rss_staged);
-  std::printf("build columns (sort into CSR):   %.2f s wall, %.2f s CPU\n", build_s, build_cpu);
+  std::printf("build columns (sort into CSR):   %s\n", Show(build).c_str());
   std::printf("columns: %.1f bytes/transaction (transaction columns + offsets); all columns %.0f MB; RSS after build %.0f MB\n",
               cols.TransactionBytesPerRow(), static_cast<double>(cols.MemoryBytes()) / 1048576.0, rss_columns);
-  std::printf("one cutoff  (%s): %.3f s wall, %.3f s CPU, %zu eligible rows x %zu features\n", FormatIsoDate(last).c_str(),
-              one_s, one_cpu, one_rows, many->num_features());
-  std::printf("twelve cutoffs (monthly): %.3f s wall, %.3f s CPU, %zu rows (%.2f x one cutoff in wall time)\n", twelve_s,
-              twelve_cpu, many->num_rows(), twelve_s / one_s);
-  std::printf("one cutoff incl. building columns: %.2f s; twelve incl. building: %.2f s (%.2f x)\n", build_s + one_s,
-              build_s + twelve_s, (build_s + twelve_s) / (build_s + one_s));
+  std::printf("one cutoff  (%s): %s; %zu eligible rows x %zu features\n", FormatIsoDate(last).c_str(),
+              Show(one_s).c_str(), one_rows, n_features);
+  std::printf("twelve cutoffs (monthly): %s; %zu rows (%.1f x the rows of one cutoff)\n", Show(twelve_s).c_str(),
+              many_rows, static_cast<double>(many_rows) / static_cast<double>(one_rows));
+  std::printf("twelve / one cutoff (features, the issue's ratio): %.2f x wall, %.2f x CPU, %.2f x user CPU\n",
+              twelve_s.wall / one_s.wall, twelve_s.cpu() / one_s.cpu(), twelve_s.user / one_s.user);
+  std::printf("incl. building columns: one %.2f s, twelve %.2f s wall (%.2f x); CPU %.2f s vs %.2f s (%.2f x)\n",
+              build.wall + one_s.wall, build.wall + twelve_s.wall, (build.wall + twelve_s.wall) / (build.wall + one_s.wall),
+              build.cpu() + one_s.cpu(), build.cpu() + twelve_s.cpu(), (build.cpu() + twelve_s.cpu()) / (build.cpu() + one_s.cpu()));
+  std::printf("floor, only allocating the output columns (zero-filled, same shape): one %s; twelve %s\n",
+              Show(one_alloc).c_str(), Show(twelve_alloc).c_str());
+  std::printf("twelve / one beyond that floor: %.2f x wall, %.2f x CPU\n",
+              (twelve_s.wall - twelve_alloc.wall) / (one_s.wall - one_alloc.wall),
+              (twelve_s.cpu() - twelve_alloc.cpu()) / (one_s.cpu() - one_alloc.cpu()));
+  std::printf("output table of twelve cutoffs: %.0f MB (%.0f bytes/row); peak RSS with it: %.0f MB\n",
+              static_cast<double>(many_rows) * (static_cast<double>(n_features) * 8 + sizeof(std::string) + 4 + 3 + 16 + sizeof(SegmentRow)) / 1048576.0,
+              static_cast<double>(n_features) * 8 + sizeof(std::string) + 4 + 3 + 16 + sizeof(SegmentRow), rss_peak_twelve);
   std::printf("peak RSS: %.0f MB; load average at the end: ", PeakRssMb());
   if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
     char buf[64] = {0};

@@ -4,10 +4,13 @@
 //   over many random seeds and cutoffs;
 // - parallel equals serial (building the columns and computing the table);
 // - one customer computed alone equals the same customer in the batch;
+// - a list of cutoffs equals the same cutoffs computed one at a time (the engine walks each
+//   customer once for the whole list, moving its row boundaries forward);
 // - the arrival order of rows does not matter.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <random>
@@ -172,6 +175,63 @@ TEST(SingleCustomer, EqualsTheSameCustomerInTheBatch) {
   const CustomerIdx bad = static_cast<CustomerIdx>(cols.num_customers());
   auto missing = BuildFeatureTableFor(cols, std::span<const CustomerIdx>(&bad, 1), cutoffs, opt);
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+TEST(CutoffList, EqualsOneCutoffAtATime) {
+  std::mt19937_64 rng(2026);
+  for (int round = 0; round < 6; ++round) {
+    SyntheticOptions so;
+    so.seed = 100 + static_cast<std::uint64_t>(round);
+    so.customers = 300 + 100 * round;
+    so.days = round % 2 == 0 ? 365 : 730;
+    so.with_events = round != 3;
+    auto data = MakeSyntheticRetail(so);
+    const RetailColumns cols = ColumnsFromRows(data.transactions, data.customers, data.events);
+    // Unsorted, possibly repeated cutoffs, some before the data and some after it.
+    std::uniform_int_distribution<int> day(-40, so.days + 40), count(2, 14);
+    std::vector<DayNumber> cutoffs;
+    for (int k = count(rng); k > 0; --k) cutoffs.push_back(so.first_day + day(rng));
+    cutoffs.push_back(cutoffs.front());
+    FeatureOptions opt;
+    opt.horizon_days = std::array{30, 90, 120}[static_cast<std::size_t>(round % 3)];
+    opt.lookback_days = round % 2 == 0 ? 365 : 200;
+    opt.eligibility = round % 4 == 1 ? Eligibility::kLookback : Eligibility::kActive;
+    opt.threads = 1 + round % 2;
+    SCOPED_TRACE("round " + std::to_string(round));
+    auto batch = BuildFeatureTable(cols, cutoffs, opt);
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+
+    std::vector<DayNumber> distinct = cutoffs;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    std::size_t row = 0, nonempty = 0;
+    for (DayNumber T : distinct) {
+      auto one = BuildFeatureTable(cols, std::span<const DayNumber>(&T, 1), opt);
+      if (!one.ok()) {
+        // Segments need peers: a cutoff without eligible rows fails alone and in the list alike.
+        EXPECT_EQ(one.status().code(), StatusCode::kInvalidArgument) << one.status().ToString();
+        continue;
+      }
+      nonempty += one->num_rows() > 0 ? 1 : 0;
+      for (std::size_t r = 0; r < one->num_rows(); ++r, ++row) {
+        ASSERT_LT(row, batch->num_rows());
+        ASSERT_EQ(batch->cutoffs[row], T);
+        ASSERT_EQ(batch->customer_ids[row], one->customer_ids[r]);
+        for (std::size_t f = 0; f < one->num_features(); ++f)
+          ASSERT_TRUE(SameBits(batch->columns[f][row], one->columns[f][r]))
+              << one->names[f] << " of " << one->customer_ids[r] << " at " << FormatIsoDate(T) << ": "
+              << batch->columns[f][row] << " in the list vs " << one->columns[f][r] << " alone";
+        ASSERT_EQ(batch->labels[row], one->labels[r]);
+        ASSERT_EQ(batch->churn_kinds[row], one->churn_kinds[r]);
+        ASSERT_EQ(batch->churn_spans[row], one->churn_spans[r]);
+        ASSERT_TRUE(SameBits(batch->days_to_next_purchase[row], one->days_to_next_purchase[r]));
+        ASSERT_TRUE(SameBits(batch->observed_days[row], one->observed_days[r]));
+        ASSERT_TRUE(SameSegments(batch->segments[row], one->segments[r])) << one->customer_ids[r];
+      }
+    }
+    EXPECT_EQ(row, batch->num_rows());
+    EXPECT_GE(nonempty, 2u);
+  }
 }
 
 TEST(ArrivalOrder, DoesNotChangeTheTable) {
