@@ -7,6 +7,10 @@
 
 #include <zlib.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <climits>
 #include <cstdio>
@@ -156,7 +160,8 @@ Result<bool> CsvReader::NextChunk(std::string& out, std::int64_t& first_line, st
     const char* b = data_ + begin_;
     out.assign(b, stop);
     first_line = next_line_;
-    next_line_ += std::count(b, stop, '\n');
+    for (const char* x = b; (x = static_cast<const char*>(std::memchr(x, '\n', static_cast<std::size_t>(stop - x)))) != nullptr; ++x)
+      ++next_line_;
     begin_ = static_cast<std::size_t>(stop - data_);
     return true;
   }
@@ -223,27 +228,90 @@ CsvReader::Scan CsvReader::ScanRecord(CsvRecord& record) {
     const char* p = base + begin_;
     const char* e = base + end_;
     if (p == e) return Scan::kNeedMore;
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(e - p)));
-    if (nl == nullptr && !eof_) return Scan::kNeedMore;
-    const char* line_end = nl != nullptr ? nl : e;
-
-    if (std::memchr(p, q, static_cast<std::size_t>(line_end - p)) == nullptr) {
-      const char* content_end = line_end;
-      if (content_end > p && content_end[-1] == '\r') --content_end;
-      bool blank = content_end == p;
-      if (!blank && dialect_.whitespace) blank = std::all_of(p, content_end, IsBlank);
-      begin_ = nl != nullptr ? static_cast<std::size_t>(nl + 1 - base) : end_;
-      if (blank) {
-        ++next_line_;
-        continue;
+    if (!dialect_.whitespace) {
+      // One pass over the record: split at delimiters until the line end; a quote anywhere
+      // sends the record to the quote-aware path below.
+      const char d = dialect_.delimiter;
+      record.fields.clear();
+      const char* f = p;
+      const char* s = p;
+      bool quoted = false;
+      bool at_end = false;  // s is at the line end (or at e)
+#ifdef __SSE2__
+      // 16 bytes at a time: a mask of the delimiters, quotes and line ends in them.
+      const __m128i vn = _mm_set1_epi8('\n'), vd = _mm_set1_epi8(d), vq = _mm_set1_epi8(q);
+      while (!at_end && e - s >= 16) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+        auto m = static_cast<unsigned>(_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vn), _mm_cmpeq_epi8(x, vd)), _mm_cmpeq_epi8(x, vq))));
+        while (m != 0) {
+          const char* h = s + __builtin_ctz(m);
+          m &= m - 1;
+          if (*h == '\n') {
+            s = h;
+            at_end = true;
+            break;
+          }
+          if (*h == q) {
+            quoted = true;
+            at_end = true;
+            break;
+          }
+          record.fields.emplace_back(f, static_cast<std::size_t>(h - f));
+          f = h + 1;
+        }
+        if (!at_end) s += 16;
       }
-      last_begin_ = static_cast<std::size_t>(p - base);
-      last_line_ = next_line_;
-      record.line = next_line_++;
-      record.raw = std::string_view(p, static_cast<std::size_t>(content_end - p));
-      record.unterminated_quote = false;
-      SplitPlain(p, content_end, record);
-      return Scan::kRecord;
+#endif
+      for (; !at_end && s < e; ++s) {
+        const char c = *s;
+        if (c == '\n') break;
+        if (c == d) {
+          record.fields.emplace_back(f, static_cast<std::size_t>(s - f));
+          f = s + 1;
+        } else if (c == q) {
+          quoted = true;
+          break;
+        }
+      }
+      if (!quoted) {
+        if (s == e && !eof_) return Scan::kNeedMore;
+        const char* content_end = s;
+        if (content_end > p && content_end[-1] == '\r') --content_end;
+        begin_ = s < e ? static_cast<std::size_t>(s + 1 - base) : end_;
+        if (content_end == p) {  // blank line
+          ++next_line_;
+          continue;
+        }
+        record.fields.emplace_back(f, static_cast<std::size_t>(content_end - f < 0 ? 0 : content_end - f));
+        last_begin_ = static_cast<std::size_t>(p - base);
+        last_line_ = next_line_;
+        record.line = next_line_++;
+        record.raw = std::string_view(p, static_cast<std::size_t>(content_end - p));
+        record.unterminated_quote = false;
+        return Scan::kRecord;
+      }
+    } else {
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(e - p)));
+      if (nl == nullptr && !eof_) return Scan::kNeedMore;
+      const char* line_end = nl != nullptr ? nl : e;
+      if (std::memchr(p, q, static_cast<std::size_t>(line_end - p)) == nullptr) {
+        const char* content_end = line_end;
+        if (content_end > p && content_end[-1] == '\r') --content_end;
+        bool blank = std::all_of(p, content_end, IsBlank);
+        begin_ = nl != nullptr ? static_cast<std::size_t>(nl + 1 - base) : end_;
+        if (blank) {
+          ++next_line_;
+          continue;
+        }
+        last_begin_ = static_cast<std::size_t>(p - base);
+        last_line_ = next_line_;
+        record.line = next_line_++;
+        record.raw = std::string_view(p, static_cast<std::size_t>(content_end - p));
+        record.unterminated_quote = false;
+        SplitPlain(p, content_end, record);
+        return Scan::kRecord;
+      }
     }
 
     // Slow path: find where the record ends, honouring quotes (which may hide newlines).

@@ -225,7 +225,7 @@ class ChunkPool {
 
 // Bytes per chunk: big enough to amortise the hand-over, small enough that both cores
 // finish together and memory stays a few MiB per chunk in flight.
-constexpr std::size_t kChunkBytes = std::size_t{2} << 20;
+constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
 
 template <typename Row>
 Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::string& mapping_path, const std::string& path,
@@ -301,7 +301,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
                                                               opt.apply_exclusions));
     workers.push_back(ChunkWorker<Row>{std::move(wc), CsvReader::ForMemory(m.dialect), {}, {}, {}});
   }
-  std::vector<std::unique_ptr<Chunk<Row>>> slots(2 * threads + 1);
+  std::vector<std::unique_ptr<Chunk<Row>>> slots(threads + 2);
   std::vector<Chunk<Row>*> free_slots;
   for (auto& s : slots) {
     s = std::make_unique<Chunk<Row>>();

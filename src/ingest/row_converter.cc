@@ -174,6 +174,14 @@ Result<RowConverter> RowConverter::Create(Table table, const TableMapping& m, co
         break;
       }
     }
+    if (table == Table::kTransactions && f.field == "channel" && f.kind == FieldMapping::Kind::kConstant) {
+      std::string_view v = c.Text(s, CsvRecord{});
+      if (v.empty()) {
+        s.constant_channel = static_cast<int>(Channel::kUnknown);
+      } else if (auto ch = ParseChannel(v)) {
+        s.constant_channel = static_cast<int>(*ch);
+      }
+    }
     const auto& formats = f.date_formats.empty() ? m.date_formats : f.date_formats;
     for (const auto& text : formats) {
       CW_ASSIGN_OR_RETURN(DateFormat df, DateFormat::Compile(text));
@@ -260,6 +268,10 @@ bool RowConverter::Time(const Slot& s, const CsvRecord& rec, Timestamp& out, Rej
     reject = {RejectReason::kMissingField, s.label, v, "empty date/time"};
     return false;
   }
+  if (s.has_last_time && v == s.last_time_text) {
+    out = s.last_time;
+    return true;
+  }
   for (const DateFormat& f : s.formats) {
     Timestamp local = 0;
     int offset = 0;
@@ -267,6 +279,9 @@ bool RowConverter::Time(const Slot& s, const CsvRecord& rec, Timestamp& out, Rej
     if (f.Parse(v, local, offset, has_offset)) {
       int from = has_offset ? offset : source_offset_;
       out = local + static_cast<Timestamp>(business_offset_ - from) * 60;
+      s.last_time_text.assign(v);
+      s.last_time = out;
+      s.has_last_time = true;
       return true;
     }
   }
@@ -308,7 +323,9 @@ RowOutcome RowConverter::Convert(const CsvRecord& rec, Transaction& out, RejectI
   if (slots_[kTxDiscount].mapped && !Number(slots_[kTxDiscount], rec, true, out.discount, reject))
     return RowOutcome::kRejected;
   out.channel = Channel::kUnknown;
-  if (const Slot& s = slots_[kTxChannel]; s.mapped) {
+  if (const Slot& s = slots_[kTxChannel]; s.constant_channel >= 0) {
+    out.channel = static_cast<Channel>(s.constant_channel);
+  } else if (s.mapped) {
     std::string_view v = Text(s, rec);
     if (!v.empty()) {
       auto ch = ParseChannel(v);

@@ -68,6 +68,11 @@ class RowConverter {
     std::vector<std::string> expr_labels;
     std::vector<DateFormat> formats;
     std::vector<std::pair<std::string, std::string>> value_map;
+    int constant_channel = -1;          // a constant channel that parses: its Channel
+    // The last date text parsed and its timestamp: consecutive rows usually repeat it.
+    mutable std::string last_time_text;
+    mutable Timestamp last_time = 0;
+    mutable bool has_last_time = false;
   };
   struct Rule {
     int col = -1;        // source column, or

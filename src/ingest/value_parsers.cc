@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace churnwatch::ingest {
@@ -111,6 +112,34 @@ bool ParseNumber(std::string_view text, const NumberFormat& format, double& out)
   }
   // from_chars would accept "inf" and "nan"; a money or quantity column must not.
   if (b == e || !(IsDigit(*b) || *b == '-' || *b == '.')) return false;
+  // Fast path for the common plain decimal ("12", "-3.75"): with at most 15 digits the
+  // digits form an exact integer and 10^k is exact, so one division rounds exactly as
+  // from_chars does.
+  {
+    static constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const char* s = b;
+    const bool neg = *s == '-';
+    if (neg) ++s;
+    std::uint64_t mant = 0;
+    int digits = 0, frac = -1;
+    for (; s < e; ++s) {
+      if (IsDigit(*s)) {
+        mant = mant * 10 + static_cast<std::uint64_t>(*s - '0');
+        ++digits;
+        if (frac >= 0) ++frac;
+      } else if (*s == '.' && frac < 0) {
+        frac = 0;
+      } else {
+        break;
+      }
+    }
+    if (s == e && digits > 0 && digits <= 15) {
+      double v = static_cast<double>(mant);
+      if (frac > 0) v /= kPow10[frac];
+      out = neg ? -v : v;
+      return true;
+    }
+  }
   double v = 0;
   auto [ptr, ec] = std::from_chars(b, e, v, std::chars_format::general);
   if (ec != std::errc() || ptr != e || !std::isfinite(v)) return false;
