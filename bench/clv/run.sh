@@ -19,11 +19,16 @@ export CW_LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
 CW_BUILD_TYPE="$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt" 2>/dev/null)"
 export CW_BUILD_TYPE
 "$bin" --benchmark_format=json >"$raw"
+export CW_LOADAVG_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$raw" >"$out" <<'PY'
 import json, os, sys, datetime
 data = json.load(open(sys.argv[1]))
 ctx = data["context"]
-rows = {b["name"]: b for b in data["benchmarks"]}
+rows = {}
+for b in data["benchmarks"]:
+    # "BM_FitBgNbd/100000/iterations:30/process_time" -> "BM_FitBgNbd/100000"
+    key = "/".join(p for p in b["name"].split("/") if not p.startswith(("iterations:", "process_time", "real_time")))
+    rows[key] = b
 def ms(name, field="real_time"):
     b = rows.get(name)
     return None if b is None or b.get("error_occurred") else b[field]  # milliseconds
@@ -42,21 +47,31 @@ for b in data["benchmarks"]:
     else:
         print("%-44s %12.2f %12.2f   %s" % (b["name"], b["real_time"], b["cpu_time"], extra))
 print()
-print("wall = elapsed time; cpu = CPU time of the benchmark's main thread (the two differ when the")
-print("machine is shared: the load average at the start of this run is given below).")
+print("wall = elapsed time; cpu = CPU time of the whole process over the timed region (all threads:")
+print("the fits sum the likelihood on both cores, grouping and scoring split large inputs in parts).")
+print("When the machine is shared the two differ: the load averages around this run are given below.")
 print()
 ref = 1600.0  # ms, Python lifetimes, BG/NBD fit on 10^5 customers (issue 4; not measured here)
-print("load average at start: %s" % os.environ.get("CW_LOADAVG", "?"))
-ours = ms("BM_FitBgNbd/100000/iterations:3")
-cont = ms("BM_FitBgNbdContinuous/100000/iterations:3")
-big = ms("BM_FitBgNbd/10000000/iterations:3")
-pred = ms("BM_Predict/10000000/0/2/iterations:3")
+print("load average at start: %s; at end: %s" % (os.environ.get("CW_LOADAVG", "?"), os.environ.get("CW_LOADAVG_END", "?")))
 print("reference: lifetimes fits BG/NBD on 10^5 customers in 1.6 s (figure from the issue, NOT measured in this run)")
-ours_cpu = ms("BM_FitBgNbd/100000/iterations:3", "cpu_time")
-cont_cpu = ms("BM_FitBgNbdContinuous/100000/iterations:3", "cpu_time")
-if ours: print("fit 10^5 (daily histories):     wall %.1f ms -> %.0fx, CPU %.1f ms -> %.0fx faster than the reference (target >= 50x)" % (ours, ref / ours, ours_cpu, ref / ours_cpu))
-if cont: print("fit 10^5 (continuous, no reuse): wall %.1f ms -> %.0fx, CPU %.1f ms -> %.0fx faster than the reference" % (cont, ref / cont, cont_cpu, ref / cont_cpu))
-if big: print("fit 10^7: wall %.2f s (target < 5 s): %s" % (big / 1000, "met" if big < 5000 else "NOT met"))
-if pred: print("P(alive) + E[X] + P(purchase) for 10^7 customers, 2 threads: wall %.2f s" % (pred / 1000))
+def line(label, name, target=None):
+    wall, cpu = ms(name), ms(name, "cpu_time")
+    if wall is None:
+        print("%-34s not measured" % label)
+        return
+    text = "%-34s wall %9.1f ms, CPU %9.1f ms" % (label, wall, cpu)
+    if target is not None:
+        text += "  (%s)" % target(wall)
+    print(text)
+line("fit BG/NBD, CDNOW (2,357):", "BM_FitBgNbdCdnow")
+line("fit BG/NBD, 10^5 daily histories:", "BM_FitBgNbd/100000",
+     lambda w: "%.0fx by wall, %.0fx by CPU vs the reference; target >= 50x: %s" % (
+         ref / w, ref / ms("BM_FitBgNbd/100000", "cpu_time"), "met" if ref / w >= 50 else "NOT met by wall"))
+line("fit BG/NBD, 10^6 daily histories:", "BM_FitBgNbd/1000000")
+line("fit BG/NBD, 10^7 daily histories:", "BM_FitBgNbd/10000000",
+     lambda w: "target < 5 s wall: %s" % ("met" if w < 5000 else "NOT met"))
+line("fit BG/NBD, 10^5 continuous:", "BM_FitBgNbdContinuous/100000",
+     lambda w: "%.0fx by wall vs the reference" % (ref / w))
+line("scoring 10^7, 2 threads:", "BM_Predict/10000000/0/2")
 PY
 cat "$out"

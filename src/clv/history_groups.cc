@@ -185,26 +185,44 @@ void RadixSort(Scratch<K>& keys, Scratch<std::uint32_t>& index, int bits, std::s
   constexpr int kDigit = 11;
   constexpr std::size_t kBuckets = std::size_t{1} << kDigit;
   constexpr K kMask = kBuckets - 1;
-  std::vector<std::vector<std::size_t>> count(parts, std::vector<std::size_t>(kBuckets));
+  const int passes = (bits + kDigit - 1) / kDigit;
+  // count[k][pass * kBuckets + digit]. With one part all passes are counted in one read of
+  // the keys; with several, a part's later digits must be counted after the previous pass
+  // has moved the keys between parts.
+  std::vector<std::vector<std::size_t>> count(parts, std::vector<std::size_t>(passes * kBuckets, 0));
   auto bound = [&](std::size_t k) { return n * k / parts; };
-  for (int shift = 0; shift < bits; shift += kDigit) {
-    pool.Run(parts, [&](std::size_t k) {
-      std::fill(count[k].begin(), count[k].end(), 0);
-      for (std::size_t i = bound(k); i < bound(k + 1); ++i) count[k][(keys[i] >> shift) & kMask] += 1;
-    });
+  const int counted = parts == 1 ? passes : 1;
+  pool.Run(parts, [&](std::size_t k) {
+    std::size_t* c = count[k].data();
+    for (std::size_t i = bound(k); i < bound(k + 1); ++i)
+      for (int pass = 0; pass < counted; ++pass) c[pass * kBuckets + ((keys[i] >> (pass * kDigit)) & kMask)] += 1;
+  });
+  for (int pass = 0; pass < passes; ++pass) {
+    const int shift = pass * kDigit;
+    if (pass > 0 && parts > 1)
+      pool.Run(parts, [&](std::size_t k) {
+        std::size_t* c = count[k].data() + pass * kBuckets;
+        std::fill(c, c + kBuckets, 0);
+        for (std::size_t i = bound(k); i < bound(k + 1); ++i) c[(keys[i] >> shift) & kMask] += 1;
+      });
     std::size_t offset = 0;
-    for (std::size_t d = 0; d < kBuckets; ++d)
+    for (std::size_t d = pass * kBuckets; d < (pass + 1) * kBuckets; ++d)
       for (std::size_t k = 0; k < parts; ++k) {
         const std::size_t c = count[k][d];
         count[k][d] = offset;
         offset += c;
       }
     pool.Run(parts, [&](std::size_t k) {
-      std::size_t* next = count[k].data();
+      std::size_t* next = count[k].data() + pass * kBuckets;
+      const K* from = keys.data();
+      K* to_key = k2.data();
+      const std::uint32_t* from_index = index.data();
+      std::uint32_t* to_index = i2.data();
+      const bool with_index = !index.empty();
       for (std::size_t i = bound(k); i < bound(k + 1); ++i) {
-        const std::size_t to = next[(keys[i] >> shift) & kMask]++;
-        k2[to] = keys[i];
-        if (!index.empty()) i2[to] = index[i];
+        const std::size_t to = next[(from[i] >> shift) & kMask]++;
+        to_key[to] = from[i];
+        if (with_index) to_index[to] = from_index[i];
       }
     });
     keys.swap(k2);
@@ -278,6 +296,26 @@ void SortAndEmit(std::span<const CustomerSummary> customers, const Scratch<std::
   for (std::uint64_t b : time_bits) out.times.push_back(Value(b));
 }
 
+// The per-customer pass of the packed path over one part: codes t_x and T, tracks max x.
+// Returns false as soon as an x is not a small whole number or `too_many` times are seen.
+template <typename TooMany>
+bool CodePart(std::span<const CustomerSummary> customers, const TooMany& too_many, TimeCodes& times,
+              std::uint32_t* u_codes, std::uint32_t* v_codes, double* max_x_out) {
+  constexpr double kMaxX = 1u << 20;
+  double max_x = 0;
+  for (std::size_t i = 0; i < customers.size(); ++i) {
+    const CustomerSummary& c = customers[i];
+    // (in range first, so that the conversion is defined)
+    if (!(c.x >= 0 && c.x < kMaxX) || static_cast<double>(static_cast<std::uint32_t>(c.x)) != c.x) return false;
+    u_codes[i] = times.Code(Bits(c.t_x));
+    v_codes[i] = times.Code(Bits(c.T));
+    max_x = std::max(max_x, c.x);
+    if ((i & 1023) == 0 && too_many(times.size())) return false;
+  }
+  *max_x_out = max_x;
+  return !too_many(times.size());
+}
+
 // Packed-key path; returns false (leaving `out` untouched) when the data do not fit it.
 // Large inputs are coded in parts on several threads, each part with its own dictionary;
 // the parts' dictionaries are then merged in part order, which gives every time the code it
@@ -298,18 +336,8 @@ bool GroupPacked(std::span<const CustomerSummary> customers, bool want_mapping, 
   std::vector<double> max_x(parts, 0);
   Scratch<std::uint32_t> u_codes(n), v_codes(n);
   pool.Run(parts, [&](std::size_t k) {
-    TimeCodes& times = local[k];
-    for (std::size_t i = bound(k); i < bound(k + 1); ++i) {
-      const CustomerSummary& c = customers[i];
-      if (!(c.x >= 0 && c.x < static_cast<double>(kMaxCodes)) || c.x != std::floor(c.x) ||
-          too_many(times.size())) {
-        ok[k] = 0;
-        return;
-      }
-      u_codes[i] = times.Code(Bits(c.t_x));
-      v_codes[i] = times.Code(Bits(c.T));
-      max_x[k] = std::max(max_x[k], c.x);
-    }
+    ok[k] = CodePart(customers.subspan(bound(k), bound(k + 1) - bound(k)), too_many, local[k],
+                     u_codes.data() + bound(k), v_codes.data() + bound(k), &max_x[k]);
   });
   for (std::size_t k = 0; k < parts; ++k)
     if (!ok[k]) return false;
