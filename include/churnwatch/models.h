@@ -176,6 +176,9 @@ class ChurnModel {
   Result<std::vector<float>> TreeMargins(const DenseMatrix& x) const;
 
   const std::vector<std::string>& feature_names() const { return feature_names_; }
+  /// Threads a batch call uses (XGBoost's nthread and the row-parallel loops): the
+  /// training nthread, or the `nthread` given to FromJson.
+  int nthread() const;
   bool uses_bgnbd() const { return uses_bgnbd_; }
   bool has_survival() const { return survival_ != nullptr; }
   const ModelInfo& info() const { return info_; }
@@ -202,6 +205,11 @@ class ChurnModel {
   Result<std::vector<RowScores>> ScoreMatrix(const DenseMatrix& x, std::span<const double> p_bgnbd) const;
   double Stack(double p_trees, double p_logistic, double p_bgnbd) const;
   double LeadTime(double aft_margin, double recency) const;
+  std::optional<std::size_t> RecencyColumn() const;
+  /// Logistic regression, stacker, calibration and lead time of one row, given the trees'
+  /// probability and the survival model's margin for it.
+  RowScores Combine(std::span<const float> row, float p_trees, float aft_margin, double p_bgnbd,
+                    std::optional<std::size_t> recency_col) const;
 
   std::vector<std::string> feature_names_;
   std::shared_ptr<const TreeBooster> trees_;

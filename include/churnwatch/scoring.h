@@ -2,10 +2,12 @@
 /// \file scoring.h
 /// Scoring customers end to end once features exist: the calibrated ensemble, the lead
 /// time, P(alive) and CLV (columns "p_alive" and "clv" of the table when present), the
-/// segments, and the top three reasons — exact Tree SHAP for the highest-risk share a
-/// person will look at, XGBoost's approximate contributions for everyone else.
+/// segments, and the top three reasons — exact Tree SHAP for the customers a person will
+/// look at (the riskiest, by default the top 1,000), XGBoost's approximate contributions
+/// for bulk scoring.
 /// Thread safety: pure over immutable inputs.
 
+#include <cstddef>
 #include <vector>
 
 #include "churnwatch/explain.h"
@@ -17,10 +19,20 @@
 namespace churnwatch {
 
 struct ScoreOptions {
-  /// Share of customers (highest p_churn first) whose reasons use exact contributions.
-  double exact_reason_share = 0.2;
-  /// Reasons for the rest: approximate contributions, or none at all (fastest).
-  bool reasons_for_rest = true;
+  /// Customers whose reasons use exact Tree SHAP: the `exact_reason_count` riskiest by
+  /// p_churn and, when the table has a "clv" column, the `exact_reason_count` highest by
+  /// p_churn × CLV (the report's watch list ranks by risk × value) — the customers a person
+  /// looks at.
+  std::size_t exact_reason_count = 1000;
+  /// At least this share of the riskiest by p_churn is explained exactly too (0 = only the
+  /// count above; 1 = everyone, `churnwatch score --explain exact`).
+  double exact_reason_share = 0.0;
+  /// Share of customers, riskiest first, that get reasons at all (the exact set always
+  /// does); the others get none, which is the fastest.
+  double reason_share = 1.0;
+  /// Contributions for customers with reasons outside the exact set: XGBoost's approximate
+  /// (Saabas) attribution, about 20x cheaper than Tree SHAP, or exact when false.
+  bool approximate_rest = true;
 };
 
 /// One ScoredCustomer per row of `table`, in row order (as_of = the row's cutoff).

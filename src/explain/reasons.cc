@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "churnwatch/explain.h"
+#include "models/parallel_rows.h"
 
 namespace churnwatch {
 
@@ -18,32 +19,35 @@ Result<std::vector<RowReasons>> ExplainRows(const ChurnModel& model, const Featu
   CW_ASSIGN_OR_RETURN(std::vector<float> contrib, model.TreeContributions(x, approximate));
   const std::size_t width = features.size() + 1;  // the bias column is never a reason
   std::vector<RowReasons> out(x.rows);
-  for (std::size_t i = 0; i < x.rows; ++i) {
-    const std::size_t row = rows.empty() ? i : rows[i];
-    std::array<double, kReasonCategoryCount> sum{};
-    std::array<std::optional<std::size_t>, kReasonCategoryCount> strongest{};
-    for (std::size_t f = 0; f < features.size(); ++f) {
-      const auto category = map.CategoryOf(f);
-      if (!category) continue;
-      const auto c = static_cast<std::size_t>(*category);
-      const double v = contrib[i * width + f];
-      sum[c] += v;
-      if (v > 0 && (!strongest[c] || v > contrib[i * width + *strongest[c]])) strongest[c] = f;
+  // Rows are independent (sums, ordering and sentences); blocks over the model's threads.
+  models_internal::ParallelBlocks(x.rows, model.nthread(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t row = rows.empty() ? i : rows[i];
+      std::array<double, kReasonCategoryCount> sum{};
+      std::array<std::optional<std::size_t>, kReasonCategoryCount> strongest{};
+      for (std::size_t f = 0; f < features.size(); ++f) {
+        const auto category = map.CategoryOf(f);
+        if (!category) continue;
+        const auto c = static_cast<std::size_t>(*category);
+        const double v = contrib[i * width + f];
+        sum[c] += v;
+        if (v > 0 && (!strongest[c] || v > contrib[i * width + *strongest[c]])) strongest[c] = f;
+      }
+      std::array<std::size_t, kReasonCategoryCount> order{};
+      std::iota(order.begin(), order.end(), std::size_t{0});
+      // Stable so equal sums keep the SPEC.md §8 category order.
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sum[a] > sum[b]; });
+      RowReasons& rr = out[i];
+      for (std::size_t c : order) {
+        if (rr.count == 3 || sum[c] <= 0 || !strongest[c]) break;
+        Reason& reason = rr.reasons[static_cast<std::size_t>(rr.count++)];
+        reason.category = static_cast<ReasonCategory>(c);
+        reason.contribution = sum[c];
+        reason.top_feature = features[*strongest[c]];
+        std::tie(reason.sentence_en, reason.sentence_zh) = ReasonSentence(table, row, reason.top_feature);
+      }
     }
-    std::array<std::size_t, kReasonCategoryCount> order{};
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    // Stable so equal sums keep the SPEC.md §8 category order.
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sum[a] > sum[b]; });
-    RowReasons& rr = out[i];
-    for (std::size_t c : order) {
-      if (rr.count == 3 || sum[c] <= 0 || !strongest[c]) break;
-      Reason& reason = rr.reasons[static_cast<std::size_t>(rr.count++)];
-      reason.category = static_cast<ReasonCategory>(c);
-      reason.contribution = sum[c];
-      reason.top_feature = features[*strongest[c]];
-      std::tie(reason.sentence_en, reason.sentence_zh) = ReasonSentence(table, row, reason.top_feature);
-    }
-  }
+  });
   return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace churnwatch {
@@ -33,15 +34,37 @@ Result<std::vector<ScoredCustomer>> ScoreTable(const ChurnModel& model, const Fe
     s.model_version = model.info().version;
   }
 
-  // Highest risk first: exact for the head, approximate (or none) for the tail.
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return scores[a].p_churn > scores[b].p_churn; });
-  const auto exact_n = static_cast<std::size_t>(std::ceil(options.exact_reason_share * static_cast<double>(n)));
-  std::vector<std::size_t> head(order.begin(), order.begin() + static_cast<long>(std::min(exact_n, n)));
-  std::vector<std::size_t> tail(order.begin() + static_cast<long>(head.size()), order.end());
-  std::sort(head.begin(), head.end());
+  // Highest risk first. The exact set: the riskiest by p_churn and by p_churn × CLV; the
+  // rest of the reason share gets approximate contributions (or exact on request).
+  auto by_desc = [](std::vector<double> key) {
+    std::vector<std::size_t> order(key.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    for (double& k : key)
+      if (std::isnan(k)) k = -std::numeric_limits<double>::infinity();
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key[a] > key[b]; });
+    return order;
+  };
+  auto share_of = [n](double share) {
+    return std::min(n, static_cast<std::size_t>(std::ceil(std::clamp(share, 0.0, 1.0) * static_cast<double>(n))));
+  };
+  std::vector<double> risk(n);
+  for (std::size_t r = 0; r < n; ++r) risk[r] = scores[r].p_churn;
+  const auto order = by_desc(risk);
+  std::vector<char> exact(n, 0);
+  const std::size_t exact_n = std::min(n, std::max(options.exact_reason_count, share_of(options.exact_reason_share)));
+  for (std::size_t i = 0; i < exact_n; ++i) exact[order[i]] = 1;
+  if (!clv.empty() && options.exact_reason_count > 0) {
+    std::vector<double> at_stake(n);
+    for (std::size_t r = 0; r < n; ++r) at_stake[r] = scores[r].p_churn * clv[r];
+    const auto by_value = by_desc(std::move(at_stake));
+    for (std::size_t i = 0; i < std::min(n, options.exact_reason_count); ++i) exact[by_value[i]] = 1;
+  }
+  std::vector<std::size_t> head, tail;
+  for (std::size_t r = 0; r < n; ++r)
+    if (exact[r]) head.push_back(r);
+  const std::size_t reasons_n = share_of(options.reason_share);
+  for (std::size_t i = 0; i < reasons_n; ++i)
+    if (!exact[order[i]]) tail.push_back(order[i]);
   std::sort(tail.begin(), tail.end());
   auto fill = [&](const std::vector<std::size_t>& rows, bool approximate) -> Status {
     if (rows.empty()) return Status::OK();
@@ -53,7 +76,7 @@ Result<std::vector<ScoredCustomer>> ScoreTable(const ChurnModel& model, const Fe
     return Status::OK();
   };
   CW_RETURN_IF_ERROR(fill(head, false));
-  if (options.reasons_for_rest) CW_RETURN_IF_ERROR(fill(tail, true));
+  CW_RETURN_IF_ERROR(fill(tail, options.approximate_rest));
   return out;
 }
 

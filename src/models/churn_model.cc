@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "churnwatch/models.h"
+#include "models/parallel_rows.h"
 #include "models/tree_booster.h"
 
 namespace churnwatch {
@@ -123,28 +124,44 @@ double ChurnModel::LeadTime(double aft_margin, double recency) const {
   return std::min(e, 3650.0);
 }
 
-Result<std::vector<RowScores>> ChurnModel::ScoreMatrix(const DenseMatrix& x, std::span<const double> p_bgnbd) const {
-  CW_ASSIGN_OR_RETURN(auto p_trees, trees_->Predict(x, /*margin=*/false));
-  std::vector<float> aft;
-  if (survival_) {
-    CW_ASSIGN_OR_RETURN(aft, survival_->Predict(x, /*margin=*/true));
-  }
-  std::optional<std::size_t> recency_col;
+std::optional<std::size_t> ChurnModel::RecencyColumn() const {
   for (std::size_t j = 0; j < feature_names_.size(); ++j)
-    if (feature_names_[j] == kRecencyColumn) recency_col = j;
-  std::vector<RowScores> out(x.rows);
-  for (std::size_t r = 0; r < x.rows; ++r) {
-    RowScores& s = out[r];
-    s.p_trees = p_trees[r];
-    s.p_logistic = logistic_.Predict(x.row(r));
-    s.p_bgnbd = p_bgnbd.empty() ? kNaN : p_bgnbd[r];
-    s.p_stacked = Stack(s.p_trees, s.p_logistic, s.p_bgnbd);
-    s.p_churn = calibration_.Apply(s.p_stacked);
-    if (survival_ && recency_col) {
-      const float rec = x.row(r)[*recency_col];
-      if (!std::isnan(rec)) s.expected_days_to_churn = LeadTime(aft[r], rec);
-    }
+    if (feature_names_[j] == kRecencyColumn) return j;
+  return std::nullopt;
+}
+
+RowScores ChurnModel::Combine(std::span<const float> row, float p_trees, float aft_margin, double p_bgnbd,
+                              std::optional<std::size_t> recency_col) const {
+  RowScores s;
+  s.p_trees = p_trees;
+  s.p_logistic = logistic_.Predict(row);
+  s.p_bgnbd = p_bgnbd;
+  s.p_stacked = Stack(s.p_trees, s.p_logistic, s.p_bgnbd);
+  s.p_churn = calibration_.Apply(s.p_stacked);
+  if (survival_ && recency_col) {
+    const float rec = row[*recency_col];
+    if (!std::isnan(rec)) s.expected_days_to_churn = LeadTime(aft_margin, rec);
   }
+  return s;
+}
+
+Result<std::vector<RowScores>> ChurnModel::ScoreMatrix(const DenseMatrix& x, std::span<const double> p_bgnbd) const {
+  if (x.cols != feature_names_.size())
+    return Status::InvalidArgument("model expects " + std::to_string(feature_names_.size()) + " features, got " +
+                                   std::to_string(x.cols));
+  // Both boosters predict in place over the caller's matrix (XGBoost's threads).
+  std::vector<float> p_trees(x.rows), aft(survival_ ? x.rows : 0);
+  CW_RETURN_IF_ERROR(trees_->PredictInto(x.values.data(), x.rows, /*margin=*/false, p_trees.data()));
+  if (survival_) CW_RETURN_IF_ERROR(survival_->PredictInto(x.values.data(), x.rows, /*margin=*/true, aft.data()));
+  const auto recency_col = RecencyColumn();
+  std::vector<RowScores> out(x.rows);
+  // Logistic regression, stacker, calibration and lead time: per row, independent, so the
+  // rows are split into fixed blocks over the same number of threads as XGBoost uses.
+  models_internal::ParallelBlocks(x.rows, trees_->nthread(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t r = begin; r < end; ++r)
+      out[r] = Combine(x.row(r), p_trees[r], survival_ ? aft[r] : 0.0f, p_bgnbd.empty() ? kNaN : p_bgnbd[r],
+                       recency_col);
+  });
   return out;
 }
 
@@ -181,18 +198,18 @@ Result<RowScores> ChurnModel::ScoreRow(std::span<const float> features, double p
   if (features.size() != feature_names_.size())
     return Status::InvalidArgument("model " + info_.version + " expects " + std::to_string(feature_names_.size()) +
                                    " feature values, got " + std::to_string(features.size()));
-  DenseMatrix x;
-  x.rows = 1;
-  x.cols = features.size();
-  x.values.assign(features.begin(), features.end());
-  const double bg[] = {p_bgnbd};
-  CW_ASSIGN_OR_RETURN(auto rows, ScoreMatrix(x, uses_bgnbd_ ? std::span<const double>(bg) : std::span<const double>()));
-  return rows[0];
+  // The low-latency path: the caller's values are read in place, nothing is allocated here.
+  float p_trees = 0, aft = 0;
+  CW_RETURN_IF_ERROR(trees_->PredictInto(features.data(), 1, /*margin=*/false, &p_trees));
+  if (survival_) CW_RETURN_IF_ERROR(survival_->PredictInto(features.data(), 1, /*margin=*/true, &aft));
+  return Combine(features, p_trees, aft, uses_bgnbd_ ? p_bgnbd : kNaN, RecencyColumn());
 }
 
 Result<std::vector<float>> ChurnModel::TreeContributions(const DenseMatrix& x, bool approximate) const {
   return trees_->Contributions(x, approximate);
 }
+
+int ChurnModel::nthread() const { return trees_->nthread(); }
 
 Result<std::vector<float>> ChurnModel::TreeMargins(const DenseMatrix& x) const {
   return trees_->Predict(x, /*margin=*/true);

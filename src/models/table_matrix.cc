@@ -2,6 +2,7 @@
 // fingerprint stored with each model.
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -26,11 +27,19 @@ Result<DenseMatrix> MatrixFromTable(const FeatureTable& table, std::span<const s
   m.cols = feature_order.size();
   m.rows = rows.empty() ? table.num_rows() : rows.size();
   m.values.resize(m.rows * m.cols);
-  for (std::size_t c = 0; c < m.cols; ++c) {
-    const auto& col = *cols[c];
-    for (std::size_t r = 0; r < m.rows; ++r) {
-      const std::size_t src = rows.empty() ? r : rows[r];
-      m.values[r * m.cols + c] = static_cast<float>(col[src]);
+  // Blocks of rows, so the row-major destination block stays in cache while every column
+  // is read sequentially (a plain column-by-column pass strides through all of memory).
+  constexpr std::size_t kBlock = 256;
+  for (std::size_t r0 = 0; r0 < m.rows; r0 += kBlock) {
+    const std::size_t r1 = std::min(m.rows, r0 + kBlock);
+    for (std::size_t c = 0; c < m.cols; ++c) {
+      const double* col = cols[c]->data();
+      float* dst = m.values.data() + c;
+      if (rows.empty()) {
+        for (std::size_t r = r0; r < r1; ++r) dst[r * m.cols] = static_cast<float>(col[r]);
+      } else {
+        for (std::size_t r = r0; r < r1; ++r) dst[r * m.cols] = static_cast<float>(col[rows[r]]);
+      }
     }
   }
   return m;

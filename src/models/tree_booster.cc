@@ -4,8 +4,11 @@
 
 #include <xgboost/c_api.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cinttypes>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <sstream>
 
@@ -176,6 +179,7 @@ Result<std::shared_ptr<const TreeBooster>> TreeBooster::TrainBinary(const DenseM
   out->handle_ = handle;
   out->rounds_ = rounds;
   out->num_features_ = train.cols;
+  out->nthread_ = params.nthread;
   return std::shared_ptr<const TreeBooster>(std::move(out));
 }
 
@@ -204,52 +208,74 @@ Result<std::shared_ptr<const TreeBooster>> TreeBooster::TrainAft(const DenseMatr
   out->handle_ = handle;
   out->rounds_ = rounds;
   out->num_features_ = train.cols;
+  out->nthread_ = params.nthread;
   return std::shared_ptr<const TreeBooster>(std::move(out));
 }
 
 namespace {
-std::string ArrayInterface(const DenseMatrix& x) {
-  std::ostringstream os;
-  os << "{\"data\": [" << reinterpret_cast<std::uintptr_t>(x.values.data()) << ", true], \"shape\": [" << x.rows
-     << ", " << x.cols << "], \"typestr\": \"<f4\", \"version\": 3}";
-  return os.str();
-}
+// Prediction configurations, built once (XGBoost parses them on every call; building them
+// per call cost a string allocation each). Contributions: type 2 exact, 3 approximate.
+constexpr const char* kPredictValue =
+    "{\"type\": 0, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
+    "\"strict_shape\": false, \"cache_id\": 0, \"missing\": NaN}";
+constexpr const char* kPredictMargin =
+    "{\"type\": 1, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
+    "\"strict_shape\": false, \"cache_id\": 0, \"missing\": NaN}";
+constexpr const char* kContribExact =
+    "{\"type\": 2, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, \"strict_shape\": false}";
+constexpr const char* kContribApprox =
+    "{\"type\": 3, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, \"strict_shape\": false}";
+
+/// Rows per DMatrix for contributions: bounds the CSR copy XGBoost needs (contributions
+/// have no in-place path) to about 30 MB whatever the batch size.
+constexpr std::size_t kContribChunkRows = 65536;
 }  // namespace
+
+Status TreeBooster::PredictInto(const float* data, std::size_t rows, bool margin, float* out) const {
+  if (rows == 0) return Status::OK();
+  // Array interface of the caller's row-major float32 buffer (read in place, no copy).
+  char values[192];
+  std::snprintf(values, sizeof values,
+                "{\"data\": [%ju, true], \"shape\": [%zu, %zu], \"typestr\": \"<f4\", \"version\": 3}",
+                static_cast<std::uintmax_t>(reinterpret_cast<std::uintptr_t>(data)), rows, num_features_);
+  const bst_ulong* shape = nullptr;
+  bst_ulong dim = 0;
+  const float* result = nullptr;
+  CW_XGB(XGBoosterPredictFromDense(static_cast<BoosterHandle>(handle_), values, margin ? kPredictMargin : kPredictValue,
+                                   nullptr, &shape, &dim, &result));
+  // The buffer belongs to XGBoost's thread-local entry: copy before any other call.
+  std::copy(result, result + rows, out);
+  return Status::OK();
+}
 
 Result<std::vector<float>> TreeBooster::Predict(const DenseMatrix& x, bool margin) const {
   if (x.cols != num_features_)
     return Status::InvalidArgument("model expects " + std::to_string(num_features_) + " features, got " +
                                    std::to_string(x.cols));
-  if (x.rows == 0) return std::vector<float>{};
-  const std::string values = ArrayInterface(x);
-  const std::string config = std::string("{\"type\": ") + (margin ? "1" : "0") +
-                             ", \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
-                             "\"strict_shape\": false, \"cache_id\": 0, \"missing\": NaN}";
-  const bst_ulong* shape = nullptr;
-  bst_ulong dim = 0;
-  const float* result = nullptr;
-  CW_XGB(XGBoosterPredictFromDense(static_cast<BoosterHandle>(handle_), values.c_str(), config.c_str(), nullptr,
-                                   &shape, &dim, &result));
-  // The buffer belongs to XGBoost's thread-local entry: copy before any other call.
-  return std::vector<float>(result, result + x.rows);
+  std::vector<float> out(x.rows);
+  CW_RETURN_IF_ERROR(PredictInto(x.values.data(), x.rows, margin, out.data()));
+  return out;
 }
 
 Result<std::vector<float>> TreeBooster::Contributions(const DenseMatrix& x, bool approximate) const {
   if (x.cols != num_features_)
     return Status::InvalidArgument("model expects " + std::to_string(num_features_) + " features, got " +
                                    std::to_string(x.cols));
-  if (x.rows == 0) return std::vector<float>{};
-  DMatrixOwner dm;
-  CW_RETURN_IF_ERROR(MakeDMatrix(x, dm));
-  const std::string config = std::string("{\"type\": ") + (approximate ? "3" : "2") +
-                             ", \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
-                             "\"strict_shape\": false}";
-  const bst_ulong* shape = nullptr;
-  bst_ulong dim = 0;
-  const float* result = nullptr;
-  CW_XGB(XGBoosterPredictFromDMatrix(static_cast<BoosterHandle>(handle_), dm.get(), config.c_str(), &shape, &dim,
-                                     &result));
-  return std::vector<float>(result, result + x.rows * (x.cols + 1));
+  const std::size_t width = x.cols + 1;
+  std::vector<float> out(x.rows * width);
+  for (std::size_t begin = 0; begin < x.rows; begin += kContribChunkRows) {
+    const std::size_t n = std::min(kContribChunkRows, x.rows - begin);
+    DMatrixOwner dm;
+    CW_XGB(XGDMatrixCreateFromMat_omp(x.values.data() + begin * x.cols, n, x.cols,
+                                      std::numeric_limits<float>::quiet_NaN(), dm.out(), nthread_));
+    const bst_ulong* shape = nullptr;
+    bst_ulong dim = 0;
+    const float* result = nullptr;
+    CW_XGB(XGBoosterPredictFromDMatrix(static_cast<BoosterHandle>(handle_), dm.get(),
+                                       approximate ? kContribApprox : kContribExact, &shape, &dim, &result));
+    std::copy(result, result + n * width, out.begin() + static_cast<std::ptrdiff_t>(begin * width));
+  }
+  return out;
 }
 
 Result<std::string> TreeBooster::Save() const {
@@ -272,6 +298,7 @@ Result<std::shared_ptr<const TreeBooster>> TreeBooster::Load(std::string_view by
   out->handle_ = booster.release();
   out->rounds_ = rounds;
   out->num_features_ = features;
+  out->nthread_ = nthread;
   return std::shared_ptr<const TreeBooster>(std::move(out));
 }
 

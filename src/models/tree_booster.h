@@ -41,7 +41,13 @@ class TreeBooster {
   /// Transformed predictions (probability, or predicted time for AFT) when `margin` is
   /// false; raw margins otherwise. One value per row.
   Result<std::vector<float>> Predict(const DenseMatrix& x, bool margin) const;
-  /// SHAP contributions, rows × (cols + 1), bias last.
+  /// The same for `rows` rows of num_features() float32 values at `data` (row-major), read
+  /// in place; writes `rows` values to `out`. Allocates nothing of its own: the
+  /// single-customer path (a booster loaded with nthread 1 predicts on the calling thread).
+  Status PredictInto(const float* data, std::size_t rows, bool margin, float* out) const;
+  /// SHAP contributions, rows × (cols + 1), bias last. Exact Tree SHAP, or XGBoost's
+  /// approximate (Saabas) attribution when `approximate`. Contributions have no in-place
+  /// path in XGBoost, so rows are copied into a DMatrix in chunks of 65,536.
   Result<std::vector<float>> Contributions(const DenseMatrix& x, bool approximate) const;
 
   /// Universal Binary JSON bytes of the model.
@@ -51,12 +57,14 @@ class TreeBooster {
 
   int rounds() const { return rounds_; }                  ///< trees kept
   std::size_t num_features() const { return num_features_; }
+  int nthread() const { return nthread_; }                ///< XGBoost threads per call
 
  private:
   TreeBooster() = default;
   void* handle_ = nullptr;  // BoosterHandle; void* keeps xgboost/c_api.h out of headers
   int rounds_ = 0;
   std::size_t num_features_ = 0;
+  int nthread_ = 1;
 };
 
 }  // namespace churnwatch

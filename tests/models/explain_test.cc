@@ -5,6 +5,9 @@
 // exact reasons for the riskiest share.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <numeric>
+
 #include "churnwatch/explain.h"
 #include "churnwatch/scoring.h"
 #include "model_fixtures.h"
@@ -124,8 +127,8 @@ TEST(ReasonMapFile, ShippedExampleLoads) {
 TEST_F(ExplainTest, ScoreTableGivesReasonsToTheRiskiest) {
   const auto& m = **model_;
   ScoreOptions o;
-  o.exact_reason_share = 0.2;
-  o.reasons_for_rest = false;
+  o.reason_share = 0.2;
+  o.exact_reason_count = 50;
   auto scored = ScoreTable(m, *valid_, ReasonMap::Defaults(m.feature_names()), o);
   ASSERT_TRUE(scored.ok()) << scored.status().ToString();
   ASSERT_EQ(scored->size(), valid_->num_rows());
@@ -142,6 +145,40 @@ TEST_F(ExplainTest, ScoreTableGivesReasonsToTheRiskiest) {
   EXPECT_LE(with, 400u);  // 20 % of 2000
   EXPECT_GT(with, 300u);  // nearly everyone at the top has a positive category
   EXPECT_GE(min_with, max_without - 1e-12);
+}
+
+TEST_F(ExplainTest, ExactForTheRiskiestApproximateForTheRest) {
+  const auto& m = **model_;
+  const auto map = ReasonMap::Defaults(m.feature_names());
+  ScoreOptions o;
+  o.exact_reason_count = 10;
+  auto scored = ScoreTable(m, *valid_, map, o);
+  ASSERT_TRUE(scored.ok()) << scored.status().ToString();
+  std::vector<std::size_t> order(scored->size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return (*scored)[a].p_churn > (*scored)[b].p_churn; });
+  // The 10 riskiest carry exact Tree SHAP reasons, the next ones approximate reasons.
+  const std::vector<std::size_t> head(order.begin(), order.begin() + 10);
+  const std::vector<std::size_t> next(order.begin() + 10, order.begin() + 60);
+  auto exact = ExplainRows(m, *valid_, head, map, /*approximate=*/false);
+  auto approx = ExplainRows(m, *valid_, next, map, /*approximate=*/true);
+  ASSERT_TRUE(exact.ok() && approx.ok());
+  auto same = [](const ScoredCustomer& s, const RowReasons& r) {
+    if (s.reason_count != r.count) return false;
+    for (int k = 0; k < r.count; ++k)
+      if (s.reasons[k].category != r.reasons[k].category || s.reasons[k].contribution != r.reasons[k].contribution)
+        return false;
+    return true;
+  };
+  for (std::size_t i = 0; i < head.size(); ++i) EXPECT_TRUE(same((*scored)[head[i]], (*exact)[i])) << i;
+  for (std::size_t i = 0; i < next.size(); ++i) EXPECT_TRUE(same((*scored)[next[i]], (*approx)[i])) << i;
+  // The two attributions really differ somewhere (otherwise the check above proves nothing).
+  auto next_exact = ExplainRows(m, *valid_, next, map, /*approximate=*/false);
+  ASSERT_TRUE(next_exact.ok());
+  bool differ = false;
+  for (std::size_t i = 0; i < next.size(); ++i) differ |= !same((*scored)[next[i]], (*next_exact)[i]);
+  EXPECT_TRUE(differ);
 }
 
 }  // namespace
