@@ -171,7 +171,7 @@ void FinishRuns(HistoryGroups& g) {
 }
 
 // Customers per part below which grouping runs on one thread.
-constexpr std::size_t kParallelCustomers = std::size_t{1} << 18;
+constexpr std::size_t kParallelCustomers = std::size_t{1} << 15;
 
 // Stable LSD radix sort of (key, index) pairs on the low `bits` bits of the key, 11 bits a
 // pass; `index` may be empty (no mapping wanted). Each pass counts digits per part of the

@@ -23,6 +23,7 @@ struct CallbackState {
   std::string failure;
   std::vector<double> best_theta;
   double best_value = std::numeric_limits<double>::infinity();
+  std::vector<double> best_grad;  // gradient at best_theta; empty when not computed there
 };
 
 double Callback(unsigned n, const double* x, double* grad, void* data) {
@@ -43,6 +44,7 @@ double Callback(unsigned n, const double* x, double* grad, void* data) {
     if (v < s->best_value) {
       s->best_value = v;
       s->best_theta.assign(x, x + n);
+      s->best_grad.assign(g.begin(), g.end());
     }
     return v;
   } catch (const std::exception& e) {
@@ -112,7 +114,13 @@ Minimum MinimizeFrom(const Objective& f, std::vector<double> theta, const FitOpt
   std::string stages;
   auto gradient_norm = [&](const std::vector<double>& at, double* value) {
     std::vector<double> g(at.size());
-    *value = f(at, g);
+    if (at == state.best_theta && state.best_grad.size() == at.size()) {
+      // The best point's gradient was computed by the search itself: same point, same numbers.
+      *value = state.best_value;
+      g = state.best_grad;
+    } else {
+      *value = f(at, g);
+    }
     double norm = 0;
     for (double gi : g) norm = std::max(norm, std::abs(gi));
     return std::isfinite(*value) ? norm : std::numeric_limits<double>::infinity();

@@ -3,13 +3,13 @@
 // whatever the number of threads, and each task writes only its own result slot, so the
 // callers' results (summed in task order) do not depend on how many threads ran them.
 
-#include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <functional>
 #include <mutex>
-#include <semaphore>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace churnwatch::clv::internal {
@@ -22,11 +22,12 @@ inline int UsefulThreads(int cap) {
 }
 
 /// Persistent helper threads that run tasks 0..n-1 of a function together with the calling
-/// thread (tasks are taken in order from a shared counter). Meant for many short rounds,
-/// such as one likelihood evaluation per optimiser step: the helpers sleep on a semaphore
-/// between rounds instead of being created each time. Run() is not reentrant and must be
-/// called from one thread at a time; an exception thrown by a task is rethrown by Run()
-/// after every task has finished or been skipped.
+/// thread. Meant for many short rounds, such as one likelihood evaluation per optimiser
+/// step: the helpers sleep between rounds instead of being created each time. The caller
+/// never waits for a helper that has not claimed a task, so on a busy machine, where a
+/// helper may not get a core for milliseconds, the caller simply does the work itself.
+/// Run() must be called from one thread at a time; an exception thrown by a task is
+/// rethrown by Run() after the claimed tasks have finished (the rest are skipped).
 class TaskPool {
  public:
   /// `threads` counts the caller, so TaskPool(1) runs everything inline.
@@ -34,8 +35,11 @@ class TaskPool {
     for (int t = 1; t < threads; ++t) helpers_.emplace_back([this] { HelperLoop(); });
   }
   ~TaskPool() {
-    stopping_ = true;
-    for (std::size_t t = 0; t < helpers_.size(); ++t) start_.release();
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
     for (auto& h : helpers_) h.join();
   }
   TaskPool(const TaskPool&) = delete;
@@ -44,46 +48,62 @@ class TaskPool {
   int threads() const { return static_cast<int>(helpers_.size()) + 1; }
 
   void Run(std::size_t tasks, const std::function<void(std::size_t)>& task) {
+    if (helpers_.empty() || tasks <= 1) {
+      for (std::size_t i = 0; i < tasks; ++i) task(i);
+      return;
+    }
+    std::unique_lock lock(mutex_);
     task_ = &task;
     tasks_ = tasks;
-    next_.store(0);
+    next_ = 0;
+    finished_ = 0;
     error_ = nullptr;
-    const std::size_t wake = std::min(helpers_.size(), tasks > 0 ? tasks - 1 : 0);
-    for (std::size_t t = 0; t < wake; ++t) start_.release();
-    Work();
-    for (std::size_t t = 0; t < wake; ++t) done_.acquire();
+    lock.unlock();
+    wake_.notify_all();
+    lock.lock();
+    Work(lock);
+    done_.wait(lock, [&] { return finished_ == tasks_; });
     task_ = nullptr;
-    if (error_) std::rethrow_exception(error_);
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
   }
 
  private:
-  void Work() {
-    for (std::size_t i = next_.fetch_add(1); i < tasks_; i = next_.fetch_add(1)) {
+  // Claims and runs tasks until none is left; called and returns with `lock` held.
+  void Work(std::unique_lock<std::mutex>& lock) {
+    while (task_ != nullptr && next_ < tasks_) {
+      const std::size_t i = next_++;
+      const auto* task = task_;
+      lock.unlock();
+      std::exception_ptr error;
       try {
-        (*task_)(i);
+        (*task)(i);
       } catch (...) {
-        std::lock_guard lock(error_mutex_);
-        if (!error_) error_ = std::current_exception();
-        next_.store(tasks_);  // skip what is left
+        error = std::current_exception();
       }
+      lock.lock();
+      if (error) {
+        if (!error_) error_ = error;
+        finished_ += tasks_ - next_;  // skip what is left
+        next_ = tasks_;
+      }
+      if (++finished_ == tasks_) done_.notify_one();
     }
   }
   void HelperLoop() {
+    std::unique_lock lock(mutex_);
     for (;;) {
-      start_.acquire();
+      wake_.wait(lock, [&] { return stopping_ || (task_ != nullptr && next_ < tasks_); });
       if (stopping_) return;
-      Work();
-      done_.release();
+      Work(lock);
     }
   }
 
   std::vector<std::thread> helpers_;
-  std::counting_semaphore<> start_{0}, done_{0};
-  std::atomic<std::size_t> next_{0};
-  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  bool stopping_ = false;
   const std::function<void(std::size_t)>* task_ = nullptr;
-  std::size_t tasks_ = 0;
-  std::mutex error_mutex_;
+  std::size_t tasks_ = 0, next_ = 0, finished_ = 0;
   std::exception_ptr error_;
 };
 
