@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -258,14 +259,20 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
   ingest::RejectsWriter rejects(ingest::RejectsWriter::PathFor(path, opt.rejects_dir));
   CW_RETURN_IF_ERROR(rejects.Reset());
 
+  // The file's SHA-256 (the load log's fingerprint) is computed on its own thread while the
+  // first chunks are converted; the load session begins when the first rows are merged.
   std::unique_ptr<LoadSession> session;
-  if (store != nullptr) {
+  std::future<Result<std::string>> fingerprint;
+  if (store != nullptr) fingerprint = std::async(std::launch::async, [&path] { return FileSha256(path); });
+  auto begin_session = [&]() -> Status {
+    if (session || store == nullptr) return Status::OK();
     LoadInfo info;
     info.table = table;
     info.source_path = path;
-    CW_ASSIGN_OR_RETURN(info.source_fingerprint, FileSha256(path));
+    CW_ASSIGN_OR_RETURN(info.source_fingerprint, fingerprint.get());
     CW_ASSIGN_OR_RETURN(session, store->BeginLoad(info));
-  }
+    return Status::OK();
+  };
 
   const std::size_t batch = std::max<std::size_t>(opt.batch_rows, 1);
   const bool skip_dups = m.duplicates == DuplicatePolicy::kSkip;
@@ -359,6 +366,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
       }
     }
     CW_RETURN_IF_ERROR(rejects.WriteFormatted(ch.rejects, ch.reject_rows));
+    CW_RETURN_IF_ERROR(begin_session());
     if (session)
       for (std::size_t off = 0; off < kept; off += batch)
         CW_RETURN_IF_ERROR(Append(*session, std::span<const Row>(ch.rows.data() + off, std::min(batch, kept - off))));
@@ -394,6 +402,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     }
   }
   CW_RETURN_IF_ERROR(rejects.Close());
+  CW_RETURN_IF_ERROR(begin_session());
   if (session) {
     CW_ASSIGN_OR_RETURN(LoadCounts lc, session->Commit());
     c.rows_loaded = lc.inserted;
