@@ -15,7 +15,11 @@ build: deps
 	@cmake --preset release >/dev/null
 	@$(CMAKE_BUILD) release -j $(JOBS)
 
-demo: build
+# The demo needs only the churnwatch binary, not the tests and benchmarks.
+demo:
+	@scripts/install-deps demo
+	@cmake --preset release >/dev/null
+	@$(CMAKE_BUILD) release -j $(JOBS) --target churnwatch
 	@scripts/demo
 
 # Release build with warnings as errors, against SQLite and a throwaway PostgreSQL server,
