@@ -47,7 +47,7 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
     for (std::size_t i = begin; i < end; ++i) {
       features_internal::CustomerCursor at(cols, customers[i]);
       for (std::size_t k = 0; k < K; ++k) {
-        at.Advance(cutoffs[k], /*full=*/false);
+        at.Advance(cutoffs[k]);
         if (at.Eligible(opt)) ++counts[chunk * K + k];
       }
     }
@@ -125,8 +125,9 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
       const CustomerIdx c = customers[i];
       features_internal::CustomerCursor at(cols, c);
       for (std::size_t k = 0; k < K; ++k) {
-        at.Advance(cutoffs[k], /*full=*/true);
+        at.Advance(cutoffs[k]);
         if (!at.Eligible(opt)) continue;
+        at.Prepare();
         features_internal::ComputeRow(at, opt, scratch, values.data() + buffered * kNumFeatures, outcomes[buffered]);
         dest[buffered] = next[k]++;
         who[buffered] = c;

@@ -37,32 +37,54 @@ CustomerCursor::CustomerCursor(const RetailColumns& columns, CustomerIdx custome
       eb(columns.evt_offsets[customer]),
       ee(columns.evt_offsets[customer + 1]),
       eend(eb),
-      elo(eb) {
-  for (std::uint64_t i = b; i < e; ++i)
-    if (!cols.is_return[i]) {
-      first_purchase = cols.day[i];
-      break;
-    }
+      elo(eb) {}
+
+namespace {
+// First position in [from, to) whose day is >= t (days sorted): a few steps forward (the
+// usual case between neighbouring cutoffs), then a binary search over the rest.
+std::uint64_t Forward(const std::vector<DayNumber>& days, std::uint64_t from, std::uint64_t to, DayNumber t) {
+  for (int step = 0; step < 8; ++step, ++from)
+    if (from == to || days[from] >= t) return from;
+  return static_cast<std::uint64_t>(std::partition_point(days.begin() + static_cast<std::ptrdiff_t>(from),
+                                                         days.begin() + static_cast<std::ptrdiff_t>(to),
+                                                         [t](DayNumber d) { return d < t; }) -
+                                    days.begin());
+}
+// The last purchase day in [from, to), or `fallback` (the last purchase day before `from`).
+DayNumber LastPurchaseIn(const RetailColumns& cols, std::uint64_t from, std::uint64_t to, DayNumber fallback) {
+  for (std::uint64_t i = to; i > from; --i)
+    if (!cols.is_return[i - 1]) return cols.day[i - 1];
+  return fallback;
+}
+}  // namespace
+
+void CustomerCursor::Advance(DayNumber t) {
+  T = t;
+  const std::uint64_t new_end = Forward(cols.day, end, e, T);
+  last_purchase = LastPurchaseIn(cols, end, new_end, last_purchase);
+  end = new_end;
+  const std::uint64_t new_lo = Forward(cols.day, lo, end, T - kWindow);
+  purchase_before_lo = LastPurchaseIn(cols, lo, new_lo, purchase_before_lo);
+  lo = new_lo;
 }
 
-void CustomerCursor::Advance(DayNumber t, bool full) {
-  T = t;
-  while (end < e && cols.day[end] < T) {
-    if (!cols.is_return[end]) last_purchase = cols.day[end];
-    ++end;
-  }
-  while (lo < end && cols.day[lo] < T - kWindow) {
-    if (!cols.is_return[lo]) purchase_before_lo = cols.day[lo];
-    ++lo;
-  }
-  if (!full) return;
+void CustomerCursor::Prepare() {
+  if (first_purchase == kNoDay)
+    for (std::uint64_t i = b; i < e; ++i)
+      if (!cols.is_return[i]) {
+        first_purchase = cols.day[i];
+        break;
+      }
   if (next < end) next = end;
   while (next < e && cols.is_return[next]) ++next;
-  while (eend < ee && cols.evt_day[eend] < T) {
-    if (cols.evt_type[eend] == static_cast<std::uint8_t>(EventType::kAppLogin)) last_login = cols.evt_day[eend];
-    ++eend;
-  }
-  while (elo < eend && cols.evt_day[elo] < T - kWindow) ++elo;
+  const std::uint64_t new_eend = Forward(cols.evt_day, eend, ee, T);
+  for (std::uint64_t i = new_eend; i > eend; --i)
+    if (cols.evt_type[i - 1] == static_cast<std::uint8_t>(EventType::kAppLogin)) {
+      last_login = cols.evt_day[i - 1];
+      break;
+    }
+  eend = new_eend;
+  elo = Forward(cols.evt_day, elo, eend, T - kWindow);
 }
 
 bool CustomerCursor::Eligible(const FeatureOptions& opt) const {

@@ -30,14 +30,17 @@ struct RowOutcome {
 
 /// One customer's row boundaries at a cutoff T, moved forward cutoff by cutoff: the
 /// customer's rows are sorted by day, so for ascending cutoffs every boundary only moves
-/// right and a list of K cutoffs costs one walk over the rows plus O(K), never a binary
-/// search or a rescan per cutoff. Every boundary equals what a fresh search at T would give.
+/// right, from where it was (a few steps, or a binary search over the rows not yet passed
+/// when the jump is long). Nothing is searched from the start again per cutoff, and every
+/// boundary equals what a fresh search at T would give.
 class CustomerCursor {
  public:
   CustomerCursor(const RetailColumns& cols, CustomerIdx c);
-  /// Moves to cutoff T (T must not be below the previous cutoff). Transaction boundaries
-  /// always; event boundaries and the next purchase only when `full` (pass 2).
-  void Advance(DayNumber T, bool full);
+  /// Moves the transaction boundaries to cutoff T (T must not be below the previous one).
+  void Advance(DayNumber T);
+  /// Moves the rest (first and next purchase, event boundaries, last login) to the current
+  /// T; needed only for rows that are computed, i.e. eligible ones.
+  void Prepare();
   /// SPEC.md §4 eligibility at the current T (reads rows with day < T only).
   bool Eligible(const FeatureOptions& opt) const;
 
@@ -47,18 +50,18 @@ class CustomerCursor {
   std::uint64_t b, e;                       ///< the customer's transaction rows
   std::uint64_t end;                        ///< first row with day >= T
   std::uint64_t lo;                         ///< first row with day >= T - 365
-  std::uint64_t next;                       ///< first purchase row at or after `end` (e if none); `full` only
+  std::uint64_t next;                       ///< first purchase row at or after `end` (e if none); Prepare
   DayNumber last_purchase = kNoDay;         ///< last purchase day in [b, end)
   DayNumber purchase_before_lo = kNoDay;    ///< last purchase day in [b, lo)
-  DayNumber first_purchase = kNoDay;        ///< first purchase day of the customer
+  DayNumber first_purchase = kNoDay;        ///< first purchase day of the customer; Prepare
   std::uint64_t eb, ee;                     ///< the customer's event rows
-  std::uint64_t eend;                       ///< first event with day >= T; `full` only
-  std::uint64_t elo;                        ///< first event with day >= T - 365; `full` only
-  DayNumber last_login = kNoDay;            ///< last app login day in [eb, eend); `full` only
+  std::uint64_t eend;                       ///< first event with day >= T; Prepare
+  std::uint64_t elo;                        ///< first event with day >= T - 365; Prepare
+  DayNumber last_login = kNoDay;            ///< last app login day in [eb, eend); Prepare
 };
 
 /// Fills out[0 .. kNumFeatures) and the label of an eligible (c, T); `at` has been
-/// advanced to T with full = true.
+/// advanced to T and prepared.
 void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScratch& scratch, double* out,
                 RowOutcome& outcome);
 
