@@ -469,5 +469,67 @@ TEST(Ingest, MappingNamesItsInputRelativeToItself) {
   EXPECT_EQ(r->customers, 3 + 0);  // events loaded for C1 only, who also bought
 }
 
+// A file of several worker chunks (> 1 MiB each): rejects keep file order and their
+// physical line numbers across chunk edges (quoted multi-line notes shift them), exact
+// repeats are skipped by file order wherever they fall, and identical canonical rows get
+// distinct keys in order.
+TEST(Ingest, ManyChunksKeepFileOrderLinesAndDuplicates) {
+  TempDir dir;
+  std::string text = "id,cust,day,amt,note\n";
+  std::int64_t line = 2;
+  std::vector<std::int64_t> reject_lines;
+  std::int64_t rows = 0, dups = 0, same_content = 0;
+  std::string prev;  // the previous record's text
+  for (int i = 0; i < 60000; ++i) {
+    const std::size_t start = text.size();
+    const std::string id = std::to_string(i);
+    if (i % 997 == 0) {  // no customer: rejected on this record's first line
+      text += id + ",,2011-01-01,5,\"two\nlines\"\n";
+      reject_lines.push_back(line);
+      line += 2;
+    } else if (i % 1009 == 0) {  // an exact repeat of the previous (accepted) record
+      text += prev;
+      ++dups;
+      line += 2;
+    } else if (i % 1013 == 0) {  // same canonical content as the previous row, other note
+      text += std::to_string(i - 1) + ",C" + std::to_string((i - 1) % 50) + ",2011-01-02,7,other\n";
+      ++same_content;
+      line += 1;
+    } else {
+      text += id + ",C" + std::to_string(i % 50) + ",2011-01-02,7,\"note, with \"\"quotes\"\"\nand a line\"\n";
+      line += 2;
+    }
+    prev = text.substr(start);
+    ++rows;
+  }
+  ASSERT_GT(text.size(), std::size_t{3} << 20);
+  WriteFile(dir / "big.csv", text);
+  auto m = ParseMapping("[transactions]\nduplicates = \"skip\"\n[transactions.fields]\norder_id = \"id\"\n"
+                        "customer_id = \"cust\"\nts = \"day\"\namount = \"amt\"\n",
+                        "m.toml", dir.path().string());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  IngestInputs in;
+  in.transactions = (dir / "big.csv").string();
+  auto r = Ingest(*m, in, &store, opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const IngestCounts& c = r->totals;
+  EXPECT_EQ(c.rows_read, rows);
+  EXPECT_EQ(c.rows_rejected, static_cast<std::int64_t>(reject_lines.size()));
+  EXPECT_EQ(c.duplicates_skipped, dups);
+  EXPECT_EQ(c.rows_loaded, rows - static_cast<std::int64_t>(reject_lines.size()) - dups);
+  EXPECT_EQ(store.tx.size(), static_cast<std::size_t>(c.rows_loaded));  // same content, distinct keys
+  EXPECT_GT(same_content, 0);
+  ExpectIdentity(c);
+  auto csv = ParseCsv(ReadFile(r->files[0].rejects_file));
+  ASSERT_EQ(csv.size(), reject_lines.size() + 1);
+  for (std::size_t i = 0; i < reject_lines.size(); ++i) {
+    EXPECT_EQ(csv[i + 1][1], std::to_string(reject_lines[i])) << "reject " << i;
+    EXPECT_EQ(csv[i + 1][4], "missing_customer_id");
+  }
+}
+
 }  // namespace
 }  // namespace churnwatch
