@@ -2,6 +2,7 @@
 // a non-zero return into kInternal naming the call and XGBoost's own message.
 #include "models/tree_booster.h"
 
+#include <nlohmann/json.hpp>
 #include <xgboost/c_api.h>
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 #include <cstdio>
 #include <limits>
 #include <sstream>
+
+#include "models/parallel_rows.h"
 
 namespace churnwatch {
 namespace {
@@ -180,6 +183,7 @@ Result<std::shared_ptr<const TreeBooster>> TreeBooster::TrainBinary(const DenseM
   out->rounds_ = rounds;
   out->num_features_ = train.cols;
   out->nthread_ = params.nthread;
+  CW_RETURN_IF_ERROR(out->Flatten());
   return std::shared_ptr<const TreeBooster>(std::move(out));
 }
 
@@ -209,6 +213,7 @@ Result<std::shared_ptr<const TreeBooster>> TreeBooster::TrainAft(const DenseMatr
   out->rounds_ = rounds;
   out->num_features_ = train.cols;
   out->nthread_ = params.nthread;
+  CW_RETURN_IF_ERROR(out->Flatten());
   return std::shared_ptr<const TreeBooster>(std::move(out));
 }
 
@@ -231,8 +236,108 @@ constexpr const char* kContribApprox =
 constexpr std::size_t kContribChunkRows = 65536;
 }  // namespace
 
+Status TreeBooster::Flatten() {
+  bst_ulong len = 0;
+  const char* bytes = nullptr;
+  CW_XGB(XGBoosterSaveModelToBuffer(static_cast<BoosterHandle>(handle_), "{\"format\": \"json\"}", &len, &bytes));
+  try {
+    // XGBoost writes floats in their shortest round-trip form, so parsing to double and
+    // narrowing gives the stored float32 back exactly.
+    const auto doc = nlohmann::json::parse(std::string_view(bytes, len));
+    const auto& learner = doc.at("learner");
+    const std::string objective = learner.at("objective").at("name").get<std::string>();
+    const auto& booster = learner.at("gradient_booster");
+    if (booster.at("name").get<std::string>() != "gbtree" || (objective != "binary:logistic" && objective != "survival:aft")) {
+      objective_ = Objective::kOther;  // anything else predicts through XGBoost
+      return Status::OK();
+    }
+    const float base_score = std::stof(learner.at("learner_model_param").at("base_score").get<std::string>());
+    // The objectives' ProbToMargin in XGBoost 1.7, in float as there.
+    base_margin_ = objective == "binary:logistic" ? -std::log(1.0f / base_score - 1.0f) : std::log(base_score);
+    nodes_.clear();
+    roots_.clear();
+    for (const auto& tree : booster.at("model").at("trees")) {
+      const auto left = tree.at("left_children").get<std::vector<std::int32_t>>();
+      const auto right = tree.at("right_children").get<std::vector<std::int32_t>>();
+      const auto feature = tree.at("split_indices").get<std::vector<std::uint32_t>>();
+      const auto value = tree.at("split_conditions").get<std::vector<double>>();
+      const auto default_left = tree.at("default_left").get<std::vector<std::uint32_t>>();
+      if (tree.contains("split_type"))
+        for (int t : tree.at("split_type").get<std::vector<int>>())
+          if (t != 0) {  // categorical splits: leave prediction to XGBoost
+            objective_ = Objective::kOther;
+            return Status::OK();
+          }
+      const std::size_t n = left.size();
+      if (n == 0 || right.size() != n || feature.size() != n || value.size() != n || default_left.size() != n)
+        return Status::Internal("XGBoost model JSON: tree arrays of different lengths");
+      const auto offset = static_cast<std::int32_t>(nodes_.size());
+      roots_.push_back(offset);
+      for (std::size_t i = 0; i < n; ++i) {
+        FlatNode node;
+        node.value = static_cast<float>(value[i]);
+        if (left[i] >= 0) {
+          if (left[i] >= static_cast<std::int32_t>(n) || right[i] < 0 || right[i] >= static_cast<std::int32_t>(n) ||
+              feature[i] >= num_features_)
+            return Status::Internal("XGBoost model JSON: node out of range");
+          node.left = offset + left[i];
+          node.right = offset + right[i];
+          node.feature = feature[i];
+          node.default_left = default_left[i] != 0 ? 1 : 0;
+        }
+        nodes_.push_back(node);
+      }
+    }
+    objective_ = objective == "binary:logistic" ? Objective::kLogistic : Objective::kAft;
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("cannot read XGBoost's model JSON: ") + e.what());
+  }
+  return Status::OK();
+}
+
+float TreeBooster::FlatMargin(const float* row) const {
+  float sum = base_margin_;
+  const FlatNode* nodes = nodes_.data();
+  for (const std::int32_t root : roots_) {
+    const FlatNode* n = nodes + root;
+    while (n->left >= 0) {
+      const float v = row[n->feature];
+      const std::int32_t next = std::isnan(v) ? (n->default_left ? n->left : n->right) : (v < n->value ? n->left : n->right);
+      n = nodes + next;
+    }
+    sum += n->value;
+  }
+  return sum;
+}
+
 Status TreeBooster::PredictInto(const float* data, std::size_t rows, bool margin, float* out) const {
   if (rows == 0) return Status::OK();
+  if (objective_ != Objective::kOther) {
+    const std::size_t cols = num_features_;
+    models_internal::ParallelBlocks(rows, nthread_, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t r = begin; r < end; ++r) {
+        const float m = FlatMargin(data + r * cols);
+        if (margin)
+          out[r] = m;
+        else
+          out[r] = objective_ == Objective::kLogistic ? 1.0f / (1.0f + std::exp(-m)) : std::exp(m);
+      }
+    });
+    return Status::OK();
+  }
+  return PredictXgboostInto(data, rows, margin, out);
+}
+
+Result<std::vector<float>> TreeBooster::PredictWithXgboost(const DenseMatrix& x, bool margin) const {
+  if (x.cols != num_features_)
+    return Status::InvalidArgument("model expects " + std::to_string(num_features_) + " features, got " +
+                                   std::to_string(x.cols));
+  std::vector<float> out(x.rows);
+  if (x.rows > 0) CW_RETURN_IF_ERROR(PredictXgboostInto(x.values.data(), x.rows, margin, out.data()));
+  return out;
+}
+
+Status TreeBooster::PredictXgboostInto(const float* data, std::size_t rows, bool margin, float* out) const {
   // Array interface of the caller's row-major float32 buffer (read in place, no copy).
   char values[192];
   std::snprintf(values, sizeof values,
@@ -299,6 +404,7 @@ Result<std::shared_ptr<const TreeBooster>> TreeBooster::Load(std::string_view by
   out->rounds_ = rounds;
   out->num_features_ = features;
   out->nthread_ = nthread;
+  CW_RETURN_IF_ERROR(out->Flatten());
   return std::shared_ptr<const TreeBooster>(std::move(out));
 }
 

@@ -3,11 +3,14 @@
 // lives in tree_booster.cc; the rest of churnwatch sees only this class.
 //
 // A TreeBooster is immutable once built: training happens inside the factory functions,
-// which return a booster already cut to the best early-stopping iteration. Prediction uses
-// XGBoost's in-place dense path, which keeps its output in thread-local storage, so
-// several threads may predict with one booster at once; every output buffer is copied
-// before the next XGBoost call.
+// which return a booster already cut to the best early-stopping iteration. Prediction of
+// binary:logistic and survival:aft models runs on a flat copy of the trees (see FlatNode),
+// with the same arithmetic as XGBoost and no per-call setup; other models use XGBoost's
+// in-place dense path, which keeps its output in thread-local storage. Either way several
+// threads may predict with one booster at once; XGBoost's buffers are copied before the
+// next XGBoost call.
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -45,6 +48,9 @@ class TreeBooster {
   /// in place; writes `rows` values to `out`. Allocates nothing of its own: the
   /// single-customer path (a booster loaded with nthread 1 predicts on the calling thread).
   Status PredictInto(const float* data, std::size_t rows, bool margin, float* out) const;
+  /// The same prediction through XGBoost's in-place path (the reference the flat copy is
+  /// tested against).
+  Result<std::vector<float>> PredictWithXgboost(const DenseMatrix& x, bool margin) const;
   /// SHAP contributions, rows × (cols + 1), bias last. Exact Tree SHAP, or XGBoost's
   /// approximate (Saabas) attribution when `approximate`. Contributions have no in-place
   /// path in XGBoost, so rows are copied into a DMatrix in chunks of 65,536.
@@ -61,7 +67,32 @@ class TreeBooster {
 
  private:
   TreeBooster() = default;
+  /// Builds the flat copy of the trees from the booster's JSON model (after training or
+  /// loading; the booster never changes afterwards).
+  Status Flatten();
+
+  /// The trees as one array of nodes, evaluated by our own loop: XGBoost's in-place
+  /// prediction costs tens of microseconds of per-call setup (JSON configuration parsing,
+  /// a proxy DMatrix, per-call buffers), which dominates a single-row score. Same
+  /// arithmetic as XGBoost's CPU predictor: the base margin, then every tree's leaf added in
+  /// tree order in float; a missing value follows the node's default direction, otherwise
+  /// `value < split` goes left.
+  struct FlatNode {
+    float value = 0;          // split threshold, or the leaf value when left < 0
+    std::int32_t left = -1;   // absolute node index; -1 for a leaf
+    std::int32_t right = -1;
+    std::uint32_t feature = 0;
+    std::uint32_t default_left = 0;
+  };
+  enum class Objective { kOther, kLogistic, kAft };
+  float FlatMargin(const float* row) const;
+  Status PredictXgboostInto(const float* data, std::size_t rows, bool margin, float* out) const;
+
   void* handle_ = nullptr;  // BoosterHandle; void* keeps xgboost/c_api.h out of headers
+  std::vector<FlatNode> nodes_;
+  std::vector<std::int32_t> roots_;
+  float base_margin_ = 0;
+  Objective objective_ = Objective::kOther;  // kOther: predict through XGBoost
   int rounds_ = 0;
   std::size_t num_features_ = 0;
   int nthread_ = 1;
