@@ -26,7 +26,9 @@ struct ScoreFlags {
   std::string reasons;
   std::string policy;
   int threads = 2;
-  double exact_share = 0.2;
+  std::string explain = "mixed";
+  std::size_t exact_count = 1000;
+  double exact_share = 0.0;
   bool all_customers = false;
   bool no_store = false;
 };
@@ -72,7 +74,16 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
     CW_ASSIGN_OR_RETURN(reasons, ReasonMap::Load(f.reasons, model->feature_names()));
   }
   ScoreOptions so;
+  so.exact_reason_count = f.exact_count;
   so.exact_reason_share = f.exact_share;
+  if (f.explain == "exact") {
+    so.exact_reason_share = 1.0;
+  } else if (f.explain == "approx") {
+    so.exact_reason_count = 0;
+    so.exact_reason_share = 0.0;
+  } else if (f.explain != "mixed") {
+    return Status::InvalidArgument("--explain must be mixed, exact or approx, got '" + f.explain + "'");
+  }
   CW_ASSIGN_OR_RETURN(auto scored, ScoreTable(*model, table, reasons, so));
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
@@ -183,7 +194,14 @@ CommandRun RegisterScore(CLI::App& app, CommonOptions& common) {
   sub->add_option("--reasons", f->reasons, "feature -> reason category file (see examples/reasons.toml)");
   sub->add_option("--policy", f->policy, "policy TOML (zones, rules, playbook, budget); default policy otherwise");
   sub->add_option("--threads", f->threads, "threads")->capture_default_str();
-  sub->add_option("--exact-share", f->exact_share, "share of highest-risk customers with exact SHAP reasons")
+  sub->add_option("--explain", f->explain,
+                  "reasons from exact Tree SHAP for the riskiest customers and approximate contributions for the "
+                  "rest (mixed), or exact / approx for everyone")
+      ->capture_default_str();
+  sub->add_option("--exact-count", f->exact_count,
+                  "mixed: customers with exact reasons (the riskiest by P(churn) and by P(churn) x CLV)")
+      ->capture_default_str();
+  sub->add_option("--exact-share", f->exact_share, "mixed: at least this share of the riskiest is explained exactly")
       ->capture_default_str();
   sub->add_flag("--all-customers", f->all_customers, "score everyone who bought within L, not only active ones");
   sub->add_flag("--no-store", f->no_store, "do not write the store's scores table");
