@@ -3,8 +3,9 @@
 //  1. training time on the Online Retail snapshots of the acceptance split (when the shared
 //     data set is present);
 //  2. scoring N synthetic customers end to end (default 1M): features at one cutoff, BG/NBD
-//     + Gamma-Gamma + CLV, the calibrated ensemble with the lead time, and exact reasons for
-//     the riskiest 20 %; the model is trained beforehand on a 50k-customer sample (not timed);
+//     P(alive) (+ CLV with WITH_CLV=1), the calibrated ensemble with the lead time, and reasons
+//     for the riskiest 20 % (exact Tree SHAP for the top 1,000, approximate contributions for
+//     the rest); the model is trained beforehand on a 50k-customer sample (not timed);
 //  3. single-customer scoring latency (ScoreRow, and features + ScoreRow for one customer),
 //     p50 / p99 over 10,000 calls on one thread.
 // Usage: bench_models_scale [customers] [threads]
