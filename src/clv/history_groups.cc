@@ -321,11 +321,13 @@ bool CodePart(std::span<const CustomerSummary> customers, const TooMany& too_man
 // the parts' dictionaries are then merged in part order, which gives every time the code it
 // would get in one sequential pass (first-seen order), so the groups do not depend on the
 // number of threads.
-bool GroupPacked(std::span<const CustomerSummary> customers, bool want_mapping, HistoryGroups& out) {
+bool GroupPacked(std::span<const CustomerSummary> customers, bool want_mapping, int max_threads, HistoryGroups& out) {
   constexpr std::size_t kMaxCodes = 1u << 20;
   const std::size_t n = customers.size();
   const std::size_t parts =
-      n >= 2 * kParallelCustomers ? std::min<std::size_t>(UsefulThreads(8), n / kParallelCustomers) : 1;
+      n >= 2 * kParallelCustomers
+          ? std::min<std::size_t>(UsefulThreads(max_threads > 0 ? max_threads : 8), n / kParallelCustomers)
+          : 1;
   TaskPool pool(static_cast<int>(parts));
   auto bound = [&](std::size_t k) { return n * k / parts; };
   // Continuous times (few repeats) or too many for the codes: the hash path. A part stops
@@ -414,9 +416,10 @@ void GroupHashed(std::span<const CustomerSummary> customers, GroupKey key, bool 
 
 }  // namespace
 
-HistoryGroups GroupHistories(std::span<const CustomerSummary> customers, GroupKey key, bool want_mapping) {
+HistoryGroups GroupHistories(std::span<const CustomerSummary> customers, GroupKey key, bool want_mapping,
+                             int max_threads) {
   HistoryGroups out;
-  if (key != GroupKey::kBgNbd || !GroupPacked(customers, want_mapping, out)) {
+  if (key != GroupKey::kBgNbd || !GroupPacked(customers, want_mapping, max_threads, out)) {
     out = HistoryGroups{};
     GroupHashed(customers, key, want_mapping, out);
     if (key == GroupKey::kBgNbd) CodeTimes(out);

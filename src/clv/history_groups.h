@@ -43,7 +43,10 @@ enum class GroupKey { kBgNbd, kGammaGamma };
 /// Fast path (BG/NBD with integer x < 2^20 and at most 2^20 distinct times, i.e. real
 /// daily or weekly data): times are dictionary-coded, each customer becomes one packed
 /// 64-bit key and the keys are radix-sorted — sequential memory traffic only. Otherwise
-/// an open-addressing hash table keyed on the triple.
-HistoryGroups GroupHistories(std::span<const CustomerSummary> customers, GroupKey key, bool want_mapping);
+/// an open-addressing hash table keyed on the triple. Large inputs on the fast path are
+/// cut into parts grouped on up to `max_threads` threads (0 = as many as the hardware has);
+/// the groups, their order and the mapping are the same for any number of threads.
+HistoryGroups GroupHistories(std::span<const CustomerSummary> customers, GroupKey key, bool want_mapping,
+                             int max_threads = 0);
 
 }  // namespace churnwatch::clv::internal

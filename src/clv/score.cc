@@ -19,7 +19,7 @@ Result<ClvValues> ScoreCustomers(const BgNbdParams& params, std::span<const Cust
   if (!spend.empty() && spend.size() != summaries.size())
     return Status::InvalidArgument("ScoreCustomers: " + std::to_string(spend.size()) + " spend values for " +
                                    std::to_string(summaries.size()) + " customers");
-  const auto groups = internal::GroupHistories(summaries, internal::GroupKey::kBgNbd, true);
+  const auto groups = internal::GroupHistories(summaries, internal::GroupKey::kBgNbd, true, options.threads);
   const std::size_t n_groups = groups.size();
   std::vector<double> g_alive(n_groups), g_reported(n_groups), g_expected(n_groups), g_any(n_groups);
   // CLV per unit of spend and margin: the discounted expected purchases of each month.

@@ -74,6 +74,23 @@ TEST(FitProperties, LargeInputsGroupedInPartsMatchACountPerHistory) {
   }
   // Time codes in first-seen order over the whole input, as one sequential pass gives.
   EXPECT_EQ(g.times[0], customers[0].t_x);
+  // One thread and several give the same groups, in the same order, with the same mapping.
+  for (int threads : {1, 3}) {
+    const auto h = internal::GroupHistories(customers, internal::GroupKey::kBgNbd, true, threads);
+    EXPECT_EQ(h.x, g.x) << threads;
+    EXPECT_EQ(h.u, g.u) << threads;
+    EXPECT_EQ(h.v, g.v) << threads;
+    EXPECT_EQ(h.weight, g.weight) << threads;
+    EXPECT_EQ(h.times, g.times) << threads;
+    EXPECT_EQ(h.u_code, g.u_code) << threads;
+    EXPECT_EQ(h.group_of, g.group_of) << threads;
+  }
+  // The likelihood summed on a pool of threads equals the one-thread sum bit for bit.
+  internal::TaskPool pool(2);
+  const BgNbdParams m{0.3, 3.0, 0.9, 2.0};
+  double alone[4], pooled[4];
+  EXPECT_EQ(internal::BgNbdGroupedLogLik(g, m, alone), internal::BgNbdGroupedLogLik(g, m, pooled, &pool));
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(alone[k], pooled[k]) << k;
 }
 
 TEST(FitProperties, AnalyticGradientsMatchFiniteDifferences) {
