@@ -68,6 +68,11 @@ done
   if [ -x "$BUILD/bench/features/bench_features_scale" ]; then
     echo
     echo "# synthetic scale (bench_features_scale, 2 threads): 10M transactions / 1M customers / 5M events"
+    echo "# Ratios: 'twelve / one cutoff (features)' is the issue's ratio (target < 3x): BuildFeatureTable"
+    echo "# for twelve monthly cutoffs against one cutoff, columns already built; 'incl. building columns'"
+    echo "# adds the column build to both sides. Twelve cutoffs produce 18x the rows of one. 'first run'"
+    echo "# takes the output memory fresh from the system, 'repeat' reuses pages a freed table gave back;"
+    echo "# system time is almost all page faults (zero-filling fresh memory), user time is the computation."
     /usr/bin/time -f "process: %e s wall, %U s user, %S s sys, max RSS %M kB" "$BUILD/bench/features/bench_features_scale" 2 2>&1
   fi
 } > "$OUT"
