@@ -166,7 +166,9 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
   const ReasonMap reasons = ReasonMap::Defaults(model->feature_names());
   CW_ASSIGN_OR_RETURN(state.scored, ScoreTable(*model, state.table, reasons, ScoreOptions{}));
   sum.customers = static_cast<std::int64_t>(state.scored.size());
-  sum.reasons_source = "explain: SHAP by reason category (exact for the riskiest 20 %, approximate for the rest)";
+  sum.reasons_source =
+      "explain: SHAP by reason category (exact Tree SHAP for the 1,000 riskiest and the 1,000 highest risk x CLV, "
+      "approximate for the rest)";
   sum.seconds["score"] = clock.Lap();
 
   // 6. Zones, rules, playbook, budget; products for the funded recommendations.
