@@ -48,6 +48,8 @@ std::string Num(double v, const char* format = "%.6g") {
 
 Status Run(const ScoreFlags& f, const CommonOptions& common) {
   const auto start = std::chrono::steady_clock::now();
+  if (f.explain != "mixed" && f.explain != "exact" && f.explain != "approx")
+    return Status::InvalidArgument("--explain must be mixed, exact or approx, got '" + f.explain + "'");
   const auto as_of = ParseIsoDate(f.as_of);
   if (!as_of) return Status::InvalidArgument("--as-of '" + f.as_of + "' is not a YYYY-MM-DD date");
   PolicyConfig policy = DefaultPolicyConfig();
@@ -81,8 +83,6 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
   } else if (f.explain == "approx") {
     so.exact_reason_count = 0;
     so.exact_reason_share = 0.0;
-  } else if (f.explain != "mixed") {
-    return Status::InvalidArgument("--explain must be mixed, exact or approx, got '" + f.explain + "'");
   }
   CW_ASSIGN_OR_RETURN(auto scored, ScoreTable(*model, table, reasons, so));
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
