@@ -31,7 +31,8 @@ struct ScoreOptions {
   /// does); the others get none, which is the fastest.
   double reason_share = 1.0;
   /// Contributions for customers with reasons outside the exact set: XGBoost's approximate
-  /// (Saabas) attribution, about 20x cheaper than Tree SHAP, or exact when false.
+  /// (Saabas) attribution, far cheaper than Tree SHAP (docs/models.md, benchmarks), or
+  /// exact when false.
   bool approximate_rest = true;
 };
 
