@@ -42,7 +42,14 @@ std::string RejectsWriter::PathFor(const std::string& input, const std::string& 
   // Beside the input; shared data sets often sit in read-only folders, and a load must not
   // fail for that, so then the current directory takes the rejects (the report names it).
   std::filesystem::path parent = in.parent_path().empty() ? std::filesystem::path(".") : in.parent_path();
-  if (access(parent.c_str(), W_OK) == 0) return (in.parent_path() / name).string();
+  // access() says yes to root for any folder, so a folder whose owner removed every write
+  // bit (the usual way to mark a data set read-only) counts as read-only as well.
+  std::error_code ec;
+  using std::filesystem::perms;
+  const perms mode = std::filesystem::status(parent, ec).permissions();
+  const bool marked_read_only =
+      !ec && (mode & (perms::owner_write | perms::group_write | perms::others_write)) == perms::none;
+  if (!marked_read_only && access(parent.c_str(), W_OK) == 0) return (in.parent_path() / name).string();
   return name;
 }
 
