@@ -4,12 +4,12 @@
 // thread count.
 #include <algorithm>
 #include <cmath>
-#include <thread>
 #include <vector>
 
 #include "churnwatch/clv_run.h"
 #include "clv/history_groups.h"
 #include "clv/parallel.h"
+#include "common/parallel.h"
 
 namespace churnwatch::clv {
 
@@ -38,15 +38,8 @@ Result<ClvValues> ScoreCustomers(const BgNbdParams& params, std::span<const Cust
     }
   };
   const std::size_t threads = std::clamp<std::size_t>(options.threads, 1, std::max<std::size_t>(1, n_groups / 1024));
-  if (threads == 1) {
-    work(0, n_groups);
-  } else {
-    std::vector<std::thread> pool;
-    const std::size_t chunk = (n_groups + threads - 1) / threads;
-    for (std::size_t t = 0; t < threads; ++t)
-      pool.emplace_back(work, std::min(n_groups, t * chunk), std::min(n_groups, (t + 1) * chunk));
-    for (auto& th : pool) th.join();
-  }
+  common_internal::ParallelForChunks(n_groups, std::max<std::size_t>(1, (n_groups + threads - 1) / threads),
+                                     static_cast<int>(threads), work);
   for (std::size_t g = 0; g < n_groups; ++g) {
     if (std::isnan(g_expected[g]) || (options.with_clv && std::isnan(g_discounted[g])))
       return Status::DataError("expected purchases could not be computed for the history x = " +

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <thread>
 
 #include "churnwatch/clv.h"
+#include "common/parallel.h"
 
 namespace churnwatch {
 namespace {
@@ -85,15 +85,9 @@ Status AppendValueColumns(const RetailColumns& columns, FeatureTable& table, con
       }
     };
     const std::size_t threads = std::max(1, options.threads);
-    if (threads == 1 || rows_here.size() < 1000) {
-      work(0, rows_here.size());
-    } else {
-      std::vector<std::thread> pool;
-      const std::size_t chunk = (rows_here.size() + threads - 1) / threads;
-      for (std::size_t t = 0; t < threads; ++t)
-        pool.emplace_back(work, std::min(rows_here.size(), t * chunk), std::min(rows_here.size(), (t + 1) * chunk));
-      for (auto& th : pool) th.join();
-    }
+    const std::size_t n = rows_here.size();
+    common_internal::ParallelForChunks(n, n < 1000 ? std::max<std::size_t>(1, n) : (n + threads - 1) / threads,
+                                       static_cast<int>(threads), work);
   }
   table.AppendColumn(std::string(kBgnbdColumn), std::move(out.p_no_purchase));
   if (with_value) {
