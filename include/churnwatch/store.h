@@ -85,6 +85,9 @@ class Store {
   /// schema newer than this build, kDataError; an unreachable server kUnavailable with the
   /// server's message. Messages never show a URL's password. See docs/store.md.
   static Result<std::unique_ptr<Store>> Open(std::string_view url);
+  /// As Open, for commands that only read: a `sqlite:PATH` whose file does not exist is
+  /// kNotFound (saying to load data first) instead of becoming a new, empty store.
+  static Result<std::unique_ptr<Store>> OpenExisting(std::string_view url);
 
   virtual ~Store() = default;
   virtual std::string_view Backend() const = 0;  ///< "sqlite" or "postgresql"

@@ -114,7 +114,7 @@ Status Run(const ClvFlags& f, const CommonOptions& common) {
   options.threads = f.threads;
   CW_RETURN_IF_ERROR(clv::ValidateClvOptions(options));
 
-  CW_ASSIGN_OR_RETURN(auto store, Store::Open(common.db_url));
+  CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(common.db_url));
   CW_ASSIGN_OR_RETURN(RetailColumns columns, clv::LoadTransactionColumns(*store, f.threads));
   if (columns.num_transactions() == 0)
     return Status::DataError("the store at " + common.db_url + " holds no transactions; run `churnwatch ingest` first");

@@ -67,7 +67,7 @@ Status Run(const FeaturesFlags& f, const CommonOptions& common) {
   CW_ASSIGN_OR_RETURN(const int horizon, ResolveHorizon(f));
   const auto t0 = std::chrono::steady_clock::now();
 
-  CW_ASSIGN_OR_RETURN(auto store, Store::Open(common.db_url));
+  CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(common.db_url));
   CW_ASSIGN_OR_RETURN(RetailColumns cols, LoadColumnsFromStore(*store, f.threads));
   if (cols.num_transactions() == 0)
     return Status::DataError("the store at " + common.db_url + " holds no transactions; run `churnwatch ingest` first");

@@ -14,7 +14,7 @@ CommandRun RegisterQuality(CLI::App& app, CommonOptions& common) {
                                  "and extreme amounts, purchases per customer");
   AddCommonOptions(sub, common);
   return [&common]() -> Status {
-    CW_ASSIGN_OR_RETURN(auto store, Store::Open(common.db_url));
+    CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(common.db_url));
     CW_ASSIGN_OR_RETURN(QualityReport report, ProfileStore(*store));
     if (common.json) {
       PrintJson(QualityToJson(report));

@@ -102,8 +102,12 @@ TEST_F(FeaturesCli, ErrorsAreOneLineWithExitCodes) {
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
   EXPECT_EQ(Cli(dir_, "features --db " + db_ + " --as-of 2011-07-01 --format bakery").exit_code, 2);
   EXPECT_EQ(Cli(dir_, "features --db " + db_ + " --as-of 2011-13-01").exit_code, 2);
-  auto empty = Cli(dir_, "features --db sqlite:" + (dir_ / "empty.db").string() + " --as-of 2011-07-01");
-  EXPECT_EQ(empty.exit_code, 4);  // kDataError: no transactions
+  const std::string empty_url = "sqlite:" + (dir_ / "empty.db").string();
+  EXPECT_EQ(Cli(dir_, "features --db " + empty_url + " --as-of 2011-07-01").exit_code,
+            ExitCodeFor(StatusCode::kNotFound));  // no store there: nothing is created
+  ASSERT_TRUE(Store::Open(empty_url).ok());
+  auto empty = Cli(dir_, "features --db " + empty_url + " --as-of 2011-07-01");
+  EXPECT_EQ(empty.exit_code, ExitCodeFor(StatusCode::kDataError));  // a store without transactions
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
@@ -81,6 +82,24 @@ TEST(QualityCli, BadUrlExitsWithInvalidArgument) {
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j.at("error").at("code"), "invalid_argument");
   EXPECT_NE(j.at("error").at("message").get<std::string>().find("unknown scheme"), std::string::npos);
+}
+
+// Commands that only read must not create a store where none is: a typo in --db would
+// otherwise leave an empty database behind and report "no data" instead of the real cause.
+TEST(QualityCli, ReadingCommandsRefuseAMissingStoreAndCreateNothing) {
+  testing::TempDir dir;
+  const auto path = dir / "absent.db";
+  const std::string url = "sqlite:" + path.string();
+  for (const std::string& args : {"quality --db " + url + " --json", "features --as-of 2011-09-09 --db " + url + " --json",
+                                 "clv --as-of 2011-09-09 --db " + url + " --json"}) {
+    const CliRun r = RunCli(args);
+    EXPECT_EQ(r.exit_code, ExitCodeFor(StatusCode::kNotFound)) << args << "\n" << r.out;
+    const auto j = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << args << "\n" << r.out;
+    EXPECT_EQ(j.at("error").at("code"), "not_found") << args;
+    EXPECT_NE(j.at("error").at("message").get<std::string>().find("churnwatch ingest"), std::string::npos) << args;
+    EXPECT_FALSE(std::filesystem::exists(path)) << args << " created " << path;
+  }
 }
 
 }  // namespace
