@@ -41,8 +41,10 @@ struct LoadCounts {
 ///
 /// A session is one database transaction on its Store's connection: it must not outlive
 /// the Store, only one can be open per Store at a time, and other calls on that Store while
-/// it is open are not supported (open a second Store instead). Memory stays bounded: the
-/// session keeps no copy of appended rows, so callers stream batches of any size.
+/// it is open are not supported (open a second Store instead). Memory stays bounded: a
+/// session copies appended rows into at most a fixed-size buffer (SQLite: 64 MiB, inserted
+/// in key order when full and at Commit), so callers stream batches of any size and may
+/// reuse them once Append returns.
 class LoadSession {
  public:
   virtual ~LoadSession() = default;
