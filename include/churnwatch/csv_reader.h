@@ -1,8 +1,10 @@
 #pragma once
 /// \file csv_reader.h
-/// churnwatch's own streaming CSV reader (the speed core of ingest). Reads a file in large
-/// blocks, plain or gzip (detected from the bytes, not the name), and hands out one record
-/// at a time as string_views into its block buffer — no allocation per field.
+/// churnwatch's own streaming CSV reader (the speed core of ingest). A plain file is mapped
+/// into memory (no copy; records are views into the mapping), a gzip file (detected from
+/// the bytes, not the name) is decompressed in large blocks; records are handed out one at
+/// a time as string_views — no allocation per field. A mapped file that another process
+/// truncates while it is being read ends the process with SIGBUS, as with any mmap reader.
 ///
 /// Dialect: any single-byte delimiter, or "whitespace" (runs of spaces/tabs separate
 /// fields, leading and trailing blanks ignored, as in the CDNOW files); RFC 4180 quoting
@@ -73,6 +75,13 @@ class CsvReader {
   /// of the run's first byte. Returns false at the end of the input; the same errors as Next.
   /// Parse the run with a reader from ForMemory.
   Result<bool> NextChunk(std::string& out, std::int64_t& first_line, std::size_t target_bytes);
+  /// The same without a copy where possible: `run` points into the mapped file (valid while
+  /// the reader lives) or, for gzip input, into `storage`.
+  Result<bool> NextChunk(std::string& storage, std::string_view& run, std::int64_t& first_line,
+                         std::size_t target_bytes);
+  /// Lets the kernel drop the mapped pages of a run the caller is done with, so a mapped
+  /// file's resident memory stays a few runs, not the whole file. No-op for gzip input.
+  void Release(std::string_view run);
 
   /// A reader over records already in memory (a run from NextChunk), reusable with Reset.
   static std::unique_ptr<CsvReader> ForMemory(const CsvDialect& dialect);
@@ -94,12 +103,16 @@ class CsvReader {
   void SplitPlain(const char* b, const char* e, CsvRecord& record);
   void SplitQuoted(const char* b, const char* e, CsvRecord& record);
   Status Fill();
+  bool MapFile();  // maps a plain file; false to fall back to block reads
   // End of the last whole record in [begin_, end_), honouring quotes; nullptr when none.
-  const char* LastRecordEnd();
+  const char* LastRecordEnd(const char* e);
+  Result<bool> NextMappedChunk(std::string_view& run, std::int64_t& first_line, std::size_t target_bytes);
 
   std::string path_;
   CsvDialect dialect_;
   void* gz_ = nullptr;  // gzFile; void* keeps zlib.h out of this header
+  const char* map_ = nullptr;  // the whole plain file, mapped read-only; nullptr for gzip
+  std::size_t map_size_ = 0;
   bool gzip_ = false;
   std::uint64_t file_size_ = 0;
   std::vector<char> buf_;

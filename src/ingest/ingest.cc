@@ -104,7 +104,8 @@ struct Chunk {
     RowOutcome outcome = RowOutcome::kAccepted;
     int code = 0;               // the reject reason, or the exclusion rule
   };
-  std::string bytes;
+  std::string bytes;      // the run's storage when the reader cannot hand out a view
+  std::string_view run;   // the run: into the mapped file, or `bytes`
   std::int64_t first_line = 0;
   std::vector<Row> rows;  // converted rows, keys made from their content
   std::vector<Rec> recs;  // one per record, in file order
@@ -123,7 +124,7 @@ struct ChunkWorker {
   RejectInfo reject;
 
   void Run(Chunk<Row>& c, const std::string& path, bool skip_dups) {
-    reader->Reset(c.bytes, c.first_line);
+    reader->Reset(c.run, c.first_line);
     c.recs.clear();
     c.rejects.clear();
     c.reject_rows = 0;
@@ -378,7 +379,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
   for (;;) {
     while (!input_done && !free_slots.empty()) {
       Chunk<Row>* ch = free_slots.back();
-      CW_ASSIGN_OR_RETURN(bool got, reader->NextChunk(ch->bytes, ch->first_line, kChunkBytes));
+      CW_ASSIGN_OR_RETURN(bool got, reader->NextChunk(ch->bytes, ch->run, ch->first_line, kChunkBytes));
       if (!got) {
         input_done = true;
         break;
@@ -392,6 +393,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     inflight.pop_front();
     pool.Wait(ch);
     CW_RETURN_IF_ERROR(merge(*ch));
+    reader->Release(ch->run);  // merged rows own their text; the run's pages can go
     free_slots.push_back(ch);
     if (opt.progress) {
       auto now = Clock::now();
