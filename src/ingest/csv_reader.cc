@@ -170,8 +170,18 @@ Result<bool> CsvReader::NextChunk(std::string& out, std::int64_t& first_line, st
   return got;
 }
 
-// Counts line ends; std::count vectorises, a memchr per line does not amortise on ~100-byte lines.
-static std::int64_t CountNewlines(const char* b, const char* e) { return std::count(b, e, '\n'); }
+// Counts line ends 16 bytes at a time: the cut of runs is serial, so it must be cheap (a
+// memchr per ~100-byte line, or a byte loop, was a tenth of the benchmark's parse time).
+static std::int64_t CountNewlines(const char* b, const char* e) {
+  std::int64_t n = 0;
+#ifdef __SSE2__
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; e - b >= 16; b += 16)
+    n += __builtin_popcount(static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b)), nl))));
+#endif
+  return n + std::count(b, e, '\n');
+}
 
 Result<bool> CsvReader::NextMappedChunk(std::string_view& run, std::int64_t& first_line, std::size_t target_bytes) {
   if (begin_ == end_) return false;
