@@ -14,6 +14,7 @@
 /// XGBoost or liblinear call is kInternal naming the call and the library's message.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -58,6 +59,11 @@ struct TreeParams {
   int max_rounds = 600;
   int early_stopping_rounds = 40;  ///< rounds without validation improvement before stopping
   bool early_stopping = true;      ///< false: boost exactly max_rounds rounds (refits)
+  /// Early stopping of the churn classifier watches validation ROC-AUC instead of
+  /// log-loss (log-loss also punishes a base-rate gap between train and validation
+  /// cutoffs, which the calibration step corrects anyway). The survival model always
+  /// watches its own likelihood.
+  bool stop_on_auc = false;
   int nthread = 2;
   std::uint64_t seed = 42;
   double aft_sigma = 1.2;          ///< scale of the log-normal AFT survival model
@@ -108,6 +114,11 @@ struct TrainOptions {
   /// "average": equal-weight mean of the components' logits (robust when the validation
   /// cutoff is one season); "fitted": logistic combiner fitted on half the validation rows.
   std::string stacker = "average";
+  /// Which opinions the "average" stacker combines (equal weights over those switched on;
+  /// bgnbd only counts when both tables carry it). At least one must be on.
+  bool stack_trees = true;
+  bool stack_logistic = true;
+  bool stack_bgnbd = true;
 };
 
 /// Labels and, optionally, days from the cutoff to the next purchase (NaN: none within H,
@@ -147,7 +158,18 @@ struct ModelInfo {
   std::int64_t train_rows = 0;
   std::int64_t valid_rows = 0;
   int best_iteration = 0;                ///< trees kept by early stopping
-  MetricSet valid_metrics;               ///< ensemble on the whole validation cutoff
+  /// Ensemble of the final (refitted) components on the whole validation cutoff. With
+  /// purging the refit saw train rows whose label weeks overlap validation, so these
+  /// flatter the model; choose settings by `purged_valid_metrics`.
+  MetricSet valid_metrics;
+  /// Validation-cutoff metrics of the components the settings were chosen with, before any
+  /// refit (trained only on the purged train cutoffs when `purged`). Keys: "trees",
+  /// "logistic", "bgnbd" (when stacked and complete), "ensemble" (calibration fitted on
+  /// these same rows: its ECE is in-sample) and "ensemble_crossfit" (calibration fitted on
+  /// one half of the validation customers by id hash and applied to the other, both ways:
+  /// the honest ECE and Brier of the calibration step).
+  std::map<std::string, MetricSet> purged_valid_metrics;
+  bool purged = false;                   ///< components were refitted after selection
   std::string source;                    ///< "snapshots" or "labelled:<file>"
 };
 

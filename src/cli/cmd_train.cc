@@ -1,5 +1,6 @@
 // `churnwatch train` (SPEC.md §14): trains the churn ensemble on stacked snapshots of the
 // store's transactions (or on an already-labelled CSV) and registers it as the champion.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -22,7 +23,9 @@ struct TrainFlags {
   int lookback_days = 365;
   int threads = 2;
   std::uint64_t seed = 42;
-  int max_depth = 4;
+  TreeParams trees;  // depth, eta, rounds, min_child_weight, subsampling (defaults of models.h)
+  std::string logistic_c;
+  std::string stack = "trees,logistic,bgnbd";
   std::string stacker = "average";
   std::string calibration = "auto";
   bool no_bgnbd = false;
@@ -39,6 +42,41 @@ void PrintMetricsLine(const char* name, const MetricSet& m) {
   std::printf("  %-14s ROC-AUC %.3f  PR-AUC %.3f  lift@10%% %.2f  Brier %.3f  ECE %.3f  (n=%lld, churn %.1f%%)\n", name,
               m.roc_auc, m.pr_auc, m.lift_top_decile, m.brier, m.ece, static_cast<long long>(m.rows),
               100 * m.base_rate);
+}
+
+/// "0.01,0.1,1" -> numbers > 0.
+Result<std::vector<double>> ParseNumberList(const std::string& text, const char* flag) {
+  std::vector<double> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string token = text.substr(pos, comma - pos);
+    double v = 0;
+    const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+    if (ec != std::errc() || end != token.data() + token.size() || !(v > 0))
+      return Status::InvalidArgument(std::string(flag) + ": '" + token + "' is not a positive number (in '" + text + "')");
+    out.push_back(v);
+    pos = comma + 1;
+  }
+  return out;
+}
+
+/// "trees,logistic,bgnbd" (any non-empty subset) -> the average stacker's inputs.
+Status ParseStack(const std::string& text, TrainOptions& to) {
+  to.stack_trees = to.stack_logistic = to.stack_bgnbd = false;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string token = text.substr(pos, comma - pos);
+    if (token == "trees") to.stack_trees = true;
+    else if (token == "logistic") to.stack_logistic = true;
+    else if (token == "bgnbd") to.stack_bgnbd = true;
+    else return Status::InvalidArgument("--stack: '" + token + "' is not one of trees, logistic, bgnbd (in '" + text + "')");
+    pos = comma + 1;
+  }
+  return Status::OK();
 }
 
 Status RunLabelled(const TrainFlags& f, const CommonOptions& common, const TrainOptions& to) {
@@ -64,6 +102,7 @@ Status RunLabelled(const TrainFlags& f, const CommonOptions& common, const Train
                {"valid_rows", model->info().valid_rows},
                {"test_rows", result.test_metrics.rows},
                {"valid_metrics", MetricSetToJson(model->info().valid_metrics)},
+               {"purged_valid_metrics", ModelInfoToJson(model->info())["purged_valid_metrics"]},
                {"test_metrics",
                 {{"ensemble", MetricSetToJson(result.test_metrics)},
                  {"trees", MetricSetToJson(result.test_metrics_trees)},
@@ -130,8 +169,13 @@ Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptio
               model->feature_names().size(), info.best_iteration, model->uses_bgnbd() ? "stacked" : "off",
               model->has_survival() ? "yes" : "no", std::string(model->calibration().MethodName()).c_str(),
               model->threshold(), seconds);
-  std::printf("validation (in-sample for calibration):\n");
+  std::printf("validation, final components (refit rows overlap validation weeks; in-sample for calibration):\n");
   PrintMetricsLine("ensemble", info.valid_metrics);
+  if (!info.purged_valid_metrics.empty()) {
+    std::printf("validation, components as selected%s (compare settings by these):\n",
+                info.purged ? " on the purged train cutoffs" : "");
+    for (const auto& [name, m] : info.purged_valid_metrics) PrintMetricsLine(name.c_str(), m);
+  }
   if (!f.no_champion) std::printf("  registered as champion\n");
   return Status::OK();
 }
@@ -149,7 +193,16 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
   sub->add_option("--lookback-days", f->lookback_days, "L in days")->capture_default_str();
   sub->add_option("--threads", f->threads, "threads for features and XGBoost")->capture_default_str();
   sub->add_option("--seed", f->seed, "random seed (same seed, same data -> same model)")->capture_default_str();
-  sub->add_option("--max-depth", f->max_depth, "tree depth")->capture_default_str();
+  sub->add_option("--max-depth", f->trees.max_depth, "tree depth")->capture_default_str();
+  sub->add_option("--eta", f->trees.eta, "tree learning rate")->capture_default_str();
+  sub->add_option("--max-rounds", f->trees.max_rounds, "most boosting rounds (early stopping picks fewer)")
+      ->capture_default_str();
+  sub->add_option("--min-child-weight", f->trees.min_child_weight, "tree min_child_weight")->capture_default_str();
+  sub->add_option("--subsample", f->trees.subsample, "row subsampling per tree")->capture_default_str();
+  sub->add_option("--colsample", f->trees.colsample_bytree, "column subsampling per tree")->capture_default_str();
+  sub->add_flag("--stop-on-auc", f->trees.stop_on_auc, "early-stop the trees on validation ROC-AUC, not log-loss");
+  sub->add_option("--logistic-c", f->logistic_c, "inverse L2 strengths to choose from, e.g. 0.01,0.1,1 (default)");
+  sub->add_option("--stack", f->stack, "opinions the average stacker combines")->capture_default_str();
   sub->add_option("--stacker", f->stacker, "average | fitted")->capture_default_str();
   sub->add_option("--calibration", f->calibration, "auto | platt | isotonic")->capture_default_str();
   sub->add_flag("--no-bgnbd", f->no_bgnbd, "leave BG/NBD out of the ensemble");
@@ -161,9 +214,13 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
   sub->add_option("--positive", f->positive, "label value meaning churned")->capture_default_str();
   return [f, &common]() -> Status {
     TrainOptions to;
+    to.trees = f->trees;
     to.trees.seed = f->seed;
     to.trees.nthread = f->threads;
-    to.trees.max_depth = f->max_depth;
+    if (!f->logistic_c.empty()) {
+      CW_ASSIGN_OR_RETURN(to.logistic_c_grid, ParseNumberList(f->logistic_c, "--logistic-c"));
+    }
+    CW_RETURN_IF_ERROR(ParseStack(f->stack, to));
     to.stacker = f->stacker;
     to.calibration = f->calibration;
     if (!f->labelled.empty()) return RunLabelled(*f, common, to);

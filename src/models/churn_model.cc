@@ -1,11 +1,13 @@
 // Training and scoring of the stacked churn ensemble (docs/models.md, "Training protocol").
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
 
 #include "churnwatch/models.h"
 #include "models/parallel_rows.h"
 #include "models/tree_booster.h"
+#include "models/validation_metrics.h"
 
 namespace churnwatch {
 namespace {
@@ -285,8 +287,11 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
     const auto w = FitSmallLogistic(stack_x, stack_y);
     m->stacker_ = {w[0], w[1], m->uses_bgnbd_ ? w[2] : 0.0, w.back()};
   } else {
-    const double k = m->uses_bgnbd_ ? 3.0 : 2.0;
-    m->stacker_ = {1 / k, 1 / k, m->uses_bgnbd_ ? 1 / k : 0.0, 0.0};
+    const bool use_bg = m->uses_bgnbd_ && options.stack_bgnbd;
+    const int k = int{options.stack_trees} + int{options.stack_logistic} + int{use_bg};
+    if (k == 0) return Status::InvalidArgument("the average stacker needs at least one opinion to combine");
+    const double w = 1.0 / k;
+    m->stacker_ = {options.stack_trees ? w : 0.0, options.stack_logistic ? w : 0.0, use_bg ? w : 0.0, 0.0};
     half_b.resize(va_rows.size());
     std::iota(half_b.begin(), half_b.end(), std::size_t{0});
   }
@@ -298,6 +303,23 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
   }
   const bool isotonic = options.calibration == "isotonic" || (options.calibration == "auto" && half_b.size() >= 2000);
   m->calibration_ = isotonic ? FitIsotonic(stacked_b, y_b) : FitPlatt(stacked_b, y_b);
+
+  // Figures of the components as selected, before the refit below changes them: settings
+  // are compared by these (docs/models.md, "Purged validation").
+  {
+    const std::vector<double> p_trees_d(p_trees.begin(), p_trees.end());
+    std::vector<double> stacked(va_rows.size());
+    std::unique_ptr<bool[]> second_half(new bool[va_rows.size()]);
+    for (std::size_t i = 0; i < va_rows.size(); ++i) {
+      stacked[i] = m->Stack(p_trees[i], p_lr[i], bg_va[i]);
+      second_half[i] = HashId(va.customer_ids[va_rows[i]]) % 2 == 1;
+    }
+    models_internal::ValidationScores vs{y_va, p_trees_d, p_lr,
+                                         m->uses_bgnbd_ ? std::span<const double>(bg_va) : std::span<const double>(),
+                                         stacked, std::span<const bool>(second_half.get(), va_rows.size())};
+    m->info_.purged = data.refit != nullptr;
+    m->info_.purged_valid_metrics = models_internal::PurgedValidationMetrics(vs, m->calibration_);
+  }
 
   // Survival model of the time to the next purchase (optional).
   m->aft_sigma_ = options.trees.aft_sigma;

@@ -100,6 +100,8 @@ MetricSet MetricSetFromJson(const json& j) {
 json ModelInfoToJson(const ModelInfo& info) {
   json cutoffs = json::array();
   for (DayNumber d : info.train_cutoffs) cutoffs.push_back(FormatIsoDate(d));
+  json purged = json::object();
+  for (const auto& [name, m] : info.purged_valid_metrics) purged[name] = MetricSetToJson(m);
   return {{"version", info.version},
           {"created_at", info.created_at},
           {"engine_version", info.engine_version},
@@ -111,6 +113,8 @@ json ModelInfoToJson(const ModelInfo& info) {
           {"valid_rows", info.valid_rows},
           {"best_iteration", info.best_iteration},
           {"valid_metrics", MetricSetToJson(info.valid_metrics)},
+          {"purged", info.purged},
+          {"purged_valid_metrics", purged},
           {"source", info.source}};
 }
 
@@ -130,6 +134,10 @@ ModelInfo ModelInfoFromJson(const json& j) {
   info.valid_rows = j.value("valid_rows", std::int64_t{0});
   info.best_iteration = j.value("best_iteration", 0);
   if (j.contains("valid_metrics")) info.valid_metrics = MetricSetFromJson(j["valid_metrics"]);
+  info.purged = j.value("purged", false);
+  // Absent in documents written before these metrics existed.
+  if (j.contains("purged_valid_metrics") && j["purged_valid_metrics"].is_object())
+    for (const auto& [name, m] : j["purged_valid_metrics"].items()) info.purged_valid_metrics[name] = MetricSetFromJson(m);
   info.source = j.value("source", "");
   return info;
 }

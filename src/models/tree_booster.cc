@@ -105,7 +105,7 @@ Status CommonParams(BoosterHandle h, const TreeParams& p) {
 /// Boosts round by round, evaluating `valid` after each and keeping the best round; returns
 /// the number of rounds to keep.
 Status BoostWithEarlyStopping(BoosterOwner& booster, DMatrixOwner& dtrain, DMatrixOwner& dvalid,
-                              const TreeParams& p, int* best_rounds) {
+                              const TreeParams& p, bool higher_is_better, int* best_rounds) {
   double best = std::numeric_limits<double>::infinity();
   int best_iter = -1;
   if (!p.early_stopping) {
@@ -119,7 +119,8 @@ Status BoostWithEarlyStopping(BoosterOwner& booster, DMatrixOwner& dtrain, DMatr
     const char* names[] = {"valid"};
     const char* line = nullptr;
     CW_XGB(XGBoosterEvalOneIter(booster.get(), iter, evals, names, 1, &line));
-    CW_ASSIGN_OR_RETURN(const double score, ParseEvalLine(line));
+    CW_ASSIGN_OR_RETURN(double score, ParseEvalLine(line));
+    if (higher_is_better) score = -score;
     if (score < best - 1e-12) {
       best = score;
       best_iter = iter;
@@ -154,7 +155,10 @@ Status TrainSkeleton(const DenseMatrix& train, const DenseMatrix& valid, const T
   CW_XGB(XGBoosterCreate(cache, 2, booster.out()));
   CW_RETURN_IF_ERROR(CommonParams(booster.get(), p));
   for (const auto& [name, value] : objective_params) CW_RETURN_IF_ERROR(SetParam(booster.get(), name, value));
-  CW_RETURN_IF_ERROR(BoostWithEarlyStopping(booster, dtrain, dvalid, p, rounds));
+  bool higher_is_better = false;
+  for (const auto& [name, value] : objective_params)
+    if (std::string_view(name) == "eval_metric" && value == "auc") higher_is_better = true;
+  CW_RETURN_IF_ERROR(BoostWithEarlyStopping(booster, dtrain, dvalid, p, higher_is_better, rounds));
   // Keep only the best rounds so that saving, predicting and SHAP all see the same trees.
   BoosterOwner cut;
   CW_XGB(XGBoosterSlice(booster.get(), 0, *rounds, 1, cut.out()));
@@ -176,7 +180,7 @@ Result<std::shared_ptr<const TreeBooster>> TreeBooster::TrainBinary(const DenseM
   BoosterHandle handle = nullptr;
   int rounds = 0;
   CW_RETURN_IF_ERROR(TrainSkeleton(train, valid, params,
-                                   {{"objective", "binary:logistic"}, {"eval_metric", "logloss"}}, set_labels,
+                                   {{"objective", "binary:logistic"}, {"eval_metric", params.stop_on_auc ? "auc" : "logloss"}}, set_labels,
                                    &handle, &rounds));
   std::shared_ptr<TreeBooster> out(new TreeBooster());
   out->handle_ = handle;

@@ -1,6 +1,7 @@
 // Checks the train / evaluate / score commands as a user runs them: `train --labelled`
 // on a seeded synthetic CSV prints one JSON object with the §14 keys and registers a
-// champion; a malformed date is an invalid-argument exit with the value quoted; scoring
+// champion, with the selection figures of every opinion; a malformed --stack or
+// --logistic-c and a malformed date are invalid-argument exits with the value quoted; scoring
 // against a store without a model is a not-found exit saying to train first.
 #include <gtest/gtest.h>
 
@@ -57,8 +58,22 @@ TEST(CliModels, TrainLabelledPrintsJsonAndRegistersChampion) {
   EXPECT_EQ(j["rows"], 1500);
   EXPECT_GT(j["train_rows"].get<std::int64_t>(), 700);
   ASSERT_TRUE(j["valid_metrics"].contains("roc_auc"));
+  // The selection figures: every opinion on the validation rows, and the cross-fitted calibration.
+  for (const char* key : {"trees", "logistic", "ensemble", "ensemble_crossfit"})
+    EXPECT_TRUE(j["purged_valid_metrics"][key].contains("ece")) << key << ": " << r.out;
   EXPECT_GT(j["test_metrics"]["ensemble"]["roc_auc"].get<double>(), 0.7);  // the generator is strongly predictive
   EXPECT_EQ(j["features"], 4);  // visits, spend, plan=basic, plan=premium
+}
+
+TEST(CliModels, BadSelectionFlagsAreInvalidArguments) {
+  testing::TempDir dir;
+  const std::string db = "sqlite:" + (dir / "empty.db").string();
+  const CliRun stack = Exec("train --db " + db + " --labelled x.csv --stack trees,forest");
+  EXPECT_EQ(stack.exit_code, ExitCodeFor(StatusCode::kInvalidArgument)) << stack.out;
+  EXPECT_NE(stack.out.find("forest"), std::string::npos) << stack.out;
+  const CliRun c = Exec("train --db " + db + " --labelled x.csv --logistic-c 0.1,-1");
+  EXPECT_EQ(c.exit_code, ExitCodeFor(StatusCode::kInvalidArgument)) << c.out;
+  EXPECT_NE(c.out.find("-1"), std::string::npos) << c.out;
 }
 
 TEST(CliModels, BadDateAndMissingModelAreClearErrors) {
