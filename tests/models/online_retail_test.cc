@@ -1,12 +1,13 @@
 // Checks the snapshot pipeline on UCI Online Retail with the acceptance split of the churn
-// models issue (H = 90; train cutoffs monthly 2011-01-01..2011-06-01; validation
-// 2011-06-11; test 2011-09-09, never seen in training): the ensemble beats the published
-// plain pandas + xgboost pipeline (ROC-AUC 0.731) and the recency rule (0.596) by a wide
-// margin, and the survival model gives every scored customer a finite lead time. The
-// figures reached (ROC-AUC 0.752, ECE 0.108 under the seasonal base-rate shift) are
-// recorded in docs/models.md.
+// models issue (H = 90; train cutoffs every 14 days back from 2011-06-01 to 2011-01-12,
+// the documented command; validation 2011-06-11; test 2011-09-09, never seen in
+// training): the ensemble beats the published plain pandas + xgboost pipeline (ROC-AUC
+// 0.731) and the recency rule (0.596) by a wide margin, and the survival model gives every
+// scored customer a finite lead time. The figures reached (ROC-AUC 0.751, ECE 0.115 under
+// the seasonal base-rate shift) are recorded in docs/models.md.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 
@@ -23,7 +24,8 @@ TEST(OnlineRetail, EnsembleBeatsBaselinesOnTheTestCutoff) {
   ASSERT_EQ(rows.size(), 399689u);  // the ingest summary of examples/mappings/online_retail.toml
   const RetailColumns columns = ColumnsFromRows(rows, {}, {}, 2);
   std::vector<DayNumber> train;
-  for (unsigned m = 1; m <= 6; ++m) train.push_back(DaysFromCivil(2011, m, 1));
+  for (DayNumber t = DaysFromCivil(2011, 6, 1); t >= DaysFromCivil(2011, 1, 1); t -= 14) train.push_back(t);
+  std::sort(train.begin(), train.end());
   const DayNumber valid = DaysFromCivil(2011, 6, 11);
   const DayNumber test = DaysFromCivil(2011, 9, 9);
   PipelineOptions po;
@@ -31,6 +33,9 @@ TEST(OnlineRetail, EnsembleBeatsBaselinesOnTheTestCutoff) {
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   EXPECT_TRUE((*model)->uses_bgnbd());
   EXPECT_TRUE((*model)->has_survival());
+  // The figures settings are chosen by: components trained on the purged cutoffs only.
+  EXPECT_TRUE((*model)->info().purged);
+  EXPECT_GT((*model)->info().purged_valid_metrics.at("ensemble_crossfit").roc_auc, 0.74);
   auto ev = EvaluateOnCutoff(**model, columns, test, po);
   ASSERT_TRUE(ev.ok()) << ev.status().ToString();
   for (const auto& [name, m] : ev->metrics)
