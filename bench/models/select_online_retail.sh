@@ -10,24 +10,28 @@
 #   each line: a label, then `churnwatch train` flags (cutoffs via @monthly, @14d, @7d and
 #   an optional @from=YYYY-MM-DD, default 2011-01-01); lines starting with # are skipped.
 # Env: CHURNWATCH (binary, default build/models/churnwatch), DB (store with Online Retail
-#   ingested, default sqlite:/tmp/churnwatch_retail.db; ingested when missing).
+#   ingested, default sqlite:/tmp/churnwatch_retail.db; ingested when missing); VALID and
+#   LAST_TRAIN (default 2011-06-11 and 2011-06-01) to repeat a comparison on an earlier
+#   validation cutoff as a robustness check (VALID + 90 days must stay <= 2011-09-09).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BIN=${CHURNWATCH:-$ROOT/build/models/churnwatch}
 DB=${DB:-sqlite:/tmp/churnwatch_retail.db}
 SETTINGS=${1:-$HERE/selection_settings.txt}
+VALID=${VALID:-2011-06-11}
+LAST_TRAIN=${LAST_TRAIN:-2011-06-01}
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 if [ ! -f "${DB#sqlite:}" ]; then
   "$BIN" ingest --db "$DB" --mapping "$ROOT/examples/mappings/online_retail.toml" \
     --transactions "$ROOT/../shared/data/online_retail/online_retail.csv.gz" >/dev/null
 fi
-# Train cutoffs counted back from 2011-06-01 (the issue's last train cutoff) in STEP days
+# Train cutoffs counted back from LAST_TRAIN (the issue's last train cutoff) in STEP days
 # down to FROM; monthly = first of each month.
 cutoffs() {  # $1 = monthly | STEP in days, $2 = FROM
-  python3 - "$1" "$2" <<'PY'
+  python3 - "$1" "$2" "$LAST_TRAIN" <<'PY'
 import datetime as d, sys
-last, first = d.date(2011, 6, 1), d.date.fromisoformat(sys.argv[2])
+last, first = d.date.fromisoformat(sys.argv[3]), d.date.fromisoformat(sys.argv[2])
 if sys.argv[1] == "monthly":
     out = [d.date(y, m, 1) for y in (2010, 2011) for m in range(1, 13)]
     out = [c for c in out if first <= c <= last]
@@ -56,7 +60,7 @@ grep -v '^#' "$SETTINGS" | grep -v '^[[:space:]]*$' | while read -r label rest; 
   done
   # shellcheck disable=SC2086  # flags are words on purpose
   out=$("$BIN" train --db "$DB" --horizon-days 90 --train-cutoffs "$(cutoffs $spacing $from)" \
-    --valid-cutoff 2011-06-11 --no-champion --json $flags)
+    --valid-cutoff "$VALID" --no-champion --json $flags)
   echo "$out" | jq -r --arg l "$label" '.purged_valid_metrics as $p |
     [$l, $p.ensemble.roc_auc, $p.ensemble.pr_auc, $p.ensemble_crossfit.ece, $p.ensemble_crossfit.brier,
      $p.ensemble.ece, $p.trees.roc_auc, $p.logistic.roc_auc, ($p.bgnbd.roc_auc // null), .best_iteration,
