@@ -309,7 +309,7 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
   {
     const std::vector<double> p_trees_d(p_trees.begin(), p_trees.end());
     std::vector<double> stacked(va_rows.size());
-    std::unique_ptr<bool[]> second_half(new bool[va_rows.size()]);
+    std::unique_ptr<bool[]> second_half(new bool[va_rows.size()]);  // vector<bool> has no span
     for (std::size_t i = 0; i < va_rows.size(); ++i) {
       stacked[i] = m->Stack(p_trees[i], p_lr[i], bg_va[i]);
       second_half[i] = HashId(va.customer_ids[va_rows[i]]) % 2 == 1;
@@ -321,8 +321,12 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
     m->info_.purged_valid_metrics = models_internal::PurgedValidationMetrics(vs, m->calibration_);
   }
 
-  // Survival model of the time to the next purchase (optional).
+  // Survival model of the time to the next purchase (optional). It keeps its own tree
+  // shape: the classifier's was chosen on churn ROC-AUC, which says nothing about it.
   m->aft_sigma_ = options.trees.aft_sigma;
+  TreeParams aft_params = options.trees;
+  aft_params.max_depth = options.survival_max_depth;
+  aft_params.min_child_weight = options.survival_min_child_weight;
   auto bounds = [](const std::vector<double>& days, std::span<const std::size_t> rows, int horizon,
                    std::vector<float>& lo, std::vector<float>& hi) {
     for (std::size_t r : rows) {
@@ -344,7 +348,7 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
     std::vector<float> lo_tr, hi_tr;
     bounds(data.train_days_to_next, tr_rows, tr.horizon_days, lo_tr, hi_tr);
     bounds(data.valid_days_to_next, va_rows, va.horizon_days, lo_va, hi_va);
-    CW_ASSIGN_OR_RETURN(m->survival_, TreeBooster::TrainAft(x_tr, lo_tr, hi_tr, x_va, lo_va, hi_va, options.trees));
+    CW_ASSIGN_OR_RETURN(m->survival_, TreeBooster::TrainAft(x_tr, lo_tr, hi_tr, x_va, lo_va, hi_va, aft_params));
   }
 
   // Refit on the full training table with the settings chosen above.
@@ -363,8 +367,10 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
     if (m->survival_ && data.refit_days_to_next.size() == rf.num_rows()) {
       std::vector<float> lo_rf, hi_rf;
       bounds(data.refit_days_to_next, rf_rows, rf.horizon_days, lo_rf, hi_rf);
-      fixed.max_rounds = m->survival_->rounds();
-      CW_ASSIGN_OR_RETURN(m->survival_, TreeBooster::TrainAft(x_rf, lo_rf, hi_rf, x_va, lo_va, hi_va, fixed));
+      TreeParams aft_fixed = aft_params;
+      aft_fixed.early_stopping = false;
+      aft_fixed.max_rounds = m->survival_->rounds();
+      CW_ASSIGN_OR_RETURN(m->survival_, TreeBooster::TrainAft(x_rf, lo_rf, hi_rf, x_va, lo_va, hi_va, aft_fixed));
     }
   }
 
