@@ -25,7 +25,7 @@ Status Run(const EvaluateFlags& f, const CommonOptions& common) {
   const auto start = std::chrono::steady_clock::now();
   const auto test = ParseIsoDate(f.test_cutoff);
   if (!test) return Status::InvalidArgument("--test-cutoff '" + f.test_cutoff + "' is not a YYYY-MM-DD date");
-  CW_ASSIGN_OR_RETURN(auto store, Store::Open(common.db_url));
+  CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(common.db_url));
   ModelRegistry registry(*store);
   CW_ASSIGN_OR_RETURN(auto model, registry.Load(f.model, f.threads));
   const ModelInfo& info = model->info();

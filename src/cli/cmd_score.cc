@@ -60,7 +60,7 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
     text << in.rdbuf();
     CW_ASSIGN_OR_RETURN(policy, ParsePolicyConfig(text.str(), f.policy));
   }
-  CW_ASSIGN_OR_RETURN(auto store, Store::Open(common.db_url));
+  CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(common.db_url));
   ModelRegistry registry(*store);
   CW_ASSIGN_OR_RETURN(auto model, registry.Load(f.model, f.threads));
   CW_ASSIGN_OR_RETURN(RetailColumns columns, LoadColumnsFromStore(*store, f.threads));

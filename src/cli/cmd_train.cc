@@ -138,7 +138,7 @@ Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptio
   po.purge = !f.no_purge;
   const auto valid = ParseIsoDate(f.valid_cutoff);
   if (!valid) return Status::InvalidArgument("--valid-cutoff '" + f.valid_cutoff + "' is not a YYYY-MM-DD date");
-  CW_ASSIGN_OR_RETURN(auto store, Store::Open(common.db_url));
+  CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(common.db_url));
   CW_ASSIGN_OR_RETURN(RetailColumns columns, LoadColumnsFromStore(*store, f.threads));
   if (columns.num_transactions() == 0)
     return Status::DataError("the store " + common.db_url + " has no transactions: run `churnwatch ingest` first");

@@ -6,11 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "churnwatch/status.h"
+#include "churnwatch/store.h"
 #include "test_helpers.h"
 
 namespace churnwatch {
@@ -82,6 +86,16 @@ TEST(CliModels, BadDateAndMissingModelAreClearErrors) {
   const CliRun bad = Exec("evaluate --db " + db + " --test-cutoff 2011-13-45");
   EXPECT_EQ(bad.exit_code, ExitCodeFor(StatusCode::kInvalidArgument)) << bad.out;
   EXPECT_NE(bad.out.find("2011-13-45"), std::string::npos) << bad.out;
+  // No store at all: not_found, pointing at ingest, and nothing is created.
+  for (const std::string& cmd : std::vector<std::string>{"score", "evaluate --test-cutoff 2011-09-09",
+                                                         "train --train-cutoffs 2011-06-01 --valid-cutoff 2011-06-11"}) {
+    const CliRun absent = Exec(cmd + " --db " + db + (cmd == "score" ? " --as-of 2011-12-09" : ""));
+    EXPECT_EQ(absent.exit_code, ExitCodeFor(StatusCode::kNotFound)) << cmd << "\n" << absent.out;
+    EXPECT_NE(absent.out.find("churnwatch ingest"), std::string::npos) << cmd << "\n" << absent.out;
+    EXPECT_FALSE(std::filesystem::exists(dir / "empty.db")) << cmd;
+  }
+  // A store without a model: not_found, pointing at train.
+  ASSERT_TRUE(Store::Open(db).ok());
   const CliRun none = Exec("score --db " + db + " --as-of 2011-12-09");
   EXPECT_EQ(none.exit_code, ExitCodeFor(StatusCode::kNotFound)) << none.out;
   EXPECT_NE(none.out.find("churnwatch train"), std::string::npos) << none.out;
