@@ -73,7 +73,8 @@ __attribute__((target("avx2"))) void SplitAvx2(const char* e, char d, char q, Sp
     if (!st.at_end) st.s += 32;
   }
 }
-const bool kHasAvx2 = __builtin_cpu_supports("avx2");
+// __builtin_cpu_init first: this initialiser may run before libgcc's own CPU probe.
+const bool kHasAvx2 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
 #endif
 
 }  // namespace
