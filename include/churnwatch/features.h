@@ -128,8 +128,9 @@ Result<int> HorizonForFormat(std::string_view format);
 
 /// Parses "2011-03-01,2011-04-01" or "every:30d" / "every:4w". `every:` generates cutoffs
 /// spaced by the step, anchored at the last cutoff with a complete label window
-/// (T + H - 1 <= columns.last_day), going back while T >= first_day + H. Result sorted,
-/// duplicates removed. kInvalidArgument names the bad token.
+/// (T + H - 1 <= columns.last_day), going back while T >= first_day + H.
+/// "every:14d:2011-06-01" is anchored at the given date instead (it must have a complete
+/// label window). Result sorted, duplicates removed. kInvalidArgument names the bad token.
 Result<std::vector<DayNumber>> ParseCutoffs(std::string_view text, const RetailColumns& columns, int horizon_days);
 
 // ---------------------------------------------------------------------------------------

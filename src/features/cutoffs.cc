@@ -1,6 +1,7 @@
 // Horizons from retail-format presets, cutoff lists, and the names of label values.
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <string>
 
 #include "churnwatch/features.h"
@@ -58,7 +59,18 @@ Result<std::vector<DayNumber>> ParseCutoffs(std::string_view text, const RetailC
   std::vector<DayNumber> out;
   text = Trim(text);
   if (text.starts_with("every:")) {
-    const std::string_view step_text = text.substr(6);
+    std::string_view step_text = text.substr(6);
+    // every:STEP:LAST counts back from LAST instead of from the last complete window, so a
+    // training grid can end before a validation or test cutoff.
+    std::optional<DayNumber> anchor;
+    if (const std::size_t colon = step_text.find(':'); colon != std::string_view::npos) {
+      const std::string_view anchor_text = step_text.substr(colon + 1);
+      anchor = ParseIsoDate(anchor_text);
+      if (!anchor)
+        return Status::InvalidArgument("cutoff anchor '" + std::string(anchor_text) + "' in '" + std::string(text) +
+                                       "' is not a date YYYY-MM-DD (every:STEP:LAST, e.g. every:14d:2011-06-01)");
+      step_text = step_text.substr(0, colon);
+    }
     int n = 0;
     auto [p, ec] = std::from_chars(step_text.data(), step_text.data() + step_text.size(), n);
     const std::string_view unit(p, static_cast<std::size_t>(step_text.data() + step_text.size() - p));
@@ -70,7 +82,12 @@ Result<std::vector<DayNumber>> ParseCutoffs(std::string_view text, const RetailC
       return Status::DataError("the store holds no transactions, so 'every:' has no range to cover");
     // The last cutoff whose label window [T, T+H) is fully observed, then back in steps
     // while at least H days of history precede T.
-    const DayNumber last = columns.last_day - horizon_days + 1;
+    const DayNumber last_complete = columns.last_day - horizon_days + 1;
+    if (anchor && *anchor > last_complete)
+      return Status::InvalidArgument("cutoff anchor " + FormatIsoDate(*anchor) + " has no complete label window: the data ends " +
+                                     FormatIsoDate(columns.last_day) + ", so with H = " + std::to_string(horizon_days) +
+                                     " days the last usable cutoff is " + FormatIsoDate(last_complete));
+    const DayNumber last = anchor ? *anchor : last_complete;
     const DayNumber first = columns.first_day + horizon_days;
     for (DayNumber t = last; t >= first; t -= step) out.push_back(t);
     if (out.empty())

@@ -1,7 +1,8 @@
 // Horizons, cutoff lists and the BG/NBD sufficient statistics:
 // - format presets give SPEC.md §4's horizons, unknown formats and malformed cutoffs are
 //   kInvalidArgument naming the bad token;
-// - every:Nd is anchored at the last cutoff with a complete label window (hand-computed dates);
+// - every:Nd is anchored at the last cutoff with a complete label window, every:Nd:DATE at DATE
+//   (hand-computed dates);
 // - ComputeRfmSummaries on the CDNOW sample reproduces Hardie's published calibration summary
 //   (x exactly; t_x, T and zbar within the CSV's 2-decimal rounding).
 #include <gtest/gtest.h>
@@ -68,6 +69,24 @@ TEST(Cutoffs, EveryIsAnchoredAtTheLastCompleteWindow) {
   EXPECT_EQ(ParseCutoffs("every:30x", cols, 90).status().code(), StatusCode::kInvalidArgument);
   const auto short_data = TwoPurchases("2011-01-01", "2011-03-01");
   EXPECT_EQ(ParseCutoffs("every:30d", short_data, 90).status().code(), StatusCode::kDataError);
+}
+
+TEST(Cutoffs, EveryWithALastDateCountsBackFromIt) {
+  // Same data; every:60d:2011-08-01 -> 08-01, 06-02, 04-03 (then 02-02 < 04-01 stops).
+  const auto cols = TwoPurchases("2011-01-01", "2011-12-31");
+  auto r = ParseCutoffs("every:60d:2011-08-01", cols, 90);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> dates;
+  for (auto d : *r) dates.push_back(FormatIsoDate(d));
+  EXPECT_EQ(dates, (std::vector<std::string>{"2011-04-03", "2011-06-02", "2011-08-01"}));
+  auto bad_date = ParseCutoffs("every:60d:2011-13-01", cols, 90);
+  EXPECT_EQ(bad_date.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad_date.status().message().find("'2011-13-01'"), std::string::npos) << bad_date.status().message();
+  // 2011-10-04 + 89 days is past the last data day 2011-12-31: its label window is incomplete.
+  auto too_late = ParseCutoffs("every:60d:2011-10-04", cols, 90);
+  EXPECT_EQ(too_late.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(too_late.status().message().find("2011-10-03"), std::string::npos) << too_late.status().message();
+  EXPECT_EQ(ParseCutoffs("every:0d:2011-08-01", cols, 90).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(RfmSummaries, HandComputedCase) {
