@@ -53,8 +53,8 @@ class SortedRowBuffer {
     });
   }
 
-  /// Replays row `i` (in sorted order) onto `st` starting at parameter `first`; returns the
-  /// number of parameters bound.
+  /// Replays row `i` (in sorted order) onto `st`: a value recorded for parameter k is bound
+  /// to parameter `first + k`. Returns the number of parameters the row spans (highest k + 1).
   template <typename Stmt>
   int Bind(std::size_t i, Stmt& st, int first) const {
     // Sorted order visits the arena at random: fetch a few rows ahead, or each row's first
@@ -63,10 +63,13 @@ class SortedRowBuffer {
     if (i + kAhead < entries_.size()) __builtin_prefetch(arena_.data() + entries_[i + kAhead].offset);
     const char* p = arena_.data() + entries_[i].offset;
     const char* end = arena_.data() + arena_.size();
-    int param = first;
+    int span = 0;
     while (p < end) {  // each row ends with a kEnd tag
       const auto tag = static_cast<Tag>(*p++);
       if (tag == Tag::kEnd) break;
+      const int k = static_cast<unsigned char>(*p++);
+      const int param = first + k;
+      span = std::max(span, k + 1);
       switch (tag) {
         case Tag::kNull: st.BindNull(param); break;
         case Tag::kInt: st.BindInt(param, Load<std::int64_t>(p)); p += 8; break;
@@ -85,9 +88,8 @@ class SortedRowBuffer {
         }
         case Tag::kEnd: break;
       }
-      ++param;
     }
-    return param - first;
+    return span;
   }
 
  private:
@@ -104,32 +106,38 @@ class SortedRowBuffer {
     return v;
   }
 
-  // Mirrors SqliteStmt's binding calls; the parameter index is implied by the order.
+  // Mirrors SqliteStmt's binding calls. Each value keeps its parameter index (one byte: a
+  // row has a dozen columns), so the replay binds exactly what the caller named, in any
+  // order, not whatever the call order implies.
   struct Writer {
     std::string& a;
     ~Writer() { a.push_back(static_cast<char>(Tag::kEnd)); }
-    template <typename T>
-    void Put(Tag t, const T& v) {
+    void Head(Tag t, int param) {
       a.push_back(static_cast<char>(t));
+      a.push_back(static_cast<char>(static_cast<unsigned char>(param)));
+    }
+    template <typename T>
+    void Put(Tag t, int param, const T& v) {
+      Head(t, param);
       a.append(reinterpret_cast<const char*>(&v), sizeof v);
     }
-    void PutBytes(Tag t, const void* p, std::size_t n) {
-      a.push_back(static_cast<char>(t));
+    void PutBytes(Tag t, int param, const void* p, std::size_t n) {
+      Head(t, param);
       const auto len = static_cast<std::uint32_t>(n);
       a.append(reinterpret_cast<const char*>(&len), sizeof len);
       a.append(static_cast<const char*>(p), n);
     }
     // Empty text is NULL, as SqliteStmt::BindText stores it.
-    void BindText(int, std::string_view v) {
+    void BindText(int param, std::string_view v) {
       if (v.empty())
-        a.push_back(static_cast<char>(Tag::kNull));
+        Head(Tag::kNull, param);
       else
-        PutBytes(Tag::kText, v.data(), v.size());
+        PutBytes(Tag::kText, param, v.data(), v.size());
     }
-    void BindDouble(int, double v) { Put(Tag::kDouble, v); }
-    void BindInt(int, std::int64_t v) { Put(Tag::kInt, v); }
-    void BindNull(int) { a.push_back(static_cast<char>(Tag::kNull)); }
-    void BindBlob(int, const void* p, int n) { PutBytes(Tag::kBlob, p, static_cast<std::size_t>(n)); }
+    void BindDouble(int param, double v) { Put(Tag::kDouble, param, v); }
+    void BindInt(int param, std::int64_t v) { Put(Tag::kInt, param, v); }
+    void BindNull(int param) { Head(Tag::kNull, param); }
+    void BindBlob(int param, const void* p, int n) { PutBytes(Tag::kBlob, param, p, static_cast<std::size_t>(n)); }
   };
 
   std::size_t reserve_bytes_;

@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string>
 
 #include "churnwatch/store.h"
+#include "store/sqlite_load_buffer.h"
 #include "store_test_util.h"
 
 namespace churnwatch {
@@ -298,6 +300,47 @@ TEST_P(StoreLoadTest, NaNAmountIsADataError) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreLoadTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
+
+// The load buffer replays each value to the parameter it was given, whatever the order of
+// the calls, and rows come back in key order (equal keys in append order).
+struct RecordingStmt {
+  std::map<int, std::string> bound;
+  void BindNull(int p) { bound[p] = "null"; }
+  void BindInt(int p, std::int64_t v) { bound[p] = "int " + std::to_string(v); }
+  void BindDouble(int p, double v) { bound[p] = "double " + std::to_string(v); }
+  void BindText(int p, std::string_view v) { bound[p] = "text " + std::string(v); }
+  void BindBlob(int p, const void*, int n) { bound[p] = "blob " + std::to_string(n); }
+};
+
+TEST(SortedRowBuffer, ReplaysByParameterIndexInKeyOrder) {
+  struct Row {
+    RowKey key;
+    int tag;
+  };
+  store_internal::SortedRowBuffer buf(1024);
+  const unsigned char blob[3] = {1, 2, 3};
+  auto bind = [&](auto& w, const Row& r) {
+    w.BindText(2, r.tag == 1 ? "" : "x");  // out of order on purpose; empty text is NULL
+    w.BindInt(0, r.tag);
+    w.BindBlob(3, blob, 3);
+    w.BindDouble(1, 0.5);
+  };
+  buf.Add(Row{{9, 0}, 1}, bind);
+  buf.Add(Row{{2, 5}, 2}, bind);
+  buf.Add(Row{{9, 0}, 3}, bind);
+  buf.Sort();
+  ASSERT_EQ(buf.rows(), 3u);
+  std::vector<std::string> first_params;
+  for (std::size_t i = 0; i < buf.rows(); ++i) {
+    RecordingStmt st;
+    EXPECT_EQ(buf.Bind(i, st, 10), 4);
+    ASSERT_EQ(st.bound.size(), 4u);
+    EXPECT_EQ(st.bound[11], "double 0.500000");
+    EXPECT_EQ(st.bound[13], "blob 3");
+    first_params.push_back(st.bound[10] + " / " + st.bound[12]);
+  }
+  EXPECT_EQ(first_params, (std::vector<std::string>{"int 2 / text x", "int 1 / null", "int 3 / text x"}));
+}
 
 }  // namespace
 }  // namespace churnwatch
