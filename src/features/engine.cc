@@ -86,28 +86,33 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
     });
   }
 
-  // Pass 2: each customer once; for every cutoff at which it is eligible, compute the row
-  // into a small row-major buffer; a full buffer is written out column by column. Rows of
-  // one customer go to K different places in every column, so writing each row straight
-  // into the 59 columns would keep 59 x K write streams open at once (measured: about as
-  // costly as computing the rows); a column at a time keeps K.
+  // Pass 2: the chunk is walked in blocks of kBlock customers; each block goes through the
+  // cutoffs in order, and for every cutoff its eligible rows are computed into a small
+  // row-major buffer and written out as one contiguous run per column. A block's rows of
+  // one cutoff are consecutive in the table (cutoff-major, customer order inside the
+  // chunk), so every column is written sequentially and only one write stream is open per
+  // column. The block's transactions (a few hundred customers) stay in cache across its
+  // cutoffs, and each customer's cursor only moves forward, as in pass 1.
   features_internal::ParallelFor(n, opt.threads, [&](std::size_t begin, std::size_t end) {
     const std::size_t chunk = begin / features_internal::kChunk;
     std::vector<std::uint64_t> next(start.begin() + static_cast<std::ptrdiff_t>(chunk * K),
                                     start.begin() + static_cast<std::ptrdiff_t>(chunk * K + K));
     features_internal::KernelScratch scratch(cols);
-    constexpr std::size_t kBuffer = 512;  // rows; 512 x 59 doubles = 236 KiB
+    constexpr std::size_t kBlock = 256;   // customers walked through all cutoffs together
+    constexpr std::size_t kBuffer = 64;   // rows; 64 x 59 doubles = 30 KiB
     std::vector<double> values(kBuffer * kNumFeatures);
-    std::vector<std::uint64_t> dest(kBuffer);
     std::vector<CustomerIdx> who(kBuffer);
-    std::vector<DayNumber> when(kBuffer);
     std::vector<features_internal::RowOutcome> outcomes(kBuffer);
+    std::vector<features_internal::CustomerCursor> cursors;
+    cursors.reserve(kBlock);
     std::size_t buffered = 0;
-    auto flush = [&] {
+    // Writes the buffered rows of cutoff k to rows next[k] .. next[k] + buffered.
+    auto flush = [&](std::size_t k) {
+      const std::uint64_t first = next[k];
       for (std::size_t r = 0; r < buffered; ++r) {
-        const std::uint64_t row = dest[r];
+        const std::uint64_t row = first + r;
         table.customer_ids[row] = cols.customer_ids[who[r]];
-        table.cutoffs[row] = when[r];
+        table.cutoffs[row] = cutoffs[k];
         table.labels[row] = outcomes[r].label;
         table.churn_kinds[row] = outcomes[r].kind;
         table.churn_spans[row] = outcomes[r].span;
@@ -115,27 +120,28 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
         table.observed_days[row] = outcomes[r].observed_days;
       }
       for (int f = 0; f < kNumFeatures; ++f) {
-        double* const out = table.columns[f].data();
+        double* const out = table.columns[f].data() + first;
         const double* in = values.data() + f;
-        for (std::size_t r = 0; r < buffered; ++r, in += kNumFeatures) out[dest[r]] = *in;
+        for (std::size_t r = 0; r < buffered; ++r, in += kNumFeatures) out[r] = *in;
       }
+      next[k] += buffered;
       buffered = 0;
     };
-    for (std::size_t i = begin; i < end; ++i) {
-      const CustomerIdx c = customers[i];
-      features_internal::CustomerCursor at(cols, c);
+    for (std::size_t block = begin; block < end; block += kBlock) {
+      cursors.clear();
+      for (std::size_t i = block; i < std::min(end, block + kBlock); ++i) cursors.emplace_back(cols, customers[i]);
       for (std::size_t k = 0; k < K; ++k) {
-        at.Advance(cutoffs[k]);
-        if (!at.Eligible(opt)) continue;
-        at.Prepare();
-        features_internal::ComputeRow(at, opt, scratch, values.data() + buffered * kNumFeatures, outcomes[buffered]);
-        dest[buffered] = next[k]++;
-        who[buffered] = c;
-        when[buffered] = cutoffs[k];
-        if (++buffered == kBuffer) flush();
+        for (auto& at : cursors) {
+          at.Advance(cutoffs[k]);
+          if (!at.Eligible(opt)) continue;
+          at.Prepare();
+          features_internal::ComputeRow(at, opt, scratch, values.data() + buffered * kNumFeatures, outcomes[buffered]);
+          who[buffered] = at.c;
+          if (++buffered == kBuffer) flush(k);
+        }
+        flush(k);
       }
     }
-    flush();
   });
   return table;
 }
