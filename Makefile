@@ -37,7 +37,10 @@ test-asan:
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  scripts/with-postgres ctest --test-dir build/asan --output-on-failure -j $(JOBS) -LE slow
 
-bench: build
+bench:
+	@scripts/install-deps bench
+	@cmake --preset release >/dev/null
+	@$(CMAKE_BUILD) release -j $(JOBS)
 	@scripts/bench
 
 clean:

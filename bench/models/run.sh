@@ -2,7 +2,8 @@
 # Models benchmark: Online Retail training time, 1M synthetic customers scored end to end
 # (features + ensemble + reasons for the top 20 %), single-customer latency. Writes
 # bench/results/models.txt. Env: CHURNWATCH_BUILD (release build dir with benchmarks on),
-# CUSTOMERS (default 1000000), THREADS (default 2).
+# CUSTOMERS (default 1000000), THREADS (default 2). Then quality.sh: model quality against a
+# plain pandas + xgboost + scikit-learn pipeline on Online Retail (models_quality.txt).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -22,3 +23,5 @@ export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
   /usr/bin/time -f "process: %e s wall, %U s user, %S s sys, max RSS %M kB" "$BIN" "${CUSTOMERS:-1000000}" "${THREADS:-2}" 2>&1
 } > "$OUT"
 cat "$OUT"
+# Quality against the peer pipeline on Online Retail (bench/results/models_quality.txt).
+CHURNWATCH_BUILD="$BUILD" sh "$HERE/quality.sh"
