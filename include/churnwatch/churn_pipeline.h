@@ -45,6 +45,9 @@ struct PipelineOptions {
   /// cutoff (otherwise the same customers' same weeks sit in both and validation flatters
   /// deep trees); the components are then refitted on every train cutoff.
   bool purge = true;
+  /// Catalogue features left out of training (feature ablation during selection); the
+  /// model then neither needs nor uses them. Unknown names are kInvalidArgument.
+  std::vector<std::string> drop_features;
 };
 
 /// Feature table at `cutoffs` plus the column kBgnbdColumn (BG/NBD fitted per cutoff on

@@ -92,14 +92,17 @@ struct LogisticModel {
 Result<LogisticModel> TrainLogistic(const DenseMatrix& train, std::span<const float> labels, const DenseMatrix& valid,
                                     std::span<const float> valid_labels, std::span<const double> c_grid);
 
-/// Monotone map from the stacked score to a calibrated probability.
+/// Monotone map from the stacked score to a calibrated probability. kNone is the identity
+/// (the stacked score is used as it is).
 struct Calibration {
-  enum class Method { kPlatt, kIsotonic };
+  enum class Method { kPlatt, kIsotonic, kNone };
   Method method = Method::kPlatt;
   double a = 1, b = 0;                   ///< Platt: 1 / (1 + exp(-(a·logit(p) + b)))
   std::vector<double> x, y;              ///< isotonic knots (increasing x), linear between
   double Apply(double p) const;
-  std::string_view MethodName() const { return method == Method::kPlatt ? "platt" : "isotonic"; }
+  std::string_view MethodName() const {
+    return method == Method::kPlatt ? "platt" : method == Method::kIsotonic ? "isotonic" : "none";
+  }
 };
 
 /// Fits Platt scaling (logistic on logit(p)) by Newton's method.
@@ -111,7 +114,15 @@ Calibration FitIsotonic(std::span<const double> scores, std::span<const float> l
 /// Everything `Train` needs. Rows whose label is kUnknown are ignored.
 struct TrainOptions {
   TreeParams trees;
-  std::string calibration = "auto";      ///< "platt", "isotonic", or "auto" (isotonic if >= 2000 rows)
+  /// "platt", "isotonic", "auto" (isotonic if >= 2000 rows) or "none" (identity).
+  std::string calibration = "auto";
+  /// Rows the calibration is fitted on: "valid" (the validation cutoff's stacked scores of
+  /// the selection-time components) or "time-folds" (those plus, for every training
+  /// cutoff T with earlier training cutoffs at most T − H, the stacked scores at T of
+  /// components refitted on those earlier cutoffs with the chosen rounds and C: each
+  /// row is scored by models that never saw its label window, and the calibration sees
+  /// several seasons instead of one).
+  std::string calibrate_on = "valid";
   bool survival = true;                  ///< fit the AFT lead-time model when days are given
   /// Tree shape of the survival model (its other settings follow `trees`). Kept apart
   /// because `trees`' depth and leaf size were chosen on churn ROC-AUC, which does not
@@ -238,6 +249,12 @@ class ChurnModel {
   double Stack(double p_trees, double p_logistic, double p_bgnbd) const;
   double LeadTime(double aft_margin, double recency) const;
   std::optional<std::size_t> RecencyColumn() const;
+  /// TrainOptions::calibrate_on == "time-folds": appends to `stacked` / `labels` the
+  /// out-of-time stacked scores of every cutoff of `t` that has earlier cutoffs whose label
+  /// window ends by it (components refitted on those with this model's rounds and C).
+  Status AppendTimeFoldScores(const FeatureTable& t, const DenseMatrix& x_va, std::span<const float> y_va,
+                              const TrainOptions& options, std::vector<double>& stacked,
+                              std::vector<float>& labels) const;
   /// Logistic regression, stacker, calibration and lead time of one row, given the trees'
   /// probability and the survival model's margin for it.
   RowScores Combine(std::span<const float> row, float p_trees, float aft_margin, double p_bgnbd,

@@ -1,5 +1,6 @@
 // `churnwatch train` (SPEC.md §14): trains the churn ensemble on stacked snapshots of the
 // store's transactions (or on an already-labelled CSV) and registers it as the champion.
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -28,6 +29,8 @@ struct TrainFlags {
   std::string stack = "trees,logistic,bgnbd";
   std::string stacker = "average";
   std::string calibration = "auto";
+  std::string calibrate_on = "valid";
+  std::string drop_features;
   bool no_bgnbd = false;
   bool no_purge = false;
   bool no_champion = false;
@@ -136,6 +139,11 @@ Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptio
   po.threads = f.threads;
   po.bgnbd = !f.no_bgnbd;
   po.purge = !f.no_purge;
+  for (std::size_t b = 0; b < f.drop_features.size();) {
+    const std::size_t e = std::min(f.drop_features.find(',', b), f.drop_features.size());
+    if (e > b) po.drop_features.push_back(f.drop_features.substr(b, e - b));
+    b = e + 1;
+  }
   const auto valid = ParseIsoDate(f.valid_cutoff);
   if (!valid) return Status::InvalidArgument("--valid-cutoff '" + f.valid_cutoff + "' is not a YYYY-MM-DD date");
   CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(common.db_url));
@@ -155,6 +163,7 @@ Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptio
     j["uses_bgnbd"] = model->uses_bgnbd();
     j["survival"] = model->has_survival();
     j["calibration"] = model->calibration().MethodName();
+    j["calibrate_on"] = f.calibrate_on;
     j["stacker"] = model->stacker();
     j["threshold"] = model->threshold();
     j["champion"] = !f.no_champion;
@@ -204,7 +213,12 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
   sub->add_option("--logistic-c", f->logistic_c, "inverse L2 strengths to choose from, e.g. 0.01,0.1,1 (default)");
   sub->add_option("--stack", f->stack, "opinions the average stacker combines")->capture_default_str();
   sub->add_option("--stacker", f->stacker, "average | fitted")->capture_default_str();
-  sub->add_option("--calibration", f->calibration, "auto | platt | isotonic")->capture_default_str();
+  sub->add_option("--calibration", f->calibration, "auto | platt | isotonic | none")->capture_default_str();
+  sub->add_option("--calibrate-on", f->calibrate_on,
+                  "valid | time-folds (validation plus out-of-time scores of the training cutoffs)")
+      ->capture_default_str();
+  sub->add_option("--drop-features", f->drop_features,
+                  "catalogue features to leave out of snapshot training, e.g. tenure_days,monetary_365");
   sub->add_flag("--no-bgnbd", f->no_bgnbd, "leave BG/NBD out of the ensemble");
   sub->add_flag("--no-purge", f->no_purge, "validate against trees trained on every train cutoff");
   sub->add_flag("--no-champion", f->no_champion, "register without making it the champion");
@@ -223,7 +237,14 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
     CW_RETURN_IF_ERROR(ParseStack(f->stack, to));
     to.stacker = f->stacker;
     to.calibration = f->calibration;
-    if (!f->labelled.empty()) return RunLabelled(*f, common, to);
+    to.calibrate_on = f->calibrate_on;
+    if (to.calibrate_on != "valid" && to.calibrate_on != "time-folds")
+      return Status::InvalidArgument("--calibrate-on must be valid or time-folds, got '" + to.calibrate_on + "'");
+    if (!f->labelled.empty()) {
+      if (!f->drop_features.empty())
+        return Status::InvalidArgument("--drop-features applies to snapshot training, not to --labelled tables");
+      return RunLabelled(*f, common, to);
+    }
     return RunSnapshots(*f, common, to);
   };
 }

@@ -18,7 +18,7 @@ double Logit(double p) {
 }  // namespace
 
 double Calibration::Apply(double p) const {
-  if (std::isnan(p)) return p;
+  if (std::isnan(p) || method == Method::kNone) return p;
   if (method == Method::kPlatt) return 1.0 / (1.0 + std::exp(-(a * Logit(p) + b)));
   if (x.empty()) return p;
   if (p <= x.front()) return y.front();

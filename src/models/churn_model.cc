@@ -223,6 +223,48 @@ std::shared_ptr<const ChurnModel> ChurnModel::WithInfo(ModelInfo info) const {
   return copy;
 }
 
+Status ChurnModel::AppendTimeFoldScores(const FeatureTable& t, const DenseMatrix& x_va, std::span<const float> y_va,
+                                        const TrainOptions& options, std::vector<double>& stacked,
+                                        std::vector<float>& labels) const {
+  std::vector<DayNumber> cutoffs(t.cutoffs.begin(), t.cutoffs.end());
+  std::sort(cutoffs.begin(), cutoffs.end());
+  cutoffs.erase(std::unique(cutoffs.begin(), cutoffs.end()), cutoffs.end());
+  const auto bg_idx = t.FeatureIndex(kBgnbdColumn);
+  TreeParams fixed = options.trees;
+  fixed.early_stopping = false;
+  fixed.max_rounds = trees_->rounds();
+  const double c[] = {logistic_.c};
+  for (DayNumber cutoff : cutoffs) {
+    // Fit on the cutoffs whose label window [T', T' + H) ends by this cutoff.
+    std::vector<std::size_t> fit_rows, score_rows;
+    for (std::size_t r = 0; r < t.num_rows(); ++r) {
+      if (t.labels[r] == ChurnLabel::kUnknown) continue;
+      if (t.cutoffs[r] + t.horizon_days <= cutoff) fit_rows.push_back(r);
+      if (t.cutoffs[r] == cutoff) score_rows.push_back(r);
+    }
+    if (fit_rows.empty() || score_rows.empty()) continue;
+    const auto y_fit = LabelsOf(t, fit_rows);
+    const double pos = std::accumulate(y_fit.begin(), y_fit.end(), 0.0);
+    if (pos == 0 || pos == static_cast<double>(y_fit.size())) continue;
+    CW_ASSIGN_OR_RETURN(DenseMatrix x_fit, MatrixFromTable(t, feature_names_, fit_rows));
+    CW_ASSIGN_OR_RETURN(DenseMatrix x_score, MatrixFromTable(t, feature_names_, score_rows));
+    CW_ASSIGN_OR_RETURN(auto trees, TreeBooster::TrainBinary(x_fit, y_fit, x_va, y_va, fixed));
+    CW_ASSIGN_OR_RETURN(auto logistic, TrainLogistic(x_fit, y_fit, x_va, y_va, c));
+    CW_ASSIGN_OR_RETURN(auto p_trees, trees->Predict(x_score, false));
+    const auto y_score = LabelsOf(t, score_rows);
+    for (std::size_t i = 0; i < score_rows.size(); ++i) {
+      double z = stacker_[3] + stacker_[0] * Logit(p_trees[i]) + stacker_[1] * Logit(logistic.Predict(x_score.row(i)));
+      if (uses_bgnbd_ && bg_idx) {
+        const double bg = t.columns[*bg_idx][score_rows[i]];
+        if (!std::isnan(bg)) z += stacker_[2] * Logit(bg);
+      }
+      stacked.push_back(Sigmoid(z));
+      labels.push_back(y_score[i]);
+    }
+  }
+  return Status::OK();
+}
+
 Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& data, const TrainOptions& options) {
   if (data.train == nullptr || data.valid == nullptr)
     return Status::InvalidArgument("training needs a train and a validation table");
@@ -264,8 +306,12 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
   // fits the combiner, half B the calibration; "average": equal weights, calibration on all.
   if (options.stacker != "average" && options.stacker != "fitted")
     return Status::InvalidArgument("stacker must be average or fitted, got '" + options.stacker + "'");
-  if (options.calibration != "auto" && options.calibration != "isotonic" && options.calibration != "platt")
-    return Status::InvalidArgument("calibration must be platt, isotonic or auto, got '" + options.calibration + "'");
+  if (options.calibration != "auto" && options.calibration != "isotonic" && options.calibration != "platt" &&
+      options.calibration != "none")
+    return Status::InvalidArgument("calibration must be platt, isotonic, auto or none, got '" + options.calibration +
+                                   "'");
+  if (options.calibrate_on != "valid" && options.calibrate_on != "time-folds")
+    return Status::InvalidArgument("calibrate_on must be valid or time-folds, got '" + options.calibrate_on + "'");
   const bool fitted = options.stacker == "fitted";
   CW_ASSIGN_OR_RETURN(auto p_trees, m->trees_->Predict(x_va, false));
   std::vector<double> p_lr(va_rows.size());
@@ -301,8 +347,15 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
     stacked_b.push_back(m->Stack(p_trees[i], p_lr[i], bg_va[i]));
     y_b.push_back(y_va[i]);
   }
-  const bool isotonic = options.calibration == "isotonic" || (options.calibration == "auto" && half_b.size() >= 2000);
-  m->calibration_ = isotonic ? FitIsotonic(stacked_b, y_b) : FitPlatt(stacked_b, y_b);
+  if (options.calibrate_on == "time-folds") {
+    CW_RETURN_IF_ERROR(m->AppendTimeFoldScores(data.refit != nullptr ? *data.refit : tr, x_va, y_va, options,
+                                               stacked_b, y_b));
+  }
+  const bool isotonic = options.calibration == "isotonic" || (options.calibration == "auto" && y_b.size() >= 2000);
+  if (options.calibration == "none")
+    m->calibration_.method = Calibration::Method::kNone;
+  else
+    m->calibration_ = isotonic ? FitIsotonic(stacked_b, y_b) : FitPlatt(stacked_b, y_b);
 
   // Figures of the components as selected, before the refit below changes them: settings
   // are compared by these (docs/models.md, "Purged validation").

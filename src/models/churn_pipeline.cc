@@ -156,6 +156,16 @@ Result<std::shared_ptr<const ChurnModel>> TrainOnSnapshots(const RetailColumns& 
       }
     }
   }
+  for (const auto& name : options.drop_features) {
+    if (name == kBgnbdColumn || !train.FeatureIndex(name))
+      return Status::InvalidArgument("cannot drop feature '" + name + "': not a feature of the training table");
+    for (FeatureTable* t : {&train, &valid}) {
+      if (auto i = t->FeatureIndex(name)) {
+        t->names.erase(t->names.begin() + static_cast<long>(*i));
+        t->columns.erase(t->columns.begin() + static_cast<long>(*i));
+      }
+    }
+  }
   TrainingSet data;
   data.valid = &valid;
   data.valid_days_to_next = valid.days_to_next_purchase;

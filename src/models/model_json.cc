@@ -200,8 +200,10 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::FromJson(std::string_view 
     m->stacker_ = j.at("stacker").get<std::vector<double>>();
     if (m->stacker_.size() != 4) return Status::DataError("model document's stacker must have 4 weights");
     const auto& cal = j.at("calibration");
-    m->calibration_.method =
-        cal.at("method").get<std::string>() == "isotonic" ? Calibration::Method::kIsotonic : Calibration::Method::kPlatt;
+    const auto method = cal.at("method").get<std::string>();
+    m->calibration_.method = method == "isotonic" ? Calibration::Method::kIsotonic
+                             : method == "none"   ? Calibration::Method::kNone
+                                                  : Calibration::Method::kPlatt;
     m->calibration_.a = cal.at("a").get<double>();
     m->calibration_.b = cal.at("b").get<double>();
     m->calibration_.x = cal.at("x").get<std::vector<double>>();

@@ -31,7 +31,8 @@ std::map<std::string, MetricSet> PurgedValidationMetrics(const ValidationScores&
       }
     if (fit_scores.empty()) return out;  // one half empty: no cross-fit to report
     const Calibration c = calibration.method == Calibration::Method::kIsotonic ? FitIsotonic(fit_scores, fit_labels)
-                                                                              : FitPlatt(fit_scores, fit_labels);
+                          : calibration.method == Calibration::Method::kNone   ? calibration
+                                                                               : FitPlatt(fit_scores, fit_labels);
     for (std::size_t i = 0; i < n; ++i)
       if (s.second_half[i] == half) crossfit[i] = c.Apply(s.stacked[i]);
   }

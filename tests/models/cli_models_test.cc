@@ -1,7 +1,8 @@
 // Checks the train / evaluate / score commands as a user runs them: `train --labelled`
 // on a seeded synthetic CSV prints one JSON object with the §14 keys and registers a
-// champion, with the selection figures of every opinion; a malformed --stack or
-// --logistic-c and a malformed date are invalid-argument exits with the value quoted; scoring
+// champion, with the selection figures of every opinion; a malformed --stack, --logistic-c
+// or --calibrate-on, --drop-features with --labelled and a malformed date are
+// invalid-argument exits with the value quoted; scoring
 // against a store without a model is a not-found exit saying to train first.
 #include <gtest/gtest.h>
 
@@ -78,6 +79,12 @@ TEST(CliModels, BadSelectionFlagsAreInvalidArguments) {
   const CliRun c = Exec("train --db " + db + " --labelled x.csv --logistic-c 0.1,-1");
   EXPECT_EQ(c.exit_code, ExitCodeFor(StatusCode::kInvalidArgument)) << c.out;
   EXPECT_NE(c.out.find("-1"), std::string::npos) << c.out;
+  const CliRun cal = Exec("train --db " + db + " --labelled x.csv --calibrate-on test");
+  EXPECT_EQ(cal.exit_code, ExitCodeFor(StatusCode::kInvalidArgument)) << cal.out;
+  EXPECT_NE(cal.out.find("'test'"), std::string::npos) << cal.out;
+  const CliRun drop = Exec("train --db " + db + " --labelled x.csv --drop-features tenure_days");
+  EXPECT_EQ(drop.exit_code, ExitCodeFor(StatusCode::kInvalidArgument)) << drop.out;
+  EXPECT_NE(drop.out.find("--drop-features"), std::string::npos) << drop.out;
 }
 
 TEST(CliModels, BadDateAndMissingModelAreClearErrors) {
