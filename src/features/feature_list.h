@@ -50,14 +50,6 @@
     "distinct stores in the last 90 d minus distinct stores in the prior 90 d; NaN if no store is known")            \
   X(kBasketSize90, "basket_size_90", kBehaviour, "units/order", kValueDecline,                                        \
     "positive units on purchase lines / purchase orders, last 90 d; NaN without orders")                             \
-  X(kUnitsPerLine365, "units_per_line_365", kBehaviour, "units/line", kValueDecline,                                  \
-    "positive units / purchase lines with quantity > 0, last 365 d (a wholesale sign); NaN without such lines")       \
-  X(kDistinctSkus365, "distinct_skus_365", kBehaviour, "products", kNeedShift,                                        \
-    "distinct SKUs of purchase lines in the last 365 d; NaN if none has a SKU")                                       \
-  X(kLeftCensored, "left_censored", kBehaviour, "flag", kDisengagement,                                               \
-    "1 if the first purchase is within the data's first 30 d (tenure_days is then a lower bound), else 0")            \
-  X(kOrderRate365, "order_rate_365", kBehaviour, "orders/30 d", kDisengagement,                                       \
-    "frequency_365 * 30 / min(365, max(30, tenure_days)): the order pace over the observed part of the year")         \
   /* ---- value ---- */                                                                                               \
   X(kMonetary30, "monetary_30", kValue, "currency", kValueDecline,                                                    \
     "net spend in the last 30 d: purchase amounts minus returned amounts")                                            \
@@ -85,10 +77,6 @@
     "purchase amount / units over purchase lines with quantity > 0, last 90 d")                                       \
   X(kUnitPriceChange, "unit_price_change", kValue, "ratio", kPrice,                                                   \
     "unit_price_90 / the same in the prior 90 d (below 1 = trading down)")                                           \
-  X(kTopOrderShare365, "top_order_share_365", kValue, "share", kValueDecline,                                         \
-    "the largest purchase order's amount / purchase amount, last 365 d; NaN when the purchase amount is <= 0")        \
-  X(kSpendRate365, "spend_rate_365", kValue, "currency/30 d", kValueDecline,                                          \
-    "monetary_365 * 30 / min(365, max(30, tenure_days)): net spend per 30 d over the observed part of the year")      \
   /* ---- emotion / engagement (NaN while the event type has not occurred in the data before T) ---- */              \
   X(kVisits30, "visits_30", kEmotion, "events", kDisengagement, "store visits in the last 30 d")                      \
   X(kVisitsChange, "visits_change", kEmotion, "events/30 d", kDisengagement,                                          \

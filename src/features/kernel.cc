@@ -24,8 +24,7 @@ KernelScratch::KernelScratch(const RetailColumns& cols)
     : cat180(cols.categories.size() + 1, 0),
       cat90(cols.categories.size() + 1, 0),
       catp90(cols.categories.size() + 1, 0),
-      store_mask(cols.stores.size() + 1, 0),
-      sku_seen(cols.skus.size() + 1, 0) {}
+      store_mask(cols.stores.size() + 1, 0) {}
 
 CustomerCursor::CustomerCursor(const RetailColumns& columns, CustomerIdx customer)
     : cols(columns),
@@ -115,7 +114,6 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
   double returned365 = 0, return_orders = 0;
   double ch_known90 = 0, ch_online90 = 0, ch_known_p90 = 0, ch_online_p90 = 0;
   double cat_lines180 = 0, cat_lines90 = 0, cat_lines_p90 = 0;
-  double unit_lines365 = 0, units365 = 0, order_gross = 0, top_order_gross = 0;
   double trend_sum = 0;      // sum over orders in the last 26 weeks of (week index - 12.5)
   std::uint64_t active_weeks = 0;
   int purchase_days = 0;
@@ -125,14 +123,11 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
   bool order_known = false, order_promo = false;
   sc.cat_touched.clear();
   sc.store_touched.clear();
-  sc.sku_touched.clear();
 
   // The purchase day before the window matters for the gap into the last 90 days.
   prev_pday = at.purchase_before_lo;
 
   auto finish_order = [&] {
-    top_order_gross = std::max(top_order_gross, order_gross);
-    order_gross = 0;
     if (last_order >= 0 && order_known) {
       ++promo_known_orders;
       if (order_promo) ++promo_orders;
@@ -184,13 +179,10 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
       }
     }
     gross365 += amt;
-    order_gross += amt;
     if (d <= 90) gross90 += amt;
     else if (d <= 180) gross_p90 += amt;
     const double q = cols.quantity[i];
     if (q > 0) {
-      ++unit_lines365;
-      units365 += q;
       if (d <= 90) {
         units90 += q;
         unit_amt90 += amt;
@@ -240,10 +232,6 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
         if (online) ++ch_online_p90;
       }
     }
-    if (const std::uint32_t sku = cols.sku[i]; sku != 0 && sc.sku_seen[sku] == 0) {
-      sc.sku_seen[sku] = 1;
-      sc.sku_touched.push_back(sku);
-    }
     if (const std::uint32_t st = cols.store[i]; st != 0) {
       if (sc.store_mask[st] == 0) sc.store_touched.push_back(st);
       sc.store_mask[st] |= static_cast<std::uint8_t>(1 | (d <= 90 ? 2 : d <= 180 ? 4 : 0));
@@ -268,8 +256,6 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
     if (m & 4) ++stores_p90;
     sc.store_mask[st] = 0;
   }
-  const double skus365 = static_cast<double>(sc.sku_touched.size());
-  for (auto sku : sc.sku_touched) sc.sku_seen[sku] = 0;
 
   // ---- tenure ----
   // An eligible row has a purchase before T, so the customer's first purchase is before T.
@@ -304,15 +290,6 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
   out[kStoresUsed365] = stores365 > 0 ? stores365 : kNaN;
   out[kStoresUsedChange] = stores365 > 0 ? stores90 - stores_p90 : kNaN;
   out[kBasketSize90] = freq90 > 0 ? units90 / freq90 : kNaN;
-  out[kUnitsPerLine365] = unit_lines365 > 0 ? units365 / unit_lines365 : kNaN;
-  out[kDistinctSkus365] = skus365 > 0 ? skus365 : kNaN;
-  // Tenure is measured from the data's first day: a customer first seen in its first 30
-  // days may have bought long before, which the model should be able to tell apart.
-  out[kLeftCensored] = cols.first_day != kNoDay && at.first_purchase - cols.first_day < 30 ? 1.0 : 0.0;
-  // Counts over "the last 365 d" cover less than a year for customers (or data) younger
-  // than that; per-30-day paces compare alike across cutoffs early and late in the data.
-  const double observed = std::min(365.0, std::max(30.0, static_cast<double>(T - first)));
-  out[kOrderRate365] = freq365 * 30 / observed;
 
   // ---- value ----
   net30 = SnapMoney(net30);
@@ -324,7 +301,6 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
   out[kMonetary90] = net90;
   out[kMonetary180] = net180;
   out[kMonetary365] = net365;
-  out[kSpendRate365] = net365 * 30 / observed;
   out[kMonetaryPrev90] = net_p90;
   out[kMonetaryChange] = Ratio(net90, net_p90);
   const double aov90 = freq90 > 0 ? gross90 / freq90 : kNaN;
@@ -341,7 +317,6 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
   const double price90 = units90 > 0 ? unit_amt90 / units90 : kNaN;
   out[kUnitPrice90] = price90;
   out[kUnitPriceChange] = units_p90 > 0 && !std::isnan(price90) ? Ratio(price90, unit_amt_p90 / units_p90) : kNaN;
-  out[kTopOrderShare365] = Ratio(top_order_gross, gross365);
 
   // ---- emotion / engagement ----
   auto present = [&](EventType t) {

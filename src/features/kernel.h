@@ -17,8 +17,6 @@ struct KernelScratch {
   std::vector<std::uint32_t> cat180, cat90, catp90, cat_touched;
   std::vector<std::uint8_t> store_mask;
   std::vector<std::uint32_t> store_touched;
-  std::vector<std::uint8_t> sku_seen;
-  std::vector<std::uint32_t> sku_touched;
   explicit KernelScratch(const RetailColumns& cols);
 };
 
