@@ -31,6 +31,9 @@ struct RegistryEntry {
   std::string created_at;
   bool champion = false;
   std::string source;
+  /// Ensemble ROC-AUC on the validation cutoff as the settings were chosen
+  /// (ModelInfo::purged_valid_metrics["ensemble"]); models registered before those were
+  /// recorded give the refitted ensemble's figure (ModelInfo::valid_metrics).
   double valid_roc_auc = kNaN;
   std::int64_t train_rows = 0;
 };

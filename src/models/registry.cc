@@ -92,7 +92,11 @@ Result<std::vector<RegistryEntry>> ModelRegistry::List() {
     const auto j = nlohmann::json::parse(*doc, nullptr, false);
     if (j.is_discarded() || !j.contains("info")) continue;
     const ModelInfo info = ModelInfoFromJson(j["info"]);
-    out.push_back({key, info.created_at, key == champion, info.source, info.valid_metrics.roc_auc, info.train_rows});
+    // The figure settings are compared by: the components as selected (purged), not the
+    // refit, which saw rows whose label weeks overlap validation.
+    const auto purged = info.purged_valid_metrics.find("ensemble");
+    const double auc = purged != info.purged_valid_metrics.end() ? purged->second.roc_auc : info.valid_metrics.roc_auc;
+    out.push_back({key, info.created_at, key == champion, info.source, auc, info.train_rows});
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
   return out;

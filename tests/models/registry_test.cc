@@ -68,5 +68,41 @@ TEST(Registry, RegisterLoadAndChampion) {
   EXPECT_NE(refused.status().message().find("monetary_90"), std::string::npos) << refused.status().message();
 }
 
+// The listed validation figure is the one settings are chosen by (the purged ensemble), not
+// the refitted ensemble's, which flatters; without purged figures it falls back to the latter.
+TEST(Registry, ListShowsThePurgedValidationFigure) {
+  testing::TempDir dir;
+  auto store = Store::Open("sqlite:" + (dir / "r.db").string());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ModelRegistry registry(**store);
+  const FeatureTable train = testing::MakeSyntheticFeatures(31, 800, 15000);
+  const FeatureTable valid = testing::MakeSyntheticFeatures(32, 600, 15090);
+  TrainingSet data;
+  data.train = &train;
+  data.valid = &valid;
+  TrainOptions o;
+  o.trees.max_rounds = 20;
+  auto model = ChurnModel::Train(data, o);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+
+  ModelInfo with_purged = (*model)->info();
+  with_purged.valid_metrics.roc_auc = 0.91;
+  with_purged.purged_valid_metrics["ensemble"].roc_auc = 0.73;
+  ModelInfo without = (*model)->info();
+  without.valid_metrics.roc_auc = 0.88;
+  without.purged_valid_metrics.clear();
+  auto a = registry.Register(*(*model)->WithInfo(with_purged));
+  auto b = registry.Register(*(*model)->WithInfo(without), /*make_champion=*/false);
+  ASSERT_TRUE(a.ok() && b.ok());
+
+  auto list = registry.List();
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  for (const auto& e : *list) {
+    if (e.version == (*a)->info().version) EXPECT_DOUBLE_EQ(e.valid_roc_auc, 0.73);
+    else EXPECT_DOUBLE_EQ(e.valid_roc_auc, 0.88);
+  }
+}
+
 }  // namespace
 }  // namespace churnwatch
