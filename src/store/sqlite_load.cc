@@ -4,7 +4,9 @@
 // `INSERT OR IGNORE` against the row_key primary key, so rows the store already holds (an
 // earlier load of the same file, an overlapping export) are skipped and counted. Nothing is
 // visible to other connections until COMMIT; a killed process leaves only uncommitted WAL
-// frames, which SQLite discards when the file is next opened. Appended rows wait in a
+// frames, which SQLite discards when the file is next opened. The first load into a new
+// store goes into the file being built beside it (sqlite_store.h), which only becomes the
+// store, with the load committed in it, when Commit publishes it. Appended rows wait in a
 // bounded buffer (kLoadBufferBytes) and are inserted in row_key order when it fills and at
 // Commit, so a file that fits is inserted as one ascending run (sqlite_load_buffer.h).
 #include <algorithm>
@@ -129,15 +131,22 @@ class SqliteLoadSession final : public LoadSession {
   Result<LoadCounts> Commit() override {
     CW_RETURN_IF_ERROR(CheckOpen());
     CW_RETURN_IF_ERROR(Flush());
-    CW_ASSIGN_OR_RETURN(SqliteStmt st, s_.Prepare("UPDATE loads SET inserted = ?, already_present = ?, "
-                                                  "committed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE load_id = ?"));
-    st.BindInt(1, counts_.inserted);
-    st.BindInt(2, counts_.already_present);
-    st.BindInt(3, load_id_);
-    const int rc = sqlite3_step(st.get());
-    if (rc != SQLITE_DONE) return s_.Error(rc, "record load");
+    {
+      CW_ASSIGN_OR_RETURN(SqliteStmt st, s_.Prepare("UPDATE loads SET inserted = ?, already_present = ?, "
+                                                    "committed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE load_id = ?"));
+      st.BindInt(1, counts_.inserted);
+      st.BindInt(2, counts_.already_present);
+      st.BindInt(3, load_id_);
+      const int rc = sqlite3_step(st.get());
+      if (rc != SQLITE_DONE) return s_.Error(rc, "record load");
+    }
     CW_RETURN_IF_ERROR(s_.Exec("COMMIT", "commit load"));
     open_ = false;
+    // A new store becomes visible at its path only now, with this load in it (Publish
+    // reopens the connection, so no statement of ours may stay open on it).
+    one_ = SqliteStmt();
+    many_ = SqliteStmt();
+    CW_RETURN_IF_ERROR(s_.Publish());
     return counts_;
   }
 

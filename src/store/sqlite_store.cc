@@ -2,6 +2,13 @@
 // documents. Loads are in sqlite_load.cc.
 #include "store/sqlite_store.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "store/row_codec.h"
@@ -9,6 +16,8 @@
 
 namespace churnwatch::store_internal {
 namespace {
+
+constexpr const char* kPartialSuffix = ".partial-";
 
 // Rolls back on scope exit unless committed, so every early return leaves no trace.
 class SqliteTxn {
@@ -39,34 +48,118 @@ Status StepDone(SqliteStore& s, SqliteStmt& st, std::string_view context) {
   return rc == SQLITE_DONE ? Status::OK() : s.Error(rc, context);
 }
 
+// Removes PATH.partial-PID files left by processes that no longer exist (killed while
+// building a new store): they were never visible as the store and nothing refers to them.
+void RemoveStalePartials(const std::filesystem::path& store) {
+  std::error_code ec;
+  const std::filesystem::path dir = store.has_parent_path() ? store.parent_path() : std::filesystem::path(".");
+  const std::string prefix = store.filename().string() + kPartialSuffix;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const auto pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    std::error_code rm;
+    std::filesystem::remove(it->path(), rm);
+  }
+}
+
+Status SyncPath(const std::string& path, const std::string& shown, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return Status::IOError("sqlite:" + shown + ": cannot open " + path + " to sync it: " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return Status::IOError("sqlite:" + shown + ": fsync of " + path + " failed: " + std::strerror(err));
+  return Status::OK();
+}
+
 }  // namespace
 
-Result<std::unique_ptr<Store>> SqliteStore::Open(std::string_view path) {
-  if (path.empty()) return Status::InvalidArgument("store URL 'sqlite:' names no database file (use sqlite:PATH)");
-  const std::string p(path);
+Result<SqliteDb> SqliteStore::Connect(const std::string& file, const std::string& shown, bool build) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(p.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   SqliteDb db(raw);
   if (rc != SQLITE_OK) {
-    Status st = SqliteError(db.get(), rc, p, "cannot open database");
-    const auto parent = std::filesystem::path(p).parent_path();
+    Status st = SqliteError(db.get(), rc, shown, "cannot open database");
+    const auto parent = std::filesystem::path(shown).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent))
       return Status(st.code(), st.message() + " (directory '" + parent.string() + "' does not exist)");
     return st;
   }
   sqlite3_busy_timeout(db.get(), 30000);
-  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), p));
-  // WAL: readers never block the loader and a killed writer leaves only ignorable frames.
-  // synchronous=NORMAL keeps commits atomic and durable across process crashes (not
-  // necessarily across power loss), which is the guarantee docs/store.md states.
   // 64 KiB pages (effective only when the file is created): fewer, shallower B-tree
   // levels make bulk loads ~40 % cheaper than the 4 KiB default (bench/store).
-  CW_RETURN_IF_ERROR(store->Exec("PRAGMA page_size=65536", "set page size"));
-  CW_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL", "enable WAL"));
-  CW_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536",
-                                 "set pragmas"));
+  // A store being built is a private file until Publish: no other connection reads it and a
+  // crash leaves only that file, so it needs neither WAL nor fsync at each commit (Publish
+  // syncs it once). The in-memory journal still lets a failed load roll back.
+  // The published store uses WAL: readers never block the loader and a killed writer leaves
+  // only ignorable frames. synchronous=NORMAL keeps commits atomic and durable across
+  // process crashes (not necessarily across power loss), which is the guarantee
+  // docs/store.md states.
+  const char* pragmas = build ? "PRAGMA page_size=65536; PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; "
+                                "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536"
+                              : "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536";
+  const int prc = sqlite3_exec(db.get(), pragmas, nullptr, nullptr, nullptr);
+  if (prc != SQLITE_OK) return SqliteError(db.get(), prc, shown, build ? "set pragmas" : "enable WAL");
+  return db;
+}
+
+Result<std::unique_ptr<Store>> SqliteStore::Open(std::string_view path) {
+  if (path.empty()) return Status::InvalidArgument("store URL 'sqlite:' names no database file (use sqlite:PATH)");
+  const std::string p(path);
+  RemoveStalePartials(p);
+  std::error_code ec;
+  const bool fresh = !std::filesystem::exists(p, ec) && !ec;
+  const std::string file = fresh ? p + kPartialSuffix + std::to_string(::getpid()) : p;
+  if (fresh) std::filesystem::remove(file, ec);  // a leftover of an earlier process with our pid
+  CW_ASSIGN_OR_RETURN(SqliteDb db, Connect(file, p, fresh));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), p));
+  if (fresh) store->build_path_ = file;
   CW_RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<Store>(std::move(store));
+}
+
+SqliteStore::~SqliteStore() {
+  // A new store that was never written to still becomes an (empty, migrated) store, as
+  // opening a missing file always did; a failure here leaves only the partial file.
+  if (building()) (void)Publish();
+}
+
+Status SqliteStore::Publish() {
+  if (!building()) return Status::OK();
+  const std::string built = std::move(build_path_);
+  build_path_.clear();
+  db_.reset();
+  CW_RETURN_IF_ERROR(SyncPath(built, path_, O_RDONLY));
+  bool placed = ::renameat2(AT_FDCWD, built.c_str(), AT_FDCWD, path_.c_str(), RENAME_NOREPLACE) == 0;
+  int err = placed ? 0 : errno;
+  if (!placed && (err == EINVAL || err == ENOSYS)) {
+    // A file system without RENAME_NOREPLACE: link() refuses an existing name as well.
+    placed = ::link(built.c_str(), path_.c_str()) == 0;
+    err = placed ? 0 : errno;
+    if (placed) ::unlink(built.c_str());
+  }
+  if (!placed) {
+    std::error_code ec;
+    std::filesystem::remove(built, ec);
+    Status why = err == EEXIST ? Status::Unavailable("sqlite:" + path_ +
+                                                     ": another process created this store while this one was being "
+                                                     "built; what was written here was discarded: run the command again")
+                               : Status::IOError("sqlite:" + path_ + ": cannot move the new store " + built +
+                                                 " into place: " + std::strerror(err));
+    // Continue on whatever store is now at the path, so the object stays usable.
+    Result<SqliteDb> other = Connect(path_, path_, false);
+    if (other.ok()) db_ = std::move(*other);
+    return why;
+  }
+  const auto parent = std::filesystem::path(path_).parent_path();
+  CW_RETURN_IF_ERROR(SyncPath(parent.empty() ? "." : parent.string(), path_, O_RDONLY | O_DIRECTORY));
+  CW_ASSIGN_OR_RETURN(db_, Connect(path_, path_, false));
+  return Status::OK();
 }
 
 Status SqliteStore::Exec(std::string_view sql, std::string_view context) {
@@ -197,6 +290,7 @@ Result<std::int64_t> SqliteStore::CountRows(Table table) {
 
 Status SqliteStore::ReplaceResultTable(std::string_view name, const ResultTable& table) {
   CW_RETURN_IF_ERROR(ValidateResultTable(name, table));
+  CW_RETURN_IF_ERROR(Publish());
   const std::string sql_name = QuoteIdentifier("result_" + std::string(name));
   std::string create = "CREATE TABLE " + sql_name + " (" + std::string(kResultOrdinalColumn) + " INTEGER PRIMARY KEY";
   std::string insert = "INSERT INTO " + sql_name + " VALUES (?";
@@ -266,6 +360,7 @@ Result<ResultTable> SqliteStore::ReadResultTable(std::string_view name) {
 }
 
 Status SqliteStore::PutDocument(std::string_view collection, std::string_view key, std::string_view json) {
+  CW_RETURN_IF_ERROR(Publish());
   CW_ASSIGN_OR_RETURN(SqliteStmt st, Prepare("INSERT INTO documents (collection, key, json) VALUES (?, ?, ?) "
                                              "ON CONFLICT (collection, key) DO UPDATE SET json = excluded.json, "
                                              "updated_at = excluded.updated_at"));

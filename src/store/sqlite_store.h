@@ -1,5 +1,13 @@
 #pragma once
 // The embedded store: one SQLite database file in WAL mode (docs/store.md).
+//
+// A store whose file does not exist yet is first built beside it, in `PATH.partial-PID`,
+// without a journal (nothing else can see that file, so a crash only leaves it behind):
+// its first load writes every page once, instead of once to the WAL and again at the
+// checkpoint. The first committed load, or any other write, or closing the store, fsyncs
+// the file and renames it to PATH (refusing to replace a store another process created
+// meanwhile); from then on the store is the ordinary WAL file. Partial files whose
+// process is gone are removed by the next Open of the same path.
 
 #include <memory>
 #include <string>
@@ -14,6 +22,7 @@ class SqliteStore final : public Store {
  public:
   /// Opens (creating if needed) the database file at `path` and migrates it.
   static Result<std::unique_ptr<Store>> Open(std::string_view path);
+  ~SqliteStore() override;
 
   std::string_view Backend() const override { return "sqlite"; }
   int SchemaVersion() const override { return version_; }
@@ -40,14 +49,27 @@ class SqliteStore final : public Store {
   Status Error(int rc, std::string_view context) const { return SqliteError(db_.get(), rc, path_, context); }
   bool load_open = false;  ///< one load session at a time per connection
 
+  /// True while the store is a new file being built at `PATH.partial-PID` (see above).
+  bool building() const { return !build_path_.empty(); }
+  /// Makes the file being built the store at `path()`: closes the connection (no statement
+  /// may be open on it), fsyncs the file, renames it into place without replacing an
+  /// existing file, fsyncs the directory and reopens it in WAL mode. No-op when not
+  /// building. kUnavailable if another process created `path()` meanwhile (the built file
+  /// is discarded and the store continues on the other one); kIOError if a step fails.
+  Status Publish();
+
  private:
   SqliteStore(SqliteDb db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  // Opens `file` (shown in messages as path_) and sets the pragmas for a store being built
+  // (no journal, no fsync) or for the published WAL store.
+  static Result<SqliteDb> Connect(const std::string& file, const std::string& shown, bool build);
   Status Migrate();
   template <typename Row, typename Decode>
   Status Scan(std::string_view table, std::string_view columns, const RowSink<Row>& sink, Decode decode);
 
   SqliteDb db_;
   std::string path_;
+  std::string build_path_;  // the PATH.partial-PID file while building, else empty
   int version_ = 0;
 };
 

@@ -2,7 +2,10 @@
 // 2,000,000 rows through one LoadSession is killed with SIGKILL after it reports progress;
 // the table then holds none of them; a restarted load completes, and the table holds exactly
 // the rows of one complete load (every key 0..N-1 once: none lost, none doubled; amounts sum
-// to the hand-computed total); a third run adds nothing.
+// to the hand-computed total); a third run adds nothing. On SQLite the same again with no
+// store file at the start: the first load then builds the new store beside its path, so a
+// kill must leave no store at the path at all, and the restart cleans up the killed one's
+// partial file.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -11,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 
 #include "churnwatch/store.h"
@@ -121,6 +125,43 @@ TEST_P(StoreKillTest, SigkillMidLoadLeavesNothingAndARestartLoadsEverythingOnce)
   EXPECT_EQ(RunToCompletion(db->url()), "done inserted=0 already_present=2000000");
   EXPECT_EQ(db->QueryInt("SELECT count(*) FROM transactions"), static_cast<std::int64_t>(kRows));
   EXPECT_EQ(db->QueryInt("SELECT count(*) FROM loads"), 2);  // the killed load left no log row
+}
+
+// Everything in the store's directory: the store file, its -wal / -shm, partial files.
+std::vector<std::string> FilesBeside(const std::filesystem::path& store) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(store.parent_path())) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST(StoreKillTest, SqliteSigkillWhileBuildingANewStoreLeavesNoStore) {
+  CW_OPEN_TEST_DATABASE(db, "sqlite");
+  const std::filesystem::path file = db->url().substr(std::string("sqlite:").size());
+  ASSERT_FALSE(std::filesystem::exists(file));
+
+  Child c = Spawn(db->url());
+  ASSERT_GT(c.pid, 0);
+  std::uint64_t reported = 0;
+  std::string line;
+  while (reported < kRows / 4 && !(line = NextLine(c.out)).empty()) reported = std::stoull(line.substr(9));
+  ASSERT_GE(reported, kRows / 4) << "helper stopped before reporting progress";
+  ASSERT_LT(reported, kRows) << "helper finished before it could be killed";
+  kill(c.pid, SIGKILL);
+  bool killed = false;
+  WaitFor(c, &killed);
+  ASSERT_TRUE(killed) << "the helper was not killed by SIGKILL";
+  // No store (a reader would find none), only the partial file the killed process was building.
+  EXPECT_FALSE(std::filesystem::exists(file)) << "a killed first load left a store behind";
+  EXPECT_EQ(FilesBeside(file), std::vector<std::string>{"store.db.partial-" + std::to_string(c.pid)});
+
+  EXPECT_EQ(RunToCompletion(db->url()), "done inserted=2000000 already_present=0");
+  EXPECT_EQ(FilesBeside(file), std::vector<std::string>{"store.db"}) << "the stale partial file is still there";
+  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM transactions"), static_cast<std::int64_t>(kRows));
+  EXPECT_EQ(db->QueryInt("SELECT count(DISTINCT row_key) FROM transactions"), static_cast<std::int64_t>(kRows));
+  EXPECT_EQ(db->QueryInt("SELECT sum(amount) * 4 FROM transactions"), 999000000);
+  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM loads"), 1);
+  EXPECT_EQ(RunToCompletion(db->url()), "done inserted=0 already_present=2000000");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreKillTest, ::testing::Values("sqlite", "postgresql"),

@@ -130,6 +130,9 @@ TEST_P(StoreLoadTest, CommitMakesRowsVisibleAndLogsTheLoad) {
 
 TEST_P(StoreLoadTest, UncommittedSessionLeavesNothing) {
   CW_OPEN_TEST_DATABASE(db, GetParam());
+  // An existing store, so that the direct query below has a file to read (the first load
+  // into a new SQLite store is covered by store_open_test.cc and store_kill_test.cc).
+  { ASSERT_TRUE(MustOpen(db->url())); }
   auto s = MustOpen(db->url());
   ASSERT_TRUE(s);
   auto data = testing::MakeSyntheticRetail({.seed = 8, .customers = 30});

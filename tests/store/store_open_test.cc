@@ -1,7 +1,12 @@
 // Checks every error Store::Open can return, with its code and message: unknown scheme,
 // empty SQLite path, a directory that does not exist, a file that is not a database, a
-// malformed PostgreSQL URL and a server that is not listening (password masked).
+// malformed PostgreSQL URL and a server that is not listening (password masked); and how a
+// new SQLite store comes into existence.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "churnwatch/store.h"
 #include "store_test_util.h"
@@ -51,6 +56,81 @@ TEST(StoreOpen, SqliteUriSpellingAndReopenWork) {
   auto r = Store::Open("sqlite://" + path.string());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)->Backend(), "sqlite");
+  r->reset();
+  EXPECT_TRUE(std::filesystem::exists(path));
+  auto again = Store::Open("sqlite:" + path.string());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ((*again)->SchemaVersion(), 3);
+}
+
+// A new SQLite store is built beside its path and appears there whole: at its first
+// committed load, at any other write, or when closed unwritten (empty and migrated).
+TEST(StoreOpen, NewSqliteStoreAppearsAtItsPathWhenFirstWrittenOrClosed) {
+  testing::TempDir dir;
+  const auto path = dir / "new.db";
+  auto files = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path())) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const std::string partial = "new.db.partial-" + std::to_string(::getpid());
+  {
+    auto s = Store::Open("sqlite:" + path.string());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ(files(), std::vector<std::string>{partial});
+    {
+      auto rolled_back = (*s)->BeginLoad({Table::kTransactions, "a.csv", "fp"});
+      ASSERT_TRUE(rolled_back.ok());
+      Transaction t;
+      t.key = {1, 2};
+      t.ts = 100;
+      ASSERT_TRUE((*rolled_back)->AppendTransactions({&t, 1}).ok());
+    }  // destroyed uncommitted: rolled back, still nothing at the path
+    EXPECT_EQ(files(), std::vector<std::string>{partial});
+    auto load = (*s)->BeginLoad({Table::kTransactions, "a.csv", "fp"});
+    ASSERT_TRUE(load.ok());
+    Transaction t;
+    t.key = {3, 4};
+    t.ts = 200;
+    ASSERT_TRUE((*load)->AppendTransactions({&t, 1}).ok());
+    auto counts = (*load)->Commit();
+    ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+    EXPECT_EQ(counts->inserted, 1);
+    EXPECT_TRUE(std::filesystem::exists(path));
+    const auto after = files();
+    EXPECT_EQ(std::count(after.begin(), after.end(), partial), 0);
+    EXPECT_EQ(*(*s)->CountRows(Table::kTransactions), 1);  // the same Store goes on, on the published file
+  }
+  {
+    auto s = Store::Open("sqlite:" + path.string());
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(*(*s)->CountRows(Table::kTransactions), 1);
+  }
+  const auto other = dir / "docs.db";
+  {
+    auto s = Store::Open("sqlite:" + other.string());
+    ASSERT_TRUE(s.ok());
+    EXPECT_FALSE(std::filesystem::exists(other));
+    ASSERT_TRUE((*s)->PutDocument("c", "k", "{}").ok());
+    EXPECT_TRUE(std::filesystem::exists(other));
+    EXPECT_EQ(*(*s)->GetDocument("c", "k"), std::optional<std::string>("{}"));
+  }
+}
+
+// A partial file whose process is gone (killed while building) is removed by the next Open;
+// one of a live process is left alone.
+TEST(StoreOpen, StalePartialFilesAreRemovedOnOpen) {
+  testing::TempDir dir;
+  const auto path = dir / "s.db";
+  // Process ids above pid_max (at most 2^22) never exist.
+  testing::WriteFile(dir / "s.db.partial-99999999", "x");
+  testing::WriteFile(dir / ("s.db.partial-" + std::to_string(::getppid())), "x");
+  testing::WriteFile(dir / "s.db.partial-notapid", "x");
+  { ASSERT_TRUE(Store::Open("sqlite:" + path.string()).ok()); }
+  EXPECT_FALSE(std::filesystem::exists(dir / "s.db.partial-99999999"));
+  EXPECT_TRUE(std::filesystem::exists(dir / ("s.db.partial-" + std::to_string(::getppid()))));
+  EXPECT_TRUE(std::filesystem::exists(dir / "s.db.partial-notapid"));
   EXPECT_TRUE(std::filesystem::exists(path));
 }
 
