@@ -23,6 +23,7 @@ namespace {
 // Rows per multi-row INSERT: amortises SQLite's per-statement cost (about 2x faster than
 // one row per statement) while staying far below the bound-parameter limit.
 constexpr int kRowsPerInsert = 64;
+constexpr int kRowsPerSmallInsert = 8;
 
 // Encoded rows held before an ordered insert: Online Retail's 400k loaded lines take about
 // 50 MiB, so a file of that size goes in as one ascending run; bigger files go in as runs
@@ -57,8 +58,8 @@ std::string InsertSql(Table t, int rows) {
 
 class SqliteLoadSession final : public LoadSession {
  public:
-  SqliteLoadSession(SqliteStore& s, Table t, SqliteStmt one, SqliteStmt many)
-      : s_(s), table_(t), one_(std::move(one)), many_(std::move(many)) {}
+  SqliteLoadSession(SqliteStore& s, Table t, SqliteStmt one, SqliteStmt some, SqliteStmt many)
+      : s_(s), table_(t), one_(std::move(one)), some_(std::move(some)), many_(std::move(many)) {}
   void set_load_id(std::int64_t id) { load_id_ = id; }
 
   ~SqliteLoadSession() override {
@@ -145,6 +146,7 @@ class SqliteLoadSession final : public LoadSession {
     // A new store becomes visible at its path only now, with this load in it (Publish
     // reopens the connection, so no statement of ours may stay open on it).
     one_ = SqliteStmt();
+    some_ = SqliteStmt();
     many_ = SqliteStmt();
     CW_RETURN_IF_ERROR(s_.Publish());
     return counts_;
@@ -169,33 +171,38 @@ class SqliteLoadSession final : public LoadSession {
     return Status::OK();
   }
 
-  // Inserts the buffered rows in key order, kRowsPerInsert per statement.
+  // Inserts the buffered rows in key order, kRowsPerInsert per statement (the tail of each
+  // run kRowsPerSmallInsert, then one, per statement: a statement's views point into its run).
   Status Flush() {
-    buffer_.Sort();
-    const std::size_t n_rows = buffer_.rows();
-    std::size_t i = 0;
-    while (i < n_rows) {
-      const bool full = n_rows - i >= static_cast<std::size_t>(kRowsPerInsert);
-      SqliteStmt& st = full ? many_ : one_;
-      const int n = full ? kRowsPerInsert : 1;
-      int param = 1;
-      for (int r = 0; r < n; ++r) param += buffer_.Bind(i + static_cast<std::size_t>(r), st, param);
-      const int rc = sqlite3_step(st.get());
-      sqlite3_reset(st.get());
-      if (rc != SQLITE_DONE) return s_.Error(rc, "insert into " + std::string(TableName(table_)));
-      const int inserted = sqlite3_changes(s_.db());
-      counts_.inserted += inserted;
-      counts_.already_present += n - inserted;
-      i += static_cast<std::size_t>(n);
-    }
+    Status st = buffer_.ForEachRun([&](const SortedRun& run) -> Status {
+      const std::size_t n_rows = run.rows();
+      std::size_t i = 0;
+      while (i < n_rows) {
+        const std::size_t left = n_rows - i;
+        const int n = left >= static_cast<std::size_t>(kRowsPerInsert)        ? kRowsPerInsert
+                      : left >= static_cast<std::size_t>(kRowsPerSmallInsert) ? kRowsPerSmallInsert
+                                                                              : 1;
+        SqliteStmt& stmt = n == kRowsPerInsert ? many_ : n == kRowsPerSmallInsert ? some_ : one_;
+        int param = 1;
+        for (int r = 0; r < n; ++r) param += run.Bind(i + static_cast<std::size_t>(r), stmt, param);
+        const int rc = sqlite3_step(stmt.get());
+        sqlite3_reset(stmt.get());
+        if (rc != SQLITE_DONE) return s_.Error(rc, "insert into " + std::string(TableName(table_)));
+        const int inserted = sqlite3_changes(s_.db());
+        counts_.inserted += inserted;
+        counts_.already_present += n - inserted;
+        i += static_cast<std::size_t>(n);
+      }
+      return Status::OK();
+    });
     buffer_.Clear();
-    return Status::OK();
+    return st;
   }
 
   SqliteStore& s_;
   Table table_;
   std::int64_t load_id_ = 0;
-  SqliteStmt one_, many_;
+  SqliteStmt one_, some_, many_;
   LoadCounts counts_;
   SortedRowBuffer buffer_{kLoadBufferBytes + (std::size_t{1} << 20)};
   bool open_ = true;
@@ -208,6 +215,7 @@ Result<std::unique_ptr<LoadSession>> BeginSqliteLoad(SqliteStore& s, const LoadI
     return Status::InvalidArgument("a load session is already open on sqlite:" + s.path() +
                                    "; commit or destroy it before beginning another");
   CW_ASSIGN_OR_RETURN(SqliteStmt one, s.Prepare(InsertSql(info.table, 1)));
+  CW_ASSIGN_OR_RETURN(SqliteStmt some, s.Prepare(InsertSql(info.table, kRowsPerSmallInsert)));
   CW_ASSIGN_OR_RETURN(SqliteStmt many, s.Prepare(InsertSql(info.table, kRowsPerInsert)));
   CW_ASSIGN_OR_RETURN(SqliteStmt log, s.Prepare("INSERT INTO loads (table_name, source_path, source_fingerprint) VALUES (?, ?, ?)"));
   CW_RETURN_IF_ERROR(s.Exec(kLoadCache, "set load cache size"));
@@ -217,7 +225,7 @@ Result<std::unique_ptr<LoadSession>> BeginSqliteLoad(SqliteStore& s, const LoadI
   }
   // From here the session owns the transaction: its destructor rolls back on any failure.
   s.load_open = true;
-  auto session = std::make_unique<SqliteLoadSession>(s, info.table, std::move(one), std::move(many));
+  auto session = std::make_unique<SqliteLoadSession>(s, info.table, std::move(one), std::move(some), std::move(many));
   const std::string_view table = TableName(info.table);
   sqlite3_bind_text(log.get(), 1, table.data(), static_cast<int>(table.size()), SQLITE_STATIC);
   sqlite3_bind_text(log.get(), 2, info.source_path.data(), static_cast<int>(info.source_path.size()), SQLITE_STATIC);

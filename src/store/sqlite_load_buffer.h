@@ -5,66 +5,44 @@
 // every insert an append to the right-most leaf, which costs about a third of an insert at
 // a random position (bench/ingest); on a filled table neighbouring keys still share pages.
 //
+// Rows come back as runs: the rows of one key range (the key's top byte) sorted and copied
+// next to each other. A helper thread sorts and copies the next runs while the caller
+// inserts the current one, so neither the sort nor the arena's random reads in key order
+// (a cache miss per row) wait in front of the inserting thread, which is the load's
+// bottleneck: SQLite inserts on one thread.
+//
 // Not thread-safe; one buffer per load session. Text is copied, so callers' rows may go
-// away after Add. Views handed to the binder point into the arena and stay valid until the
-// next Clear.
+// away after Add. A run's views stay valid until the callback it was handed to returns.
 
 #include <algorithm>
+#include <array>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "churnwatch/data_model.h"
+#include "churnwatch/status.h"
 
 namespace churnwatch::store_internal {
 
-class SortedRowBuffer {
+/// Rows of one key range in key order, encoded back to back (see SortedRowBuffer).
+class SortedRun {
  public:
-  /// `reserve_bytes`: the arena's expected size, reserved (not touched) on the first Add.
-  explicit SortedRowBuffer(std::size_t reserve_bytes) : reserve_bytes_(reserve_bytes) {}
+  std::size_t rows() const { return starts_.size(); }
 
-  /// Encodes one row's values through `bind(writer, row)`, where the writer offers the
-  /// same BindText / BindDouble / BindInt / BindNull / BindBlob calls as a statement.
-  template <typename Row, typename Bind>
-  void Add(const Row& row, Bind&& bind) {
-    // Reserved once: growing a tens-of-MiB arena by doubling would copy it each time.
-    if (arena_.capacity() < reserve_bytes_) arena_.reserve(reserve_bytes_);
-    entries_.push_back({row.key.hi, row.key.lo, arena_.size()});
-    Writer w{arena_};
-    bind(w, row);
-  }
-
-  std::size_t rows() const { return entries_.size(); }
-  std::size_t bytes() const { return arena_.size() + entries_.size() * sizeof(Entry); }
-  void Clear() {
-    arena_.clear();
-    entries_.clear();
-  }
-
-  /// Sorts by (key, order of Add): equal keys keep their append order, so with INSERT OR
-  /// IGNORE the first appended copy wins, as it would unbuffered.
-  void Sort() {
-    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
-      if (a.hi != b.hi) return a.hi < b.hi;
-      if (a.lo != b.lo) return a.lo < b.lo;
-      return a.offset < b.offset;
-    });
-  }
-
-  /// Replays row `i` (in sorted order) onto `st`: a value recorded for parameter k is bound
-  /// to parameter `first + k`. Returns the number of parameters the row spans (highest k + 1).
+  /// Replays row `i` onto `st`: a value recorded for parameter k is bound to parameter
+  /// `first + k`. Returns the number of parameters the row spans (highest k + 1).
   template <typename Stmt>
   int Bind(std::size_t i, Stmt& st, int first) const {
-    // Sorted order visits the arena at random: fetch a few rows ahead, or each row's first
-    // byte is a cache miss (measured: most of the replay's time without this).
-    constexpr std::size_t kAhead = 8;
-    if (i + kAhead < entries_.size()) __builtin_prefetch(arena_.data() + entries_[i + kAhead].offset);
-    const char* p = arena_.data() + entries_[i].offset;
-    const char* end = arena_.data() + arena_.size();
+    const char* p = data_.data() + starts_[i];
     int span = 0;
-    while (p < end) {  // each row ends with a kEnd tag
+    for (;;) {  // each row ends with a kEnd tag
       const auto tag = static_cast<Tag>(*p++);
       if (tag == Tag::kEnd) break;
       const int k = static_cast<unsigned char>(*p++);
@@ -93,19 +71,160 @@ class SortedRowBuffer {
   }
 
  private:
+  friend class SortedRowBuffer;
   enum class Tag : char { kNull, kInt, kDouble, kText, kBlob, kEnd };
-  struct Entry {
-    std::uint64_t hi, lo;
-    std::size_t offset;
-  };
-
   template <typename T>
   static T Load(const char* p) {
     T v;
     std::memcpy(&v, p, sizeof v);
     return v;
   }
+  std::string data_;
+  std::vector<std::size_t> starts_;
+};
 
+class SortedRowBuffer {
+ public:
+  /// `reserve_bytes`: the arena's expected size, reserved (not touched) on the first Add.
+  explicit SortedRowBuffer(std::size_t reserve_bytes) : reserve_bytes_(reserve_bytes) {}
+
+  /// Encodes one row's values through `bind(writer, row)`, where the writer offers the
+  /// same BindText / BindDouble / BindInt / BindNull / BindBlob calls as a statement.
+  template <typename Row, typename Bind>
+  void Add(const Row& row, Bind&& bind) {
+    // Reserved once: growing a tens-of-MiB arena by doubling would copy it each time.
+    if (arena_.capacity() < reserve_bytes_) arena_.reserve(reserve_bytes_);
+    const std::size_t start = arena_.size();
+    {
+      Writer w{arena_};
+      bind(w, row);
+    }
+    buckets_[row.key.hi >> 56].push_back({row.key.hi, row.key.lo, start, static_cast<std::uint32_t>(arena_.size() - start)});
+    ++rows_;
+  }
+
+  std::size_t rows() const { return rows_; }
+  std::size_t bytes() const { return arena_.size() + rows_ * sizeof(Entry); }
+  void Clear() {
+    arena_.clear();
+    for (auto& b : buckets_) b.clear();
+    rows_ = 0;
+  }
+
+  /// Calls `insert(const SortedRun&)` for runs covering every row once, in key order (equal
+  /// keys in append order, so with INSERT OR IGNORE the first appended copy wins, as it
+  /// would unbuffered). Stops at the first non-OK Status `insert` returns and returns it.
+  /// Large buffers are sorted and copied into runs on a helper thread, a few runs ahead.
+  template <typename Insert>
+  Status ForEachRun(Insert&& insert) {
+    if (rows_ < kThreadedRows) {
+      SortedRun run;
+      for (std::size_t b = 0; b < kBuckets; ++b) {
+        if (buckets_[b].empty()) continue;
+        Gather(b, run);
+        CW_RETURN_IF_ERROR(insert(static_cast<const SortedRun&>(run)));
+      }
+      return Status::OK();
+    }
+    Pipeline p;
+    std::thread helper([&] {
+      try {
+        std::size_t n = 0;
+        for (std::size_t b = 0; b < kBuckets; ++b) {
+          if (buckets_[b].empty()) continue;
+          Slot& s = p.slots[n++ % p.slots.size()];
+          {
+            std::unique_lock lock(p.mu);
+            p.cv.wait(lock, [&] { return p.stop || !s.full; });
+            if (p.stop) return;
+          }
+          Gather(b, s.run);
+          {
+            std::lock_guard lock(p.mu);
+            s.full = true;
+          }
+          p.cv.notify_all();
+        }
+      } catch (...) {  // out of memory: re-raised on the inserting thread
+        std::lock_guard lock(p.mu);
+        p.error = std::current_exception();
+        p.stop = true;
+        p.cv.notify_all();
+      }
+    });
+    Status st;
+    std::size_t n = 0;
+    for (std::size_t b = 0; b < kBuckets && st.ok(); ++b) {
+      if (buckets_[b].empty()) continue;
+      Slot& s = p.slots[n++ % p.slots.size()];
+      {
+        std::unique_lock lock(p.mu);
+        p.cv.wait(lock, [&] { return s.full || p.error; });
+        if (p.error) break;
+      }
+      st = insert(static_cast<const SortedRun&>(s.run));
+      {
+        std::lock_guard lock(p.mu);
+        s.full = false;
+        if (!st.ok()) p.stop = true;
+      }
+      p.cv.notify_all();
+    }
+    helper.join();
+    if (p.error) std::rethrow_exception(p.error);
+    return st;
+  }
+
+ private:
+  struct Entry {
+    std::uint64_t hi, lo;
+    std::size_t offset;
+    std::uint32_t size;
+  };
+  // Rows per key range: the key's top byte. Keys are hashes, so the ranges are even and a
+  // 400k-row file makes 256 runs of ~1,600 rows (~200 KiB, cache-resident while inserted).
+  static constexpr std::size_t kBuckets = 256;
+  // Below this, sorting and copying on the calling thread is cheaper than a thread.
+  static constexpr std::size_t kThreadedRows = 16384;
+
+  struct Slot {
+    SortedRun run;
+    bool full = false;
+  };
+  struct Pipeline {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::array<Slot, 4> slots;
+    bool stop = false;
+    std::exception_ptr error;
+  };
+
+  // Sorts key range `b` and copies its rows, in that order, into `run`.
+  void Gather(std::size_t b, SortedRun& run) {
+    std::vector<Entry>& e = buckets_[b];
+    std::sort(e.begin(), e.end(), [](const Entry& x, const Entry& y) {
+      if (x.hi != y.hi) return x.hi < y.hi;
+      if (x.lo != y.lo) return x.lo < y.lo;
+      return x.offset < y.offset;
+    });
+    run.data_.clear();
+    run.starts_.clear();
+    std::size_t total = 0;
+    for (const Entry& x : e) total += x.size;
+    run.data_.resize(total);
+    run.starts_.reserve(e.size());
+    char* out = run.data_.data();
+    std::size_t pos = 0;
+    constexpr std::size_t kAhead = 8;  // key order visits the arena at random: fetch ahead
+    for (std::size_t i = 0; i < e.size(); ++i) {
+      if (i + kAhead < e.size()) __builtin_prefetch(arena_.data() + e[i + kAhead].offset);
+      std::memcpy(out + pos, arena_.data() + e[i].offset, e[i].size);
+      run.starts_.push_back(pos);
+      pos += e[i].size;
+    }
+  }
+
+  using Tag = SortedRun::Tag;
   // Mirrors SqliteStmt's binding calls. Each value keeps its parameter index (one byte: a
   // row has a dozen columns), so the replay binds exactly what the caller named, in any
   // order, not whatever the call order implies.
@@ -113,18 +232,20 @@ class SortedRowBuffer {
     std::string& a;
     ~Writer() { a.push_back(static_cast<char>(Tag::kEnd)); }
     void Head(Tag t, int param) {
-      a.push_back(static_cast<char>(t));
-      a.push_back(static_cast<char>(static_cast<unsigned char>(param)));
+      const char h[2] = {static_cast<char>(t), static_cast<char>(static_cast<unsigned char>(param))};
+      a.append(h, 2);
     }
     template <typename T>
     void Put(Tag t, int param, const T& v) {
-      Head(t, param);
-      a.append(reinterpret_cast<const char*>(&v), sizeof v);
+      char h[2 + sizeof v] = {static_cast<char>(t), static_cast<char>(static_cast<unsigned char>(param))};
+      std::memcpy(h + 2, &v, sizeof v);
+      a.append(h, sizeof h);
     }
     void PutBytes(Tag t, int param, const void* p, std::size_t n) {
-      Head(t, param);
+      char h[6] = {static_cast<char>(t), static_cast<char>(static_cast<unsigned char>(param))};
       const auto len = static_cast<std::uint32_t>(n);
-      a.append(reinterpret_cast<const char*>(&len), sizeof len);
+      std::memcpy(h + 2, &len, sizeof len);
+      a.append(h, sizeof h);
       a.append(static_cast<const char*>(p), n);
     }
     // Empty text is NULL, as SqliteStmt::BindText stores it.
@@ -142,7 +263,8 @@ class SortedRowBuffer {
 
   std::size_t reserve_bytes_;
   std::string arena_;
-  std::vector<Entry> entries_;
+  std::array<std::vector<Entry>, kBuckets> buckets_;
+  std::size_t rows_ = 0;
 };
 
 }  // namespace churnwatch::store_internal

@@ -331,18 +331,74 @@ TEST(SortedRowBuffer, ReplaysByParameterIndexInKeyOrder) {
   buf.Add(Row{{9, 0}, 1}, bind);
   buf.Add(Row{{2, 5}, 2}, bind);
   buf.Add(Row{{9, 0}, 3}, bind);
-  buf.Sort();
   ASSERT_EQ(buf.rows(), 3u);
   std::vector<std::string> first_params;
-  for (std::size_t i = 0; i < buf.rows(); ++i) {
-    RecordingStmt st;
-    EXPECT_EQ(buf.Bind(i, st, 10), 4);
-    ASSERT_EQ(st.bound.size(), 4u);
-    EXPECT_EQ(st.bound[11], "double 0.500000");
-    EXPECT_EQ(st.bound[13], "blob 3");
-    first_params.push_back(st.bound[10] + " / " + st.bound[12]);
-  }
+  ASSERT_TRUE(buf.ForEachRun([&](const store_internal::SortedRun& run) {
+                   for (std::size_t i = 0; i < run.rows(); ++i) {
+                     RecordingStmt st;
+                     EXPECT_EQ(run.Bind(i, st, 10), 4);
+                     EXPECT_EQ(st.bound.size(), 4u);
+                     EXPECT_EQ(st.bound[11], "double 0.500000");
+                     EXPECT_EQ(st.bound[13], "blob 3");
+                     first_params.push_back(st.bound[10] + " / " + st.bound[12]);
+                   }
+                   return Status::OK();
+                 }).ok());
   EXPECT_EQ(first_params, (std::vector<std::string>{"int 2 / text x", "int 1 / null", "int 3 / text x"}));
+}
+
+// Large buffers go through the helper thread: every row comes back once, in key order
+// across runs (keys spread over every top byte), equal keys in append order; an error from
+// the callback stops the replay and is returned.
+TEST(SortedRowBuffer, LargeBuffersComeBackInKeyOrderAndStopAtAnError) {
+  struct Row {
+    RowKey key;
+    std::int64_t seq;
+  };
+  store_internal::SortedRowBuffer buf(1 << 20);
+  constexpr std::int64_t kRows = 100000;
+  std::uint64_t x = 12345;
+  for (std::int64_t i = 0; i < kRows; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    const RowKey key{i % 1000 == 7 ? 0x8000000000000000ull : x, i % 1000 == 7 ? 1 : static_cast<std::uint64_t>(i)};
+    buf.Add(Row{key, i}, [](auto& w, const Row& r) {
+      w.BindInt(0, static_cast<std::int64_t>(r.key.hi >> 1));
+      w.BindInt(1, r.seq);
+    });
+  }
+  std::vector<std::pair<std::int64_t, std::int64_t>> seen;  // (key.hi >> 1, seq)
+  struct IntStmt {
+    std::int64_t v[2] = {0, 0};
+    void BindInt(int p, std::int64_t x) { v[p] = x; }
+    void BindNull(int) {}
+    void BindDouble(int, double) {}
+    void BindText(int, std::string_view) {}
+    void BindBlob(int, const void*, int) {}
+  };
+  int runs = 0;
+  ASSERT_TRUE(buf.ForEachRun([&](const store_internal::SortedRun& run) {
+                   ++runs;
+                   for (std::size_t i = 0; i < run.rows(); ++i) {
+                     IntStmt st;
+                     run.Bind(i, st, 0);
+                     seen.emplace_back(st.v[0], st.v[1]);
+                   }
+                   return Status::OK();
+                 }).ok());
+  ASSERT_EQ(seen.size(), static_cast<std::size_t>(kRows));
+  EXPECT_GT(runs, 200);
+  for (std::size_t i = 1; i < seen.size(); ++i) {
+    ASSERT_LE(seen[i - 1].first, seen[i].first) << "row " << i << " out of key order";
+    if (seen[i - 1].first == seen[i].first && seen[i].first == static_cast<std::int64_t>(0x8000000000000000ull >> 1)) {
+      ASSERT_LT(seen[i - 1].second, seen[i].second) << "equal keys out of append order";
+    }
+  }
+  int calls = 0;
+  Status st = buf.ForEachRun([&](const store_internal::SortedRun&) {
+    return ++calls == 3 ? Status::IOError("disk full") : Status::OK();
+  });
+  EXPECT_EQ(st.code(), StatusCode::kIOError);
+  EXPECT_EQ(calls, 3);
 }
 
 }  // namespace
