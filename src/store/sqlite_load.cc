@@ -204,7 +204,7 @@ class SqliteLoadSession final : public LoadSession {
   std::int64_t load_id_ = 0;
   SqliteStmt one_, some_, many_;
   LoadCounts counts_;
-  SortedRowBuffer buffer_{kLoadBufferBytes + (std::size_t{1} << 20)};
+  SortedRowBuffer buffer_;
   bool open_ = true;
 };
 

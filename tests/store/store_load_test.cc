@@ -320,7 +320,7 @@ TEST(SortedRowBuffer, ReplaysByParameterIndexInKeyOrder) {
     RowKey key;
     int tag;
   };
-  store_internal::SortedRowBuffer buf(1024);
+  store_internal::SortedRowBuffer buf;
   const unsigned char blob[3] = {1, 2, 3};
   auto bind = [&](auto& w, const Row& r) {
     w.BindText(2, r.tag == 1 ? "" : "x");  // out of order on purpose; empty text is NULL
@@ -355,7 +355,7 @@ TEST(SortedRowBuffer, LargeBuffersComeBackInKeyOrderAndStopAtAnError) {
     RowKey key;
     std::int64_t seq;
   };
-  store_internal::SortedRowBuffer buf(1 << 20);
+  store_internal::SortedRowBuffer buf;
   constexpr std::int64_t kRows = 100000;
   std::uint64_t x = 12345;
   for (std::int64_t i = 0; i < kRows; ++i) {
