@@ -7,7 +7,7 @@
 #  - our parse + convert (ingest_parse): the whole ingest conversion without a store
 #    (mapping expressions, dates, PII hashing, dedupe, rejects file);
 #  - the whole `churnwatch ingest` into a fresh SQLite file;
-# best of 3 for each. Then a synthetic 10M-row file (gen_synthetic): rows/s and peak
+# best of 3 for each (in rounds, see below). Then a synthetic 10M-row file (gen_synthetic): rows/s and peak
 # RSS (/usr/bin/time -v) against the file size. Results: bench/results/ingest.txt.
 # Env: CHURNWATCH_BIN (release CLI), CHURNWATCH_BUILD (release build dir), ROWS (default 10M).
 set -euo pipefail
@@ -35,39 +35,44 @@ now() { date +%s.%N; }
 best_wall() { sort -g -k1,1 | head -1 | cut -d' ' -f1; }
 best_cpu() { sort -g -k2,2 | head -1 | cut -d' ' -f2; }
 
-pandas_runs=$(for i in 1 2 3; do
+# One round = one run of each contender, back to back; three rounds, best of 3 for each. Rounds
+# rather than three pandas runs then three of ours, so that the load of the shared machine,
+# which drifts over a minute, weighs on both sides alike.
+pandas_run() {
   "$PY" -c 'import sys, time, pandas
 t = time.perf_counter(); c = time.process_time(); df = pandas.read_csv(sys.argv[1])
 w = time.perf_counter() - t; u = time.process_time() - c
 assert len(df) == 541909, len(df)
-print(f"{w:.4f} {u:.4f}")' "$CSV"; done)
-pandas_s=$(echo "$pandas_runs" | best_wall); pandas_cpu=$(echo "$pandas_runs" | best_cpu)
+print(f"{w:.4f} {u:.4f}")' "$CSV"
+}
 # The columns pandas parses as numbers on this file, given to csv_parse as its numeric columns.
 pandas_types=$("$PY" -c 'import sys, pandas
 df = pandas.read_csv(sys.argv[1])
 print(" ".join(f"{c}:{t}" for c, t in df.dtypes.items()))' "$CSV")
 int_cols=$(echo "$pandas_types" | tr ' ' '\n' | sed -n 's/:int64$//p' | paste -sd,)
 float_cols=$(echo "$pandas_types" | tr ' ' '\n' | sed -n 's/:float64$//p' | paste -sd,)
-
-csv_runs=$(for i in 1 2 3; do
-  "$CSVPARSE" "$CSV" 2 "$int_cols" "$float_cols" | sed -n 's/.*seconds=\([0-9.]*\) cpu_seconds=\([0-9.]*\).*/\1 \2/p'; done)
-csv_s=$(echo "$csv_runs" | best_wall); csv_cpu=$(echo "$csv_runs" | best_cpu)
-csv_line=$("$CSVPARSE" "$CSV" 2 "$int_cols" "$float_cols")
-csv1_runs=$(for i in 1 2 3; do
-  "$CSVPARSE" "$CSV" 1 "$int_cols" "$float_cols" | sed -n 's/.*seconds=\([0-9.]*\) cpu_seconds=\([0-9.]*\).*/\1 \2/p'; done)
-csv1_s=$(echo "$csv1_runs" | best_wall); csv1_cpu=$(echo "$csv1_runs" | best_cpu)
-
-parse_runs=$(for i in 1 2 3; do
-  "$PARSE" "$MAP" "$CSV" | sed -n 's/.*seconds=\([0-9.]*\) cpu_seconds=\([0-9.]*\).*/\1 \2/p'; done)
-parse_s=$(echo "$parse_runs" | best_wall); parse_cpu=$(echo "$parse_runs" | best_cpu)
-parse_line=$("$PARSE" "$MAP" "$CSV")
-
-ingest_runs=$(for i in 1 2 3; do
+secs() { sed -n 's/.*seconds=\([0-9.]*\) cpu_seconds=\([0-9.]*\).*/\1 \2/p'; }
+ingest_run() {
   rm -f "$TMP"/or.db*
   /usr/bin/time -f "%e %U %S" -o "$TMP/ingest.time" "$BIN" ingest --quiet --mapping "$MAP" --transactions "$CSV" \
     --db "sqlite:$TMP/or.db" --rejects-dir "$TMP" --json > "$TMP/ingest.json"
-  read -r w u s < "$TMP/ingest.time"; echo "$w $(echo "$u + $s" | bc -l)"; done)
-ingest_s=$(echo "$ingest_runs" | best_wall); ingest_cpu=$(echo "$ingest_runs" | best_cpu)
+  read -r w u s < "$TMP/ingest.time"; printf '%s %.2f\n' "$w" "$(echo "$u + $s" | bc -l)"
+}
+: > "$TMP/pandas"; : > "$TMP/csv2"; : > "$TMP/csv1"; : > "$TMP/parse"; : > "$TMP/ingest"
+for round in 1 2 3; do
+  pandas_run >> "$TMP/pandas"
+  "$CSVPARSE" "$CSV" 2 "$int_cols" "$float_cols" | secs >> "$TMP/csv2"
+  "$CSVPARSE" "$CSV" 1 "$int_cols" "$float_cols" | secs >> "$TMP/csv1"
+  "$PARSE" "$MAP" "$CSV" | secs >> "$TMP/parse"
+  ingest_run >> "$TMP/ingest"
+done
+pandas_s=$(best_wall < "$TMP/pandas"); pandas_cpu=$(best_cpu < "$TMP/pandas")
+csv_s=$(best_wall < "$TMP/csv2"); csv_cpu=$(best_cpu < "$TMP/csv2")
+csv1_s=$(best_wall < "$TMP/csv1"); csv1_cpu=$(best_cpu < "$TMP/csv1")
+parse_s=$(best_wall < "$TMP/parse"); parse_cpu=$(best_cpu < "$TMP/parse")
+ingest_s=$(best_wall < "$TMP/ingest"); ingest_cpu=$(best_cpu < "$TMP/ingest")
+csv_line=$("$CSVPARSE" "$CSV" 2 "$int_cols" "$float_cols")
+parse_line=$("$PARSE" "$MAP" "$CSV")
 loaded=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows_loaded"])' "$TMP/ingest.json")
 
 "$GEN" "$ROWS" "$TMP/synthetic.csv" 2> /dev/null
@@ -86,7 +91,7 @@ syn_read=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows_r
   echo "# churnwatch ingest benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# reproduce: scripts/bench (or bash bench/ingest/run.sh with CHURNWATCH_BUILD set)"
   echo
-  echo "## Online Retail, uncompressed ($(stat -c %s "$CSV") bytes, 541,909 rows), best of 3, same file"
+  echo "## Online Retail, uncompressed ($(stat -c %s "$CSV") bytes, 541,909 rows), best of 3 rounds, same file"
   echo "                                       wall (s)   CPU (s)   pandas/ours wall   pandas/ours CPU"
   printf 'pandas.read_csv (pandas %s)        %8.3f  %8.3f\n' "$("$PY" -c 'import pandas; print(pandas.__version__)')" "$pandas_s" "$pandas_cpu"
   printf 'churnwatch CSV parse, 2 threads        %8.3f  %8.3f   %8.1fx          %8.1fx   (target >= 10x)\n' "$csv_s" "$csv_cpu" \
@@ -102,7 +107,12 @@ syn_read=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows_r
   echo "    $csv_line"
   echo "  parse+convert = the whole ingest conversion without a store: mapping expressions, dates, PII hashing,"
   echo "    exclusions, dedupe, RowKeys, rejects file (bench/ingest/ingest_parse.cc)"
+  echo "  ingest into SQLite = churnwatch ingest into a new file (built beside it, fsynced and renamed into place)"
   echo "  ingest rows_loaded=$loaded; parse counts: $parse_line"
+  runs() { awk '{printf "%s%s/%s", (NR > 1 ? ", " : ""), $1, $2}' "$TMP/$1"; }
+  echo "  every run, wall/CPU (s) in round order: pandas $(runs pandas); CSV parse 2 threads $(runs csv2);"
+  echo "    1 thread $(runs csv1); parse+convert $(runs parse); ingest $(runs ingest)"
+
   echo
   echo "## Synthetic ${ROWS} rows (bench/ingest/gen_synthetic.cc), $size bytes uncompressed"
   echo "parse+convert (no store): $(cat "$TMP/syn_parse.txt")"
