@@ -183,8 +183,14 @@ class SqliteLoadSession final : public LoadSession {
                       : left >= static_cast<std::size_t>(kRowsPerSmallInsert) ? kRowsPerSmallInsert
                                                                               : 1;
         SqliteStmt& stmt = n == kRowsPerInsert ? many_ : n == kRowsPerSmallInsert ? some_ : one_;
-        int param = 1;
-        for (int r = 0; r < n; ++r) param += run.Bind(i + static_cast<std::size_t>(r), stmt, param);
+        const int per_row = ParamsPerRow(table_);
+        for (int r = 0; r < n; ++r) {
+          // Every row binds every column: a parameter left out would silently keep the
+          // value of the row bound before it.
+          if (run.Bind(i + static_cast<std::size_t>(r), stmt, 1 + r * per_row) != per_row)
+            return Status::Internal("load into " + std::string(TableName(table_)) + ": a row bound fewer than its " +
+                                    std::to_string(per_row) + " columns");
+        }
         const int rc = sqlite3_step(stmt.get());
         sqlite3_reset(stmt.get());
         if (rc != SQLITE_DONE) return s_.Error(rc, "insert into " + std::string(TableName(table_)));

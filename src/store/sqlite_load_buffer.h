@@ -40,17 +40,19 @@ class SortedRun {
   std::size_t rows() const { return starts_.size(); }
 
   /// Replays row `i` onto `st`: a value recorded for parameter k is bound to parameter
-  /// `first + k`. Returns the number of parameters the row spans (highest k + 1).
+  /// `first + k`. Returns the number of values bound, so a caller that knows how many
+  /// parameters a row has can refuse a row that left one out (SQLite would keep the
+  /// previous row's value there).
   template <typename Stmt>
   int Bind(std::size_t i, Stmt& st, int first) const {
     const char* p = data_.data() + starts_[i];
-    int span = 0;
+    int bound = 0;
     for (;;) {  // each row ends with a kEnd tag
       const auto tag = static_cast<Tag>(*p++);
       if (tag == Tag::kEnd) break;
       const int k = static_cast<unsigned char>(*p++);
       const int param = first + k;
-      span = std::max(span, k + 1);
+      ++bound;
       switch (tag) {
         case Tag::kNull: st.BindNull(param); break;
         case Tag::kInt: st.BindInt(param, Load<std::int64_t>(p)); p += 8; break;
@@ -70,7 +72,7 @@ class SortedRun {
         case Tag::kEnd: break;
       }
     }
-    return span;
+    return bound;
   }
 
  private:

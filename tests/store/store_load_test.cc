@@ -347,6 +347,27 @@ TEST(SortedRowBuffer, ReplaysByParameterIndexInKeyOrder) {
   EXPECT_EQ(first_params, (std::vector<std::string>{"int 2 / text x", "int 1 / null", "int 3 / text x"}));
 }
 
+// Bind reports how many values a row recorded, so the load can refuse a row that left a
+// parameter out (SQLite would silently keep the previous row's value there): a row that
+// skips parameter 1 binds two values, not the three its highest index suggests.
+TEST(SortedRowBuffer, BindCountsTheValuesARowRecorded) {
+  struct Row {
+    RowKey key;
+  };
+  store_internal::SortedRowBuffer buf;
+  buf.Add(Row{{1, 1}}, [](auto& w, const Row&) {
+    w.BindInt(0, 7);
+    w.BindInt(2, 9);
+  });
+  ASSERT_TRUE(buf.ForEachRun([&](const store_internal::SortedRun& run) {
+                   RecordingStmt st;
+                   EXPECT_EQ(run.Bind(0, st, 1), 2);
+                   EXPECT_EQ(st.bound.count(2), 0u);
+                   EXPECT_EQ(st.bound[3], "int 9");
+                   return Status::OK();
+                 }).ok());
+}
+
 // Large buffers go through the helper thread: every row comes back once, in key order
 // across runs (keys spread over every top byte), equal keys in append order; an error from
 // the callback stops the replay and is returned.
