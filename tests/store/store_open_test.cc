@@ -127,7 +127,9 @@ TEST(StoreOpen, StalePartialFilesAreRemovedOnOpen) {
   testing::WriteFile(dir / "s.db.partial-99999999", "x");
   testing::WriteFile(dir / ("s.db.partial-" + std::to_string(::getppid())), "x");
   testing::WriteFile(dir / "s.db.partial-notapid", "x");
+  testing::WriteFile(dir / "s.db.partial-1234567890123456789012345", "x");  // not a pid: left, no crash
   { ASSERT_TRUE(Store::Open("sqlite:" + path.string()).ok()); }
+  EXPECT_TRUE(std::filesystem::exists(dir / "s.db.partial-1234567890123456789012345"));
   EXPECT_FALSE(std::filesystem::exists(dir / "s.db.partial-99999999"));
   EXPECT_TRUE(std::filesystem::exists(dir / ("s.db.partial-" + std::to_string(::getppid()))));
   EXPECT_TRUE(std::filesystem::exists(dir / "s.db.partial-notapid"));
