@@ -253,12 +253,8 @@ Status ChurnModel::AppendTimeFoldScores(const FeatureTable& t, const DenseMatrix
     CW_ASSIGN_OR_RETURN(auto p_trees, trees->Predict(x_score, false));
     const auto y_score = LabelsOf(t, score_rows);
     for (std::size_t i = 0; i < score_rows.size(); ++i) {
-      double z = stacker_[3] + stacker_[0] * Logit(p_trees[i]) + stacker_[1] * Logit(logistic.Predict(x_score.row(i)));
-      if (uses_bgnbd_ && bg_idx) {
-        const double bg = t.columns[*bg_idx][score_rows[i]];
-        if (!std::isnan(bg)) z += stacker_[2] * Logit(bg);
-      }
-      stacked.push_back(Sigmoid(z));
+      const double bg = bg_idx ? t.columns[*bg_idx][score_rows[i]] : kNaN;
+      stacked.push_back(Stack(p_trees[i], logistic.Predict(x_score.row(i)), bg));
       labels.push_back(y_score[i]);
     }
   }
