@@ -47,20 +47,27 @@ void PrintMetricsLine(const char* name, const MetricSet& m) {
               100 * m.base_rate);
 }
 
+/// "a,b,,c" -> {"a", "b", "", "c"}: every token, empty ones included, for the caller to judge.
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    out.push_back(text.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  return out;
+}
+
 /// "0.01,0.1,1" -> numbers > 0.
 Result<std::vector<double>> ParseNumberList(const std::string& text, const char* flag) {
   std::vector<double> out;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t comma = text.find(',', pos);
-    if (comma == std::string::npos) comma = text.size();
-    const std::string token = text.substr(pos, comma - pos);
+  for (const std::string& token : SplitCommas(text)) {
     double v = 0;
     const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
     if (ec != std::errc() || end != token.data() + token.size() || !(v > 0))
       return Status::InvalidArgument(std::string(flag) + ": '" + token + "' is not a positive number (in '" + text + "')");
     out.push_back(v);
-    pos = comma + 1;
   }
   return out;
 }
@@ -68,16 +75,11 @@ Result<std::vector<double>> ParseNumberList(const std::string& text, const char*
 /// "trees,logistic,bgnbd" (any non-empty subset) -> the average stacker's inputs.
 Status ParseStack(const std::string& text, TrainOptions& to) {
   to.stack_trees = to.stack_logistic = to.stack_bgnbd = false;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t comma = text.find(',', pos);
-    if (comma == std::string::npos) comma = text.size();
-    const std::string token = text.substr(pos, comma - pos);
+  for (const std::string& token : SplitCommas(text)) {
     if (token == "trees") to.stack_trees = true;
     else if (token == "logistic") to.stack_logistic = true;
     else if (token == "bgnbd") to.stack_bgnbd = true;
     else return Status::InvalidArgument("--stack: '" + token + "' is not one of trees, logistic, bgnbd (in '" + text + "')");
-    pos = comma + 1;
   }
   return Status::OK();
 }
@@ -139,11 +141,9 @@ Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptio
   po.threads = f.threads;
   po.bgnbd = !f.no_bgnbd;
   po.purge = !f.no_purge;
-  for (std::size_t b = 0; b < f.drop_features.size();) {
-    const std::size_t e = std::min(f.drop_features.find(',', b), f.drop_features.size());
-    if (e > b) po.drop_features.push_back(f.drop_features.substr(b, e - b));
-    b = e + 1;
-  }
+  if (!f.drop_features.empty())
+    for (std::string& name : SplitCommas(f.drop_features))
+      if (!name.empty()) po.drop_features.push_back(std::move(name));
   const auto valid = ParseIsoDate(f.valid_cutoff);
   if (!valid) return Status::InvalidArgument("--valid-cutoff '" + f.valid_cutoff + "' is not a YYYY-MM-DD date");
   CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(common.db_url));
