@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "churnwatch/models.h"
+#include "models/customer_hash.h"
 #include "models/parallel_rows.h"
 #include "models/tree_booster.h"
 #include "models/validation_metrics.h"
@@ -12,22 +13,13 @@
 namespace churnwatch {
 namespace {
 
-double Logit(double p) {
+// The stacker's inputs: each component's probability on the log-odds scale. Its own clamp
+// (1e-6, not Platt's 1e-7 in calibration.cc) is part of every saved stacker's fit.
+double StackLogit(double p) {
   p = std::clamp(p, 1e-6, 1 - 1e-6);
   return std::log(p / (1 - p));
 }
 double Sigmoid(double z) { return 1 / (1 + std::exp(-z)); }
-
-/// FNV-1a of the customer id: the deterministic validation split (stacker half vs
-/// calibration half) must not depend on row order or on the run.
-std::uint64_t HashId(std::string_view id) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : id) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 std::vector<std::size_t> LabelledRows(const FeatureTable& t) {
   std::vector<std::size_t> rows;
@@ -105,9 +97,9 @@ double RecencyRule(double recency_days, int horizon_days) {
 }
 
 double ChurnModel::Stack(double p_trees, double p_logistic, double p_bgnbd) const {
-  double z = stacker_[3] + stacker_[0] * Logit(p_trees) + stacker_[1] * Logit(p_logistic);
+  double z = stacker_[3] + stacker_[0] * StackLogit(p_trees) + stacker_[1] * StackLogit(p_logistic);
   // A customer without a BG/NBD estimate contributes logit(0.5) = 0 for that input.
-  if (uses_bgnbd_ && !std::isnan(p_bgnbd)) z += stacker_[2] * Logit(p_bgnbd);
+  if (uses_bgnbd_ && !std::isnan(p_bgnbd)) z += stacker_[2] * StackLogit(p_bgnbd);
   return Sigmoid(z);
 }
 
@@ -317,12 +309,12 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
     std::vector<std::vector<double>> stack_x;
     std::vector<float> stack_y;
     for (std::size_t i = 0; i < va_rows.size(); ++i) {
-      if (HashId(va.customer_ids[va_rows[i]]) % 2 == 1) {
+      if (HashCustomerId(va.customer_ids[va_rows[i]]) % 2 == 1) {
         half_b.push_back(i);
         continue;
       }
-      std::vector<double> in{Logit(p_trees[i]), Logit(p_lr[i])};
-      if (m->uses_bgnbd_) in.push_back(std::isnan(bg_va[i]) ? 0.0 : Logit(bg_va[i]));
+      std::vector<double> in{StackLogit(p_trees[i]), StackLogit(p_lr[i])};
+      if (m->uses_bgnbd_) in.push_back(std::isnan(bg_va[i]) ? 0.0 : StackLogit(bg_va[i]));
       stack_x.push_back(std::move(in));
       stack_y.push_back(y_va[i]);
     }
@@ -361,7 +353,7 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
     std::unique_ptr<bool[]> second_half(new bool[va_rows.size()]);  // vector<bool> has no span
     for (std::size_t i = 0; i < va_rows.size(); ++i) {
       stacked[i] = m->Stack(p_trees[i], p_lr[i], bg_va[i]);
-      second_half[i] = HashId(va.customer_ids[va_rows[i]]) % 2 == 1;
+      second_half[i] = HashCustomerId(va.customer_ids[va_rows[i]]) % 2 == 1;
     }
     models_internal::ValidationScores vs{y_va, p_trees_d, p_lr,
                                          m->uses_bgnbd_ ? std::span<const double>(bg_va) : std::span<const double>(),

@@ -7,6 +7,7 @@
 
 #include "churnwatch/clv.h"
 #include "common/parallel.h"
+#include "models/customer_hash.h"
 
 namespace churnwatch {
 namespace {
@@ -16,15 +17,6 @@ double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
   return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-std::uint64_t HashId(std::string_view id) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : id) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
 }
 
 /// Per-row BG/NBD quantities of one cutoff's rows.
@@ -52,7 +44,7 @@ Status AppendValueColumns(const RetailColumns& columns, FeatureTable& table, con
     if (cs.size() > options.fit_sample && options.fit_sample > 0) {
       const std::uint64_t keep = options.fit_sample * 1000 / cs.size() + 1;  // per mille
       for (std::size_t i = 0; i < cs.size(); ++i)
-        if (HashId(columns.customer_ids[summaries[i].customer]) % 1000 < keep) fit_on.push_back(cs[i]);
+        if (HashCustomerId(columns.customer_ids[summaries[i].customer]) % 1000 < keep) fit_on.push_back(cs[i]);
     }
     const auto& fit_set = fit_on.empty() ? cs : fit_on;
     auto fit = clv::FitBgNbd(fit_set);

@@ -10,6 +10,8 @@
 #include <map>
 #include <set>
 
+#include "models/customer_hash.h"
+
 namespace churnwatch {
 namespace {
 
@@ -65,15 +67,6 @@ std::optional<double> ParseNumber(std::string_view s) {
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
   return v;
-}
-
-std::uint64_t HashId(std::string_view id) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : id) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
 }
 
 }  // namespace
@@ -157,7 +150,7 @@ Result<LabelledSplit> LoadLabelledCsv(const std::filesystem::path& path, const L
       return Status::DataError(path.string() + ":" + std::to_string(i + 2) + ": column '" + options.label_column +
                                "' is empty");
     const bool churned = label == options.positive || label == "1";
-    const auto bucket = HashId(id) % 10;
+    const auto bucket = HashCustomerId(id) % 10;
     FeatureTable& t = bucket < 6 ? split.train : (bucket < 8 ? split.valid : split.test);
     t.customer_ids.push_back(id);
     t.cutoffs.push_back(0);

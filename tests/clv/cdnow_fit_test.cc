@@ -32,7 +32,7 @@ void ExpectRelative(double actual, double expected, double tolerance, const char
 
 TEST(CdnowFit, BgNbdMatchesFaderHardieLee2005) {
   CW_REQUIRE_SHARED_DATA(path, kSummary);
-  const auto customers = testing::ReadCdnowSummary(path);
+  const auto customers = cdnow_data::ReadCdnowSummary(path);
   ASSERT_EQ(customers.size(), 2357u);  // README: 2,357 customers
   auto fit = FitBgNbd(customers);
   ASSERT_TRUE(fit.ok()) << fit.status().ToString();
@@ -52,7 +52,7 @@ TEST(CdnowFit, BgNbdMatchesFaderHardieLee2005) {
 
 TEST(CdnowFit, BgNbdLogLikelihoodAtPublishedParameters) {
   CW_REQUIRE_SHARED_DATA(path, kSummary);
-  const auto customers = testing::ReadCdnowSummary(path);
+  const auto customers = cdnow_data::ReadCdnowSummary(path);
   // CLVTools' estimates reach -9582.429 on the same data.
   auto ll = BgNbdLogLikelihood(customers, {0.2425945, 4.4136019, 0.7929199, 2.4258881});
   ASSERT_TRUE(ll.ok());
@@ -61,7 +61,7 @@ TEST(CdnowFit, BgNbdLogLikelihoodAtPublishedParameters) {
 
 TEST(CdnowFit, GammaGammaMatchesFaderHardie2013) {
   CW_REQUIRE_SHARED_DATA(path, kSummary);
-  const auto customers = testing::ReadCdnowSummary(path);
+  const auto customers = cdnow_data::ReadCdnowSummary(path);
   auto fit = FitGammaGamma(customers);
   ASSERT_TRUE(fit.ok()) << fit.status().ToString();
   EXPECT_TRUE(fit->report.converged) << fit->report.reason;

@@ -55,7 +55,7 @@ TEST(CdnowHoldout, SummariesFitAndHoldoutFromTransactions) {
   const ClvResult& r = *result;
   ASSERT_EQ(r.values.size(), 2357u);
 
-  const auto published = testing::ReadCdnowSummary(summary_csv);
+  const auto published = cdnow_data::ReadCdnowSummary(summary_csv);
   ASSERT_EQ(published.size(), 2357u);
   for (std::size_t i = 0; i < r.values.size(); ++i) {
     const auto& p = published[std::stoul(r.customer_ids[i]) - 1];

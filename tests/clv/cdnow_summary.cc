@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-namespace churnwatch::clv::testing {
+namespace churnwatch::clv::cdnow_data {
 
 std::vector<CustomerSummary> ReadCdnowSummary(const std::filesystem::path& path) {
   std::vector<CustomerSummary> rows;
@@ -29,4 +29,4 @@ std::vector<CustomerSummary> ReadCdnowSummary(const std::filesystem::path& path)
   return rows;
 }
 
-}  // namespace churnwatch::clv::testing
+}  // namespace churnwatch::clv::cdnow_data

@@ -18,20 +18,20 @@
 namespace churnwatch {
 namespace {
 
-struct Rec {
+struct RandomRec {
   std::vector<std::string> fields;
   std::int64_t line = 0;
   std::string raw;
-  bool operator==(const Rec&) const = default;
+  bool operator==(const RandomRec&) const = default;
 };
 
 // The reference: a byte-at-a-time state machine over the whole text, written for clarity.
-std::vector<Rec> ReferenceSplit(const std::string& text) {
-  std::vector<Rec> out;
+std::vector<RandomRec> ReferenceSplit(const std::string& text) {
+  std::vector<RandomRec> out;
   std::size_t pos = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
   std::int64_t line = 1;
   while (pos < text.size()) {
-    Rec rec;
+    RandomRec rec;
     rec.line = line;
     const std::size_t start = pos;
     std::string field;
@@ -116,16 +116,16 @@ std::string RandomCsv(std::uint32_t seed) {
   return text;
 }
 
-Rec Copy(const CsvRecord& rec) {
-  Rec x;
+RandomRec Copy(const CsvRecord& rec) {
+  RandomRec x;
   x.line = rec.line;
   x.raw = std::string(rec.raw);
   for (auto f : rec.fields) x.fields.emplace_back(f);
   return x;
 }
 
-std::vector<Rec> ReadRecords(const std::string& path, std::size_t block) {
-  std::vector<Rec> out;
+std::vector<RandomRec> ReadRecords(const std::string& path, std::size_t block) {
+  std::vector<RandomRec> out;
   auto r = CsvReader::Open(path, CsvDialect{}, block);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   if (!r.ok()) return out;
@@ -140,8 +140,8 @@ std::vector<Rec> ReadRecords(const std::string& path, std::size_t block) {
   return out;
 }
 
-std::vector<Rec> ReadRuns(const std::string& path, std::size_t block, std::size_t target) {
-  std::vector<Rec> out;
+std::vector<RandomRec> ReadRuns(const std::string& path, std::size_t block, std::size_t target) {
+  std::vector<RandomRec> out;
   auto r = CsvReader::Open(path, CsvDialect{}, block);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   if (!r.ok()) return out;

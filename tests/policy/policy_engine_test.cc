@@ -26,14 +26,14 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   return out;
 }
 
-struct Fixture {
+struct EngineFixture {
   FeatureTable table;
   std::vector<ScoredCustomer> scored;
   std::map<std::string, std::set<std::string>> expected;
 };
 
-Fixture LoadFixture() {
-  Fixture f;
+EngineFixture LoadEngineFixture() {
+  EngineFixture f;
   std::istringstream in(testing::ReadFile(testing::SourceFile("tests/fixtures/policy/shipped_rules.csv")));
   std::string line;
   std::vector<std::string> header;
@@ -69,7 +69,7 @@ Fixture LoadFixture() {
 }
 
 TEST(PolicyEngine, ShippedRulesFireExactlyOnTheFixture) {
-  Fixture f = LoadFixture();
+  EngineFixture f = LoadEngineFixture();
   ASSERT_EQ(f.scored.size(), 14u);
   PolicyConfig config = DefaultPolicyConfig();
   auto out = ApplyPolicy(config, {f.scored, &f.table, 0});
@@ -91,7 +91,7 @@ TEST(PolicyEngine, ShippedRulesFireExactlyOnTheFixture) {
 }
 
 TEST(PolicyEngine, RuleReasonDrivesThePlaybookAndSlaOfTheRuleZone) {
-  Fixture f = LoadFixture();
+  EngineFixture f = LoadEngineFixture();
   auto out = ApplyPolicy(DefaultPolicyConfig(), {f.scored, &f.table, 1000});
   ASSERT_TRUE(out.ok());
   std::map<std::string, const ActionItem*> by_id;
@@ -158,7 +158,7 @@ TEST(PolicyEngine, ZonesAlertsBenefitAndBudget) {
 }
 
 TEST(PolicyEngine, UnknownFeatureInARuleIsRefused) {
-  Fixture f = LoadFixture();
+  EngineFixture f = LoadEngineFixture();
   PolicyConfig config = DefaultPolicyConfig();
   config.rules = {{"typo", "complaints_99 >= 3", "experience", "red", "", ""}};
   auto out = ApplyPolicy(config, {f.scored, &f.table, 0});
@@ -167,7 +167,7 @@ TEST(PolicyEngine, UnknownFeatureInARuleIsRefused) {
 }
 
 TEST(PolicyEngine, RulesSeeScoresAndSegments) {
-  Fixture f = LoadFixture();
+  EngineFixture f = LoadEngineFixture();
   PolicyConfig config = DefaultPolicyConfig();
   config.rules = {{"mid_low_risk", "value_tier == \"mid\" and zone == \"none\" and p_churn < 0.2 and clv >= 100",
                    "", "blue", "", ""}};

@@ -13,14 +13,14 @@ namespace churnwatch {
 namespace {
 
 // Schema: numbers recency_days, frequency_90, complaints_90; texts value_tier, segment.
-struct Fixture {
+struct RuleFixture {
   RuleSchema schema{{"recency_days", "frequency_90", "complaints_90"}, {"value_tier", "segment"}};
   std::vector<double> numbers{40, 2, 3};
   std::vector<std::string> texts{"high", "at_risk"};
   RuleRow Row() const { return {numbers, texts}; }
 };
 
-Truth Eval(const std::string& expr, const Fixture& f) {
+Truth Eval(const std::string& expr, const RuleFixture& f) {
   auto rule = Rule::Parse("t", expr);
   EXPECT_TRUE(rule.ok()) << rule.status().ToString();
   if (!rule.ok()) return Truth::kUnknown;
@@ -38,7 +38,7 @@ std::string ParseError(const std::string& name, const std::string& expr) {
 }
 
 std::string BindError(const std::string& expr) {
-  Fixture f;
+  RuleFixture f;
   auto rule = Rule::Parse("x", expr);
   EXPECT_TRUE(rule.ok()) << rule.status().ToString();
   if (!rule.ok()) return "";
@@ -53,7 +53,7 @@ constexpr Truth F = Truth::kFalse;
 constexpr Truth U = Truth::kUnknown;
 
 TEST(Rules, ComparisonOperatorsOnNumbers) {
-  Fixture f;  // recency_days = 40
+  RuleFixture f;  // recency_days = 40
   EXPECT_EQ(Eval("recency_days < 41", f), T);
   EXPECT_EQ(Eval("recency_days < 40", f), F);
   EXPECT_EQ(Eval("recency_days <= 40", f), T);
@@ -69,7 +69,7 @@ TEST(Rules, ComparisonOperatorsOnNumbers) {
 }
 
 TEST(Rules, ArithmeticAndPrecedence) {
-  Fixture f;  // recency 40, frequency 2, complaints 3
+  RuleFixture f;  // recency 40, frequency 2, complaints 3
   EXPECT_EQ(Eval("frequency_90 + complaints_90 == 5", f), T);
   EXPECT_EQ(Eval("recency_days - frequency_90 * complaints_90 == 34", f), T);  // * before -
   EXPECT_EQ(Eval("(recency_days - frequency_90) * complaints_90 == 114", f), T);
@@ -81,7 +81,7 @@ TEST(Rules, ArithmeticAndPrecedence) {
 }
 
 TEST(Rules, StringsAndLists) {
-  Fixture f;
+  RuleFixture f;
   EXPECT_EQ(Eval("value_tier == \"high\"", f), T);
   EXPECT_EQ(Eval("value_tier == 'high'", f), T);
   EXPECT_EQ(Eval("value_tier != \"high\"", f), F);
@@ -95,7 +95,7 @@ TEST(Rules, StringsAndLists) {
 }
 
 TEST(Rules, BooleanOperatorsAndPrecedence) {
-  Fixture f;
+  RuleFixture f;
   EXPECT_EQ(Eval("recency_days > 30 and complaints_90 >= 3", f), T);
   EXPECT_EQ(Eval("recency_days > 30 and complaints_90 > 3", f), F);
   EXPECT_EQ(Eval("recency_days > 50 or complaints_90 >= 3", f), T);
@@ -110,7 +110,7 @@ TEST(Rules, BooleanOperatorsAndPrecedence) {
 }
 
 TEST(Rules, MissingValuesAreUnknownNeverFire) {
-  Fixture f;
+  RuleFixture f;
   f.numbers[0] = kNaN;  // recency_days missing
   f.texts[0] = "";      // value_tier missing
   EXPECT_EQ(Eval("recency_days > 30", f), U);
