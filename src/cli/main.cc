@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/openmp_wait.h"
 
 namespace churnwatch::cli {
 
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : ExitCodeFor(StatusCode::kInvalidArgument);
   }
+
+  for (auto& entry : commands)
+    if (app.got_subcommand(entry.name) && cli::CommandUsesOpenMp(entry.name)) cli::ReexecWithPassiveOpenMpWait(argv);
 
   Status status;
   try {

@@ -1,0 +1,19 @@
+#pragma once
+// XGBoost's OpenMP runtime on cores shared with other work (see openmp_wait.cc).
+
+#include <string_view>
+
+namespace churnwatch::cli {
+
+/// Whether `command` runs XGBoost's own threads (training, SHAP contributions): train,
+/// evaluate, score and run.
+bool CommandUsesOpenMp(std::string_view command);
+
+/// When OMP_WAIT_POLICY is unset: sets it to PASSIVE and re-executes this program with the
+/// same arguments (same process id), so that libgomp, which reads the variable only while
+/// it is being loaded, sees it. Returns without doing anything when the variable is already
+/// set (the user's choice is kept), and carries on with libgomp's default when the
+/// re-execution is impossible.
+void ReexecWithPassiveOpenMpWait(char** argv);
+
+}  // namespace churnwatch::cli
