@@ -55,6 +55,10 @@ class LoadSession {
   virtual Status AppendTransactions(std::span<const Transaction> rows) = 0;
   virtual Status AppendCustomers(std::span<const Customer> rows) = 0;
   virtual Status AppendEvents(std::span<const Event> rows) = 0;
+  /// Replaces the source fingerprint given to BeginLoad in the load log, for callers that
+  /// only have it after appending began (ingest hashes the file while it parses it). It is
+  /// written with Commit, in the same transaction. After Commit: kInvalidArgument.
+  virtual Status SetSourceFingerprint(std::string_view fingerprint) = 0;
   /// Makes every appended row visible at once and records the load in the store's load log.
   /// Returns how many rows were new and how many were already present.
   virtual Result<LoadCounts> Commit() = 0;

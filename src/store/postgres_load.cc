@@ -7,6 +7,8 @@
 // process dies the server aborts the transaction when the connection drops. The client
 // holds one batch at a time, so memory stays bounded however large the file.
 #include <cmath>
+#include <optional>
+#include <string>
 
 #include "store/postgres_store.h"
 #include "store/row_codec.h"
@@ -123,6 +125,12 @@ class PgLoadSession final : public LoadSession {
     });
   }
 
+  Status SetSourceFingerprint(std::string_view fingerprint) override {
+    if (!work_) return Status::InvalidArgument("this load session is already committed");
+    fingerprint_ = std::string(fingerprint);
+    return Status::OK();
+  }
+
   Result<LoadCounts> Commit() override {
     if (!work_) return Status::InvalidArgument("this load session is already committed");
     return PgGuard(s_, "commit load into " + std::string(TableName(table_)), [&]() -> Result<LoadCounts> {
@@ -134,8 +142,9 @@ class PgLoadSession final : public LoadSession {
       LoadCounts counts;
       counts.inserted = static_cast<std::int64_t>(r.affected_rows());
       counts.already_present = staged_ - counts.inserted;
-      work_->exec_params("UPDATE loads SET inserted = $1, already_present = $2, committed_at = now() WHERE load_id = $3",
-                         counts.inserted, counts.already_present, load_id_);
+      work_->exec_params("UPDATE loads SET inserted = $1, already_present = $2, committed_at = now(), "
+                         "source_fingerprint = coalesce($4, source_fingerprint) WHERE load_id = $3",
+                         counts.inserted, counts.already_present, load_id_, fingerprint_);
       work_->commit();
       work_.reset();
       return counts;
@@ -164,6 +173,7 @@ class PgLoadSession final : public LoadSession {
   std::int64_t load_id_ = 0;
   std::int64_t staged_ = 0;
   std::string buffer_;  // reused across batches
+  std::optional<std::string> fingerprint_;  // set by SetSourceFingerprint, written at Commit
 };
 
 }  // namespace

@@ -11,6 +11,8 @@
 // Commit, so a file that fits is inserted as one ascending run (sqlite_load_buffer.h).
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "store/row_codec.h"
@@ -129,15 +131,27 @@ class SqliteLoadSession final : public LoadSession {
     });
   }
 
+  Status SetSourceFingerprint(std::string_view fingerprint) override {
+    CW_RETURN_IF_ERROR(CheckOpen());
+    fingerprint_ = std::string(fingerprint);
+    return Status::OK();
+  }
+
   Result<LoadCounts> Commit() override {
     CW_RETURN_IF_ERROR(CheckOpen());
     CW_RETURN_IF_ERROR(Flush());
     {
       CW_ASSIGN_OR_RETURN(SqliteStmt st, s_.Prepare("UPDATE loads SET inserted = ?, already_present = ?, "
+                                                    "source_fingerprint = coalesce(?, source_fingerprint), "
                                                     "committed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE load_id = ?"));
       st.BindInt(1, counts_.inserted);
       st.BindInt(2, counts_.already_present);
-      st.BindInt(3, load_id_);
+      // Bound as text even when empty (BindText would store NULL, i.e. keep the old value).
+      if (fingerprint_)
+        sqlite3_bind_text(st.get(), 3, fingerprint_->data(), static_cast<int>(fingerprint_->size()), SQLITE_STATIC);
+      else
+        st.BindNull(3);
+      st.BindInt(4, load_id_);
       const int rc = sqlite3_step(st.get());
       if (rc != SQLITE_DONE) return s_.Error(rc, "record load");
     }
@@ -211,6 +225,7 @@ class SqliteLoadSession final : public LoadSession {
   SqliteStmt one_, some_, many_;
   LoadCounts counts_;
   SortedRowBuffer buffer_;
+  std::optional<std::string> fingerprint_;  // set by SetSourceFingerprint, written at Commit
   bool open_ = true;
 };
 

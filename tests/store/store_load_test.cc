@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "churnwatch/store.h"
@@ -283,6 +284,39 @@ TEST_P(StoreLoadTest, SessionMisuseIsReportedNotCrashed) {
   EXPECT_EQ(late.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(late.message(), "this load session is already committed");
   EXPECT_EQ((*session)->Commit().status().code(), StatusCode::kInvalidArgument);
+}
+
+// Ingest hashes the file while it loads it, so the fingerprint can come after BeginLoad; it
+// is written with the commit, and only then.
+TEST_P(StoreLoadTest, FingerprintSetBeforeCommitReplacesTheOneGivenAtBegin) {
+  CW_OPEN_TEST_DATABASE(db, GetParam());
+  auto s = MustOpen(db->url());
+  ASSERT_TRUE(s);
+  auto data = testing::MakeSyntheticRetail({.seed = 21, .customers = 20});
+  auto load = [&](const std::string& path, const std::optional<std::string>& later, bool commit) {
+    auto session = s->BeginLoad({Table::kCustomers, path, "given-at-begin"});
+    ASSERT_TRUE(session.ok()) << session.status().ToString();
+    ASSERT_TRUE((*session)->AppendCustomers(data.customers).ok());
+    if (later) {
+      ASSERT_TRUE((*session)->SetSourceFingerprint(*later).ok());
+    }
+    if (!commit) return;
+    ASSERT_TRUE((*session)->Commit().ok());
+    Status late = (*session)->SetSourceFingerprint("after-commit");
+    EXPECT_EQ(late.code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(late.message(), "this load session is already committed");
+  };
+  load("a.csv", "sha-of-a", true);
+  load("b.csv", std::nullopt, true);
+  load("c.csv", "", true);  // an empty digest is still a value, not "keep the old one"
+  load("d.csv", "sha-of-d", false);
+  auto count = [&](const std::string& where) { return db->QueryInt("SELECT count(*) FROM loads WHERE " + where); };
+  EXPECT_EQ(count("source_path = 'a.csv' AND source_fingerprint = 'sha-of-a'"), 1);
+  EXPECT_EQ(count("source_path = 'b.csv' AND source_fingerprint = 'given-at-begin'"), 1);
+  EXPECT_EQ(count("source_path = 'c.csv' AND source_fingerprint = ''"), 1);
+  EXPECT_EQ(count("source_path = 'd.csv'"), 0);
+  EXPECT_EQ(count("source_fingerprint = 'after-commit'"), 0);
+  EXPECT_EQ(count("committed_at IS NOT NULL"), 3);
 }
 
 TEST_P(StoreLoadTest, NaNAmountIsADataError) {
