@@ -3,7 +3,8 @@
 // into runs of whole records (quote-aware), and on N threads split every record into fields
 // (quote-aware, escapes undone) and build one typed column per CSV column — the named
 // numeric columns parsed into int64 / float64 vectors (empty -> NaN for float columns),
-// every other column kept as text views (quoted text with escapes copied once). Dates stay
+// every other column kept as text references into the file (quoted text with escapes copied
+// once). Dates stay
 // text, as pandas leaves them by default. No mapping, no conversion to canonical rows, no
 // duplicate or reject handling: that is ingest_parse's line.
 //   csv_parse FILE THREADS INT_COLUMNS FLOAT_COLUMNS     (column lists comma-separated)
@@ -20,6 +21,7 @@
 #include <limits>
 #include <mutex>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -58,7 +60,7 @@ enum class Kind { kText, kInt, kFloat };
 
 // Where one thread's output columns live: a bump allocator over address space reserved up
 // front and backed by 2 MiB pages. The columns are tens of MiB of fresh memory (five text
-// columns of 16-byte views alone are 43 MiB on Online Retail); taken 4 KiB page by 4 KiB page
+// columns of 8-byte references are 22 MiB on Online Retail); taken 4 KiB page by 4 KiB page
 // they cost a page fault each, and both threads faulting at once contend in the kernel:
 // that was a fifth of the parse's CPU time. The memory is still zeroed by the kernel and
 // kept until exit, like pandas' arrays.
@@ -103,13 +105,29 @@ struct ArenaAllocator {
 template <typename T>
 using Column = std::vector<T, ArenaAllocator<T>>;
 
+// One text value: where it lies in its run, or (kUnescaped set in `size`) in the run's
+// buffer of unescaped quoted text. Half the size of a string_view: the text columns are
+// most of the output, and on this VM every fresh MiB costs about as much to touch as 2 MiB
+// of the file costs to parse. A run is at most a few MiB, so 32-bit offsets suffice.
+struct TextRef {
+  static constexpr std::uint32_t kUnescaped = std::uint32_t{1} << 31;
+  std::uint32_t offset = 0;
+  std::uint32_t size = 0;
+};
+
 // The typed columns of one run; runs are kept in file order, as pandas' chunks are.
 struct RunColumns {
+  std::string_view run;  // the bytes the text references point into
   std::vector<Column<std::int64_t>> ints;
   std::vector<Column<double>> floats;
-  std::vector<Column<std::string_view>> texts;
-  std::deque<std::string> unescaped;  // quoted text with escapes: the views point here
+  std::vector<Column<TextRef>> texts;
+  std::string unescaped;  // quoted text with escapes, undone
   std::int64_t rows = 0, bad = 0;
+
+  std::string_view Text(const TextRef& r) const {
+    return (r.size & TextRef::kUnescaped) != 0 ? std::string_view(unescaped).substr(r.offset, r.size & ~TextRef::kUnescaped)
+                                               : run.substr(r.offset, r.size);
+  }
 };
 
 struct Parser {
@@ -122,7 +140,9 @@ struct Parser {
              RunColumns& out) const {
     out.ints.assign(static_cast<std::size_t>(n_int), Column<std::int64_t>(ArenaAllocator<std::int64_t>(&arena)));
     out.floats.assign(static_cast<std::size_t>(n_float), Column<double>(ArenaAllocator<double>(&arena)));
-    out.texts.assign(static_cast<std::size_t>(n_text), Column<std::string_view>(ArenaAllocator<std::string_view>(&arena)));
+    out.texts.assign(static_cast<std::size_t>(n_text), Column<TextRef>(ArenaAllocator<TextRef>(&arena)));
+    out.run = run;
+    if (run.size() >= TextRef::kUnescaped) throw std::length_error("a run of 2 GiB or more cannot be referenced");
     // Online Retail averages 87 bytes a record: reserve so the loop rarely reallocates.
     const std::size_t guess = run.size() / 80 + 16;
     for (auto& v : out.ints) v.reserve(guess);
@@ -156,12 +176,14 @@ struct Parser {
             break;
           }
           case Kind::kText:
-            // A view into the run is kept as is; unescaped quoted text lives in the reader's
-            // per-record scratch, so it is copied once.
-            if (f.empty() || (f.data() >= lo && f.data() + f.size() <= hi))
-              out.texts[s].push_back(f);
-            else
-              out.texts[s].push_back(out.unescaped.emplace_back(f));
+            // Text inside the run is referenced where it is; unescaped quoted text lives in
+            // the reader's per-record scratch, so it is copied once.
+            if (f.empty() || (f.data() >= lo && f.data() + f.size() <= hi)) {
+              out.texts[s].push_back({f.empty() ? 0 : static_cast<std::uint32_t>(f.data() - lo), static_cast<std::uint32_t>(f.size())});
+            } else {
+              out.texts[s].push_back({static_cast<std::uint32_t>(out.unescaped.size()), static_cast<std::uint32_t>(f.size()) | TextRef::kUnescaped});
+              out.unescaped.append(f);
+            }
             break;
         }
       }
@@ -281,7 +303,7 @@ int main(int argc, char** argv) {
     for (const auto& v : c.floats)
       for (auto x : v) std::isnan(x) ? ++float_nan : (float_sum += x, 0);
     for (const auto& v : c.texts)
-      for (auto x : v) text_bytes += x.size();
+      for (const auto& x : v) text_bytes += c.Text(x).size();
   }
   std::printf("rows=%lld columns=%zu int_columns=%d float_columns=%d text_columns=%d bad=%lld int_sum=%lld "
               "float_sum=%.2f float_missing=%lld text_bytes=%zu threads=%d seconds=%.4f cpu_seconds=%.4f\n",
