@@ -11,6 +11,10 @@
 // (a cache miss per row) wait in front of the inserting thread, which is the load's
 // bottleneck: SQLite inserts on one thread.
 //
+// Values are encoded compactly (integers and whole-number doubles as varints, lengths as
+// varints, NaN as a bare tag): the buffer is tens of MiB of fresh memory, and on the
+// development VM every MiB first touched costs as much as converting thousands of rows.
+//
 // Not thread-safe; one buffer per load session. Text is copied, so callers' rows may go
 // away after Add. A run's views stay valid until the callback it was handed to returns.
 
@@ -18,10 +22,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <new>
 #include <string>
@@ -55,18 +61,20 @@ class SortedRun {
       ++bound;
       switch (tag) {
         case Tag::kNull: st.BindNull(param); break;
-        case Tag::kInt: st.BindInt(param, Load<std::int64_t>(p)); p += 8; break;
+        case Tag::kInt: st.BindInt(param, Unzigzag(GetVarint(p))); break;
         case Tag::kDouble: st.BindDouble(param, Load<double>(p)); p += 8; break;
+        case Tag::kWholeDouble: st.BindDouble(param, static_cast<double>(Unzigzag(GetVarint(p)))); break;
+        case Tag::kNaN: st.BindDouble(param, std::numeric_limits<double>::quiet_NaN()); break;
         case Tag::kText: {
-          const auto n = Load<std::uint32_t>(p);
-          st.BindText(param, std::string_view(p + 4, n));
-          p += 4 + n;
+          const auto n = static_cast<std::size_t>(GetVarint(p));
+          st.BindText(param, std::string_view(p, n));
+          p += n;
           break;
         }
         case Tag::kBlob: {
-          const auto n = Load<std::uint32_t>(p);
-          st.BindBlob(param, p + 4, static_cast<int>(n));
-          p += 4 + n;
+          const auto n = static_cast<std::size_t>(GetVarint(p));
+          st.BindBlob(param, p, static_cast<int>(n));
+          p += n;
           break;
         }
         case Tag::kEnd: break;
@@ -77,13 +85,25 @@ class SortedRun {
 
  private:
   friend class SortedRowBuffer;
-  enum class Tag : char { kNull, kInt, kDouble, kText, kBlob, kEnd };
+  // kWholeDouble: a double that is an integer (not -0), stored as one; kNaN: the quiet NaN.
+  enum class Tag : char { kNull, kInt, kDouble, kText, kBlob, kEnd, kWholeDouble, kNaN };
   template <typename T>
   static T Load(const char* p) {
     T v;
     std::memcpy(&v, p, sizeof v);
     return v;
   }
+  // LEB128: seven bits a byte, low bits first; signed values zigzagged so small negatives
+  // stay short.
+  static std::uint64_t GetVarint(const char*& p) {
+    std::uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto b = static_cast<unsigned char>(*p++);
+      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if (b < 0x80) return v;
+    }
+  }
+  static std::int64_t Unzigzag(std::uint64_t v) { return static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1)); }
   std::string data_;
   std::vector<std::size_t> starts_;
 };
@@ -144,7 +164,7 @@ class SortedRowBuffer {
       Writer w{arena_};
       bind(w, row);
     }
-    buckets_[row.key.hi >> 56].push_back({row.key.hi, row.key.lo, start, static_cast<std::uint32_t>(arena_.size() - start)});
+    buckets_[row.key.hi >> 56].push_back({row.key.hi, row.key.lo, start});
     ++rows_;
   }
 
@@ -221,10 +241,9 @@ class SortedRowBuffer {
   }
 
  private:
-  struct Entry {
+  struct Entry {  // a row's key and where its encoding starts; its end is its kEnd tag
     std::uint64_t hi, lo;
     std::size_t offset;
-    std::uint32_t size;
   };
   // Rows per key range: the key's top byte. Keys are hashes, so the ranges are even and a
   // 400k-row file makes 256 runs of ~1,600 rows (~200 KiB, cache-resident while inserted).
@@ -254,18 +273,33 @@ class SortedRowBuffer {
     });
     run.data_.clear();
     run.starts_.clear();
-    std::size_t total = 0;
-    for (const Entry& x : e) total += x.size;
-    run.data_.resize(total);
     run.starts_.reserve(e.size());
-    char* out = run.data_.data();
-    std::size_t pos = 0;
     constexpr std::size_t kAhead = 8;  // key order visits the arena at random: fetch ahead
     for (std::size_t i = 0; i < e.size(); ++i) {
       if (i + kAhead < e.size()) __builtin_prefetch(arena_.data() + e[i + kAhead].offset);
-      std::memcpy(out + pos, arena_.data() + e[i].offset, e[i].size);
-      run.starts_.push_back(pos);
-      pos += e[i].size;
+      const char* row = arena_.data() + e[i].offset;
+      run.starts_.push_back(run.data_.size());
+      run.data_.append(row, RowSize(row));
+    }
+  }
+
+  // Bytes of the encoded row at `p`, its kEnd tag included.
+  static std::size_t RowSize(const char* p) {
+    const char* q = p;
+    for (;;) {
+      const auto tag = static_cast<Tag>(*q++);
+      if (tag == Tag::kEnd) return static_cast<std::size_t>(q - p);
+      ++q;  // the parameter index
+      switch (tag) {
+        case Tag::kInt:
+        case Tag::kWholeDouble: (void)SortedRun::GetVarint(q); break;
+        case Tag::kDouble: q += 8; break;
+        case Tag::kText:
+        case Tag::kBlob: q += SortedRun::GetVarint(q); break;
+        case Tag::kNull:
+        case Tag::kNaN:
+        case Tag::kEnd: break;
+      }
     }
   }
 
@@ -280,17 +314,19 @@ class SortedRowBuffer {
       const char h[2] = {static_cast<char>(t), static_cast<char>(static_cast<unsigned char>(param))};
       a.append(h, 2);
     }
-    template <typename T>
-    void Put(Tag t, int param, const T& v) {
-      char h[2 + sizeof v] = {static_cast<char>(t), static_cast<char>(static_cast<unsigned char>(param))};
-      std::memcpy(h + 2, &v, sizeof v);
-      a.append(h, sizeof h);
+    // A tag, the parameter index and a varint, in one append.
+    void PutVarint(Tag t, int param, std::uint64_t v) {
+      char h[2 + 10] = {static_cast<char>(t), static_cast<char>(static_cast<unsigned char>(param))};
+      std::size_t n = 2;
+      for (; v >= 0x80; v >>= 7) h[n++] = static_cast<char>((v & 0x7f) | 0x80);
+      h[n++] = static_cast<char>(v);
+      a.append(h, n);
+    }
+    static std::uint64_t Zigzag(std::int64_t v) {
+      return (static_cast<std::uint64_t>(v) << 1) ^ (v < 0 ? ~std::uint64_t{0} : std::uint64_t{0});
     }
     void PutBytes(Tag t, int param, const void* p, std::size_t n) {
-      char h[6] = {static_cast<char>(t), static_cast<char>(static_cast<unsigned char>(param))};
-      const auto len = static_cast<std::uint32_t>(n);
-      std::memcpy(h + 2, &len, sizeof len);
-      a.append(h, sizeof h);
+      PutVarint(t, param, n);
       a.append(static_cast<const char*>(p), n);
     }
     // Empty text is NULL, as SqliteStmt::BindText stores it.
@@ -300,8 +336,24 @@ class SortedRowBuffer {
       else
         PutBytes(Tag::kText, param, v.data(), v.size());
     }
-    void BindDouble(int param, double v) { Put(Tag::kDouble, param, v); }
-    void BindInt(int param, std::int64_t v) { Put(Tag::kInt, param, v); }
+    void BindDouble(int param, double v) {
+      // Whole numbers (quantities, most amounts in cents are not) replay bit for bit from
+      // their integer; -0 and values beyond 2^53 keep all eight bytes.
+      constexpr double kExact = 9007199254740992.0;  // 2^53
+      if (v >= -kExact && v <= kExact && v == static_cast<double>(static_cast<std::int64_t>(v)) && !(v == 0 && std::signbit(v))) {
+        PutVarint(Tag::kWholeDouble, param, Zigzag(static_cast<std::int64_t>(v)));
+        return;
+      }
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      if (std::memcmp(&v, &nan, sizeof v) == 0) {
+        Head(Tag::kNaN, param);
+        return;
+      }
+      char h[2 + sizeof v] = {static_cast<char>(Tag::kDouble), static_cast<char>(static_cast<unsigned char>(param))};
+      std::memcpy(h + 2, &v, sizeof v);
+      a.append(h, sizeof h);
+    }
+    void BindInt(int param, std::int64_t v) { PutVarint(Tag::kInt, param, Zigzag(v)); }
     void BindNull(int param) { Head(Tag::kNull, param); }
     void BindBlob(int param, const void* p, int n) { PutBytes(Tag::kBlob, param, p, static_cast<std::size_t>(n)); }
   };

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -379,6 +381,66 @@ TEST(SortedRowBuffer, ReplaysByParameterIndexInKeyOrder) {
                    return Status::OK();
                  }).ok());
   EXPECT_EQ(first_params, (std::vector<std::string>{"int 2 / text x", "int 1 / null", "int 3 / text x"}));
+}
+
+// Values are stored compactly (varints, whole-number doubles as integers, NaN as a tag) and
+// must replay bit for bit: every integer edge, doubles that look whole but are not exactly
+// representable as one (-0, beyond 2^53, infinities), NaNs with other payloads, and text
+// and blobs long enough to need multi-byte lengths.
+TEST(SortedRowBuffer, EveryValueReplaysExactly) {
+  struct Row {
+    RowKey key;
+    std::size_t i;
+  };
+  const std::vector<std::int64_t> ints = {0, 1, -1, 63, 64, -64, -65, 127, 128, 300, -300, 1290000000, -1290000000,
+                                          std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()};
+  std::uint64_t odd_nan_bits = 0x7ff8000000000123ull;
+  double odd_nan;
+  std::memcpy(&odd_nan, &odd_nan_bits, sizeof odd_nan);
+  const std::vector<double> doubles = {0.0, -0.0, 1.0, -1.0, 6.0, 2.55, -15.3, 1e15, 9007199254740992.0, 9007199254740994.0,
+                                       -9007199254740992.0, 1e300, -1e300, 5e-324,
+                                       std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                                       std::numeric_limits<double>::quiet_NaN(), odd_nan};
+  const std::vector<std::string> texts = {"x", std::string(127, 'a'), std::string(128, 'b'), std::string(20000, 'c')};
+  const std::size_t n = std::max({ints.size(), doubles.size(), texts.size()});
+  store_internal::SortedRowBuffer buf;
+  for (std::size_t i = 0; i < n; ++i)
+    buf.Add(Row{{i + 1, 0}, i}, [&](auto& w, const Row& r) {
+      w.BindInt(0, ints[r.i % ints.size()]);
+      w.BindDouble(1, doubles[r.i % doubles.size()]);
+      const std::string& t = texts[r.i % texts.size()];
+      w.BindText(2, t);
+      w.BindBlob(3, t.data(), static_cast<int>(t.size()));
+      w.BindNull(4);
+    });
+  struct ExactStmt {
+    std::int64_t i = 0;
+    std::uint64_t d = 0;
+    std::string t, b;
+    bool null = false;
+    void BindInt(int, std::int64_t v) { i = v; }
+    void BindDouble(int, double v) { std::memcpy(&d, &v, sizeof d); }
+    void BindText(int, std::string_view v) { t = v; }
+    void BindBlob(int, const void* p, int k) { b.assign(static_cast<const char*>(p), static_cast<std::size_t>(k)); }
+    void BindNull(int) { null = true; }
+  };
+  std::size_t seen = 0;
+  ASSERT_TRUE(buf.ForEachRun([&](const store_internal::SortedRun& run) {
+                   for (std::size_t k = 0; k < run.rows(); ++k, ++seen) {
+                     ExactStmt st;
+                     EXPECT_EQ(run.Bind(k, st, 0), 5);
+                     const std::size_t i = seen;  // keys 1..n, in order
+                     std::uint64_t want_d;
+                     std::memcpy(&want_d, &doubles[i % doubles.size()], sizeof want_d);
+                     EXPECT_EQ(st.i, ints[i % ints.size()]) << "row " << i;
+                     EXPECT_EQ(st.d, want_d) << "row " << i << ": " << doubles[i % doubles.size()];
+                     EXPECT_EQ(st.t, texts[i % texts.size()]) << "row " << i;
+                     EXPECT_EQ(st.b, texts[i % texts.size()]) << "row " << i;
+                     EXPECT_TRUE(st.null);
+                   }
+                   return Status::OK();
+                 }).ok());
+  EXPECT_EQ(seen, n);
 }
 
 // Bind reports how many values a row recorded, so the load can refuse a row that left a
