@@ -3,7 +3,7 @@
 # same run, times pandas.read_csv (Debian python3-pandas) against
 #  - our CSV parse (csv_parse): the reader doing what read_csv does by default — records and
 #    fields split (quote-aware), the numeric columns (the ones pandas infers as numbers,
-#    printed below) converted into typed columns, text kept as views, dates left as text;
+#    printed below) converted into typed columns, text kept as references into the file, dates left as text;
 #  - our parse + convert (ingest_parse): the whole ingest conversion without a store
 #    (mapping expressions, dates, PII hashing, dedupe, rejects file);
 #  - the whole `churnwatch ingest` into a fresh SQLite file;
@@ -102,7 +102,7 @@ syn_read=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows_r
     "$(echo "$pandas_s / $parse_s" | bc -l)" "$(echo "$pandas_cpu / $parse_cpu" | bc -l)"
   printf 'churnwatch ingest into fresh SQLite   %8.3f  %8.3f   %8.2fx          %8.2fx   (target > 1x)\n' "$ingest_s" "$ingest_cpu" \
     "$(echo "$pandas_s / $ingest_s" | bc -l)" "$(echo "$pandas_cpu / $ingest_cpu" | bc -l)"
-  echo "  CSV parse = split records and fields (quote-aware) + numeric columns into typed arrays, text as views, dates"
+  echo "  CSV parse = split records and fields (quote-aware) + numeric columns into typed arrays, text as 8-byte references, dates"
   echo "    as text; the numeric columns are the ones pandas inferred: $pandas_types"
   echo "    $csv_line"
   echo "  parse+convert = the whole ingest conversion without a store: mapping expressions, dates, PII hashing,"
