@@ -131,6 +131,19 @@ double ExpectedPurchases(const BgNbdParams& m, const CustomerSummary& c, double 
 /// E[X(t)] for a customer just acquired at time 0 (FHL 2005 eq. 7).
 double UnconditionalExpectedPurchases(const BgNbdParams& m, double t);
 
+/// The fitted chance of dropping out after any one purchase: the mean of Beta(a, b), a/(a+b).
+double MeanDropoutProbability(const BgNbdParams& m);
+
+/// Below this mean dropout per purchase, a customer with a few dozen purchases keeps
+/// P(alive) above 0.97 whatever their silence: the fit has found (almost) no dropout.
+inline constexpr double kNegligibleDropout = 1e-3;
+
+/// Empty for an ordinary fit; otherwise one sentence for the user saying that the fit sees
+/// almost no dropout (MeanDropoutProbability < kNegligibleDropout), so P(alive) is close to 1
+/// for everyone and does not rank who has left, and that P(purchase within H) still does.
+/// Happens on short histories (Online Retail before its last months: a at its lower bound).
+std::string BgNbdDropoutNote(const BgNbdParams& m);
+
 /// P(X(T, T+t) >= 1 | x, t_x, T) = P(alive) * (1 - ((alpha+T)/(alpha+T+t))^(r+x)): alive at T,
 /// and the posterior Poisson rate Gamma(r+x, alpha+T) produces a purchase within t.
 double ProbabilityAnyPurchase(const BgNbdParams& m, const CustomerSummary& c, double t);

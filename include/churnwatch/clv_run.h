@@ -95,6 +95,8 @@ struct ClvResult {
   /// says why.
   std::optional<GammaGammaFit> gamma_gamma;
   std::string gamma_gamma_note;
+  /// BgNbdDropoutNote of the fit: non-empty when P(alive) cannot rank customers.
+  std::string bgnbd_note;
   /// Pearson correlation of x and mean spend among repeat buyers: Gamma-Gamma assumes
   /// spend independent of frequency, so a large value is a warning.
   double spend_frequency_correlation = kNaN;

@@ -35,6 +35,7 @@ nlohmann::json ResultJson(const clv::ClvResult& r, const ClvFlags& f, double sec
   bg["alpha"] = r.bgnbd.params.alpha;
   bg["a"] = r.bgnbd.params.a;
   bg["b"] = r.bgnbd.params.b;
+  if (!r.bgnbd_note.empty()) bg["note"] = r.bgnbd_note;
   nlohmann::json gg;
   if (r.gamma_gamma) {
     gg = FitJson(r.gamma_gamma->report);
@@ -80,9 +81,10 @@ void PrintSummary(const clv::ClvResult& r, const nlohmann::json& j) {
   const auto& bg = r.bgnbd;
   std::printf("CLV at %s (time unit %s): %zu customers, %zu repeat buyers\n", j["as_of"].get<std::string>().c_str(),
               j["time_unit"].get<std::string>().c_str(), r.values.size(), r.repeat_buyers);
-  std::printf("BG/NBD      r=%.4f alpha=%.4f a=%.4f b=%.4f  LL=%.2f  %s (%s)\n", bg.params.r, bg.params.alpha,
+  std::printf("BG/NBD      r=%.6g alpha=%.6g a=%.6g b=%.6g  LL=%.2f  %s (%s)\n", bg.params.r, bg.params.alpha,
               bg.params.a, bg.params.b, bg.report.log_likelihood, bg.report.converged ? "converged" : "NOT CONVERGED",
               bg.report.reason.c_str());
+  if (!r.bgnbd_note.empty()) std::printf("BG/NBD note: %s\n", r.bgnbd_note.c_str());
   if (r.gamma_gamma) {
     const auto& gg = *r.gamma_gamma;
     std::printf("Gamma-Gamma p=%.4f q=%.4f gamma=%.4f  LL=%.2f  %s (%s)\n", gg.params.p, gg.params.q, gg.params.gamma,

@@ -2,7 +2,9 @@
 // docs/clv.md, references in clv.h).
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <string>
 
 #include "churnwatch/clv.h"
 #include "clv/special_functions.h"
@@ -84,6 +86,19 @@ double ExpectedPurchases(const BgNbdParams& m, const CustomerSummary& c, double 
   const double numerator = C * (head - std::exp(am1 * log_one_minus_z) * G);
   if (x <= 0) return numerator;
   return numerator * Logistic(LogDeathOdds(m, c));
+}
+
+double MeanDropoutProbability(const BgNbdParams& m) { return m.a / (m.a + m.b); }
+
+std::string BgNbdDropoutNote(const BgNbdParams& m) {
+  const double p = MeanDropoutProbability(m);
+  if (!(p < kNegligibleDropout)) return {};
+  char share[32];
+  std::snprintf(share, sizeof share, "%.2g%%", 100 * p);
+  return std::string("the fit sees almost no dropout (") + share +
+         " chance per purchase, a/(a+b)): P(alive) is close to 1 for every customer and does not tell who has "
+         "left, likely because the history is too short to show it; P(purchase within H) still falls with "
+         "silence, rank by it";
 }
 
 double UnconditionalExpectedPurchases(const BgNbdParams& m, double t) {

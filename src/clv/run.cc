@@ -80,6 +80,7 @@ Result<ClvResult> ComputeClv(const RetailColumns& columns, const ClvOptions& opt
   auto bg = FitBgNbd(summaries, options.fit);
   if (!bg.ok()) return bg.status().WithContext("BG/NBD at cutoff " + FormatIsoDate(options.as_of));
   result.bgnbd = *bg;
+  result.bgnbd_note = BgNbdDropoutNote(bg->params);
 
   auto gg = FitGammaGamma(summaries, options.fit);
   bool use_gg = false;

@@ -219,5 +219,34 @@ TEST(FitErrors, NonConvergenceIsReported) {
   EXPECT_TRUE(std::isfinite(fit->report.log_likelihood));
 }
 
+// A population that never drops out (p ~ Beta(0.001, 100)) is fitted with a negligible mean
+// dropout and gets the note; the default population (mean dropout 0.24) gets none.
+TEST(FitProperties, AFitThatSeesNoDropoutCarriesTheNoteAndAnOrdinaryFitDoesNot) {
+  SimulationOptions o;
+  o.customers = 5000;
+  o.seed = 11;
+  o.resolution = 1.0 / 7;
+  o.params = {0.5, 4.0, 0.001, 100.0};
+  auto loyal = FitBgNbd(SimulateBgNbd(o));
+  ASSERT_TRUE(loyal.ok()) << loyal.status().ToString();
+  EXPECT_LT(MeanDropoutProbability(loyal->params), kNegligibleDropout);
+  const std::string note = BgNbdDropoutNote(loyal->params);
+  EXPECT_NE(note.find("almost no dropout"), std::string::npos) << note;
+  EXPECT_NE(note.find("P(purchase within H)"), std::string::npos) << note;
+
+  o.params = BgNbdParams{0.25, 4.0, 0.8, 2.5};
+  auto ordinary = FitBgNbd(SimulateBgNbd(o));
+  ASSERT_TRUE(ordinary.ok()) << ordinary.status().ToString();
+  EXPECT_GT(MeanDropoutProbability(ordinary->params), 0.1);
+  EXPECT_EQ(BgNbdDropoutNote(ordinary->params), "");
+}
+
+TEST(FitProperties, TheDropoutNoteQuotesTheShareAndStartsBelowTheThreshold) {
+  EXPECT_DOUBLE_EQ(MeanDropoutProbability({1, 1, 0.8, 2.5}), 0.8 / 3.3);
+  EXPECT_NE(BgNbdDropoutNote({1, 1, 1e-6, 1.0}).find("(0.0001% chance per purchase"), std::string::npos);
+  EXPECT_NE(BgNbdDropoutNote({1, 1, 0.99e-3, 1.0}), "");   // a/(a+b) just below 0.001
+  EXPECT_EQ(BgNbdDropoutNote({1, 1, 1.01e-3, 1.0}), "");   // just above
+}
+
 }  // namespace
 }  // namespace churnwatch::clv
