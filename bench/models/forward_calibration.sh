@@ -15,7 +15,7 @@
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BIN=${CHURNWATCH:-$ROOT/build/models/churnwatch}
+BIN=${CHURNWATCH:-$ROOT/build/release/churnwatch}
 DB=${DB:-sqlite:/tmp/churnwatch_retail.db}
 DESIGNS=${1:-$HERE/calibration_designs.txt}
 # B is 10 days after A (as 2011-06-11 after 2011-06-01); C is 40-60 days after B (a full

@@ -9,19 +9,18 @@
 # Usage: bench/models/select_online_retail.sh [SETTINGS_FILE]
 #   each line: a label, then `churnwatch train` flags (cutoffs via @monthly, @14d, @7d and
 #   an optional @from=YYYY-MM-DD, default 2011-01-01); lines starting with # are skipped.
-# Env: CHURNWATCH (binary, default build/models/churnwatch), DB (store with Online Retail
+# Env: CHURNWATCH (binary, default build/release/churnwatch), DB (store with Online Retail
 #   ingested, default sqlite:/tmp/churnwatch_retail.db; ingested when missing); VALID and
 #   LAST_TRAIN (default 2011-06-11 and 2011-06-01) to repeat a comparison on an earlier
 #   validation cutoff as a robustness check (VALID + 90 days must stay <= 2011-09-09).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BIN=${CHURNWATCH:-$ROOT/build/models/churnwatch}
+BIN=${CHURNWATCH:-$ROOT/build/release/churnwatch}
 DB=${DB:-sqlite:/tmp/churnwatch_retail.db}
 SETTINGS=${1:-$HERE/selection_settings.txt}
 VALID=${VALID:-2011-06-11}
 LAST_TRAIN=${LAST_TRAIN:-2011-06-01}
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 if [ ! -f "${DB#sqlite:}" ]; then
   "$BIN" ingest --db "$DB" --mapping "$ROOT/examples/mappings/online_retail.toml" \
     --transactions "$ROOT/../shared/data/online_retail/online_retail.csv.gz" >/dev/null
