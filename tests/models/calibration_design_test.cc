@@ -45,11 +45,9 @@ double MeanPChurn(const ChurnModel& m, const FeatureTable& t) {
 }
 
 TEST(CalibrationDesign, NoneKeepsTheStackedScoreAndSurvivesSaveLoad) {
-  const FeatureTable train = MakeSyntheticFeatures(11, 3000, 15000, true);
-  const FeatureTable valid = MakeSyntheticFeatures(12, 2000, 15090, true);
-  TrainingSet data;
-  data.train = &train;
-  data.valid = &valid;
+  const testing::SyntheticSplit split = testing::MakeSyntheticSplit(11, 3000, 2000, true);
+  const FeatureTable& valid = split.valid;
+  const TrainingSet data = split.data();
   TrainOptions options;
   options.trees.max_rounds = 60;
   options.calibration = "none";
@@ -70,11 +68,8 @@ TEST(CalibrationDesign, NoneKeepsTheStackedScoreAndSurvivesSaveLoad) {
 }
 
 TEST(CalibrationDesign, UnknownDesignIsInvalidArgument) {
-  const FeatureTable train = MakeSyntheticFeatures(11, 500, 15000, false);
-  const FeatureTable valid = MakeSyntheticFeatures(12, 500, 15090, false);
-  TrainingSet data;
-  data.train = &train;
-  data.valid = &valid;
+  const testing::SyntheticSplit split = testing::MakeSyntheticSplit(11, 500, 500);
+  const TrainingSet data = split.data();
   TrainOptions options;
   options.trees.max_rounds = 5;
   options.calibrate_on = "test";

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "churnwatch/feature_table.h"
+#include "churnwatch/models.h"
 
 namespace churnwatch::testing {
 
@@ -36,6 +37,24 @@ inline FeatureTable MakeSyntheticFeatures(std::uint64_t seed, std::size_t rows, 
     for (std::size_t f = 0; f < t.names.size(); ++f) t.columns[f].push_back(vals[f]);
   }
   return t;
+}
+
+/// A train cutoff (day 15000, seed `seed`) and a validation cutoff 90 days later (seed
+/// `seed + 1`), owned together so that `data()` can point at them.
+struct SyntheticSplit {
+  FeatureTable train, valid;
+  TrainingSet data() const {
+    TrainingSet d;
+    d.train = &train;
+    d.valid = &valid;
+    return d;
+  }
+};
+
+inline SyntheticSplit MakeSyntheticSplit(std::uint64_t seed, std::size_t train_rows, std::size_t valid_rows,
+                                         bool with_bgnbd = false) {
+  return {MakeSyntheticFeatures(seed, train_rows, 15000, with_bgnbd),
+          MakeSyntheticFeatures(seed + 1, valid_rows, 15090, with_bgnbd)};
 }
 
 }  // namespace churnwatch::testing

@@ -18,11 +18,9 @@ TEST(Registry, RegisterLoadAndChampion) {
   ModelRegistry registry(**store);
   EXPECT_EQ(registry.Load("").status().code(), StatusCode::kNotFound);
 
-  const FeatureTable train = testing::MakeSyntheticFeatures(21, 1500, 15000);
-  const FeatureTable valid = testing::MakeSyntheticFeatures(22, 1000, 15090);
-  TrainingSet data;
-  data.train = &train;
-  data.valid = &valid;
+  const testing::SyntheticSplit split = testing::MakeSyntheticSplit(21, 1500, 1000);
+  const FeatureTable& valid = split.valid;
+  const TrainingSet data = split.data();
   TrainOptions o;
   o.trees.max_rounds = 40;
   auto model = ChurnModel::Train(data, o);
@@ -75,11 +73,8 @@ TEST(Registry, ListShowsThePurgedValidationFigure) {
   auto store = Store::Open("sqlite:" + (dir / "r.db").string());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   ModelRegistry registry(**store);
-  const FeatureTable train = testing::MakeSyntheticFeatures(31, 800, 15000);
-  const FeatureTable valid = testing::MakeSyntheticFeatures(32, 600, 15090);
-  TrainingSet data;
-  data.train = &train;
-  data.valid = &valid;
+  const testing::SyntheticSplit split = testing::MakeSyntheticSplit(31, 800, 600);
+  const TrainingSet data = split.data();
   TrainOptions o;
   o.trees.max_rounds = 20;
   auto model = ChurnModel::Train(data, o);

@@ -22,11 +22,8 @@ TrainOptions FastOptions() {
 }
 
 TEST(SelectionMetrics, EveryOpinionIsReportedAndSurvivesSaveLoad) {
-  const FeatureTable train = MakeSyntheticFeatures(11, 2000, 15000, true);
-  const FeatureTable valid = MakeSyntheticFeatures(12, 1500, 15090, true);
-  TrainingSet data;
-  data.train = &train;
-  data.valid = &valid;
+  const testing::SyntheticSplit split = testing::MakeSyntheticSplit(11, 2000, 1500, true);
+  const TrainingSet data = split.data();
   auto m = ChurnModel::Train(data, FastOptions());
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   const auto& pm = (*m)->info().purged_valid_metrics;
@@ -72,11 +69,8 @@ TEST(SelectionMetrics, DescribeTheComponentsBeforeTheRefit) {
 }
 
 TEST(SelectionMetrics, AverageStackerCombinesOnlyTheChosenOpinions) {
-  const FeatureTable train = MakeSyntheticFeatures(31, 1500, 15000, true);
-  const FeatureTable valid = MakeSyntheticFeatures(32, 1000, 15090, true);
-  TrainingSet data;
-  data.train = &train;
-  data.valid = &valid;
+  const testing::SyntheticSplit split = testing::MakeSyntheticSplit(31, 1500, 1000, true);
+  const TrainingSet data = split.data();
   TrainOptions o = FastOptions();
   o.stack_trees = false;
   auto m = ChurnModel::Train(data, o);
