@@ -7,6 +7,7 @@
 #  - our parse + convert (ingest_parse): the whole ingest conversion without a store
 #    (mapping expressions, dates, PII hashing, dedupe, rejects file);
 #  - the whole `churnwatch ingest` into a fresh SQLite file;
+#  - SQLite alone storing the rows that ingest loaded (sqlite_floor), in key order and in file order;
 # best of 3 for each (in rounds, see below). Then a synthetic 10M-row file (gen_synthetic): rows/s and peak
 # RSS (/usr/bin/time -v) against the file size. Results: bench/results/ingest.txt.
 # Env: CHURNWATCH_BIN (release CLI), CHURNWATCH_BUILD (release build dir), ROWS (default 10M).
@@ -17,11 +18,12 @@ BIN="${CHURNWATCH_BIN:-$BUILD/churnwatch}"
 PARSE="$BUILD/bench/ingest/ingest_parse"
 CSVPARSE="$BUILD/bench/ingest/csv_parse"
 GEN="$BUILD/bench/ingest/gen_synthetic"
+FLOOR="$BUILD/bench/ingest/sqlite_floor"
 ROWS="${ROWS:-10000000}"
 DATA="${CHURNWATCH_SHARED_DATA:-$PWD/../shared/data}/online_retail/online_retail.csv.gz"
 OUT=bench/results/ingest.txt
 PY=/usr/bin/python3
-for f in "$BIN" "$PARSE" "$CSVPARSE" "$GEN" "$DATA"; do
+for f in "$BIN" "$PARSE" "$CSVPARSE" "$GEN" "$FLOOR" "$DATA"; do
   [ -e "$f" ] || { echo "missing $f (build the release preset with benchmarks; shared data beside the clone)" >&2; exit 1; }
 done
 TMP=$(mktemp -d)
@@ -74,6 +76,11 @@ ingest_s=$(best_wall < "$TMP/ingest"); ingest_cpu=$(best_cpu < "$TMP/ingest")
 csv_line=$("$CSVPARSE" "$CSV" 2 "$int_cols" "$float_cols")
 parse_line=$("$PARSE" "$MAP" "$CSV")
 loaded=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows_loaded"])' "$TMP/ingest.json")
+# SQLite alone on the rows the last round loaded (its own best of 3): the part of the ingest
+# no parse or conversion speed can remove.
+floor_line=$("$FLOOR" "$TMP/or.db" "$TMP")
+floor_key=$(echo "$floor_line" | sed -n 's/.*key_order_seconds=\([0-9.]*\).*/\1/p')
+floor_file=$(echo "$floor_line" | sed -n 's/.*file_order_seconds=\([0-9.]*\).*/\1/p')
 
 "$GEN" "$ROWS" "$TMP/synthetic.csv" 2> /dev/null
 size=$(stat -c %s "$TMP/synthetic.csv")
@@ -102,6 +109,10 @@ syn_read=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows_r
     "$(echo "$pandas_s / $parse_s" | bc -l)" "$(echo "$pandas_cpu / $parse_cpu" | bc -l)"
   printf 'churnwatch ingest into fresh SQLite   %8.3f  %8.3f   %8.2fx          %8.2fx   (target > 1x)\n' "$ingest_s" "$ingest_cpu" \
     "$(echo "$pandas_s / $ingest_s" | bc -l)" "$(echo "$pandas_cpu / $ingest_cpu" | bc -l)"
+  printf 'SQLite alone, rows typed in memory:\n'
+  printf '  in row_key order (as the store)      %8.3f              %8.2fx   (a floor under the ingest)\n' "$floor_key" \
+    "$(echo "$pandas_s / $floor_key" | bc -l)"
+  printf '  in file order (insert while reading) %8.3f              %8.2fx\n' "$floor_file" "$(echo "$pandas_s / $floor_file" | bc -l)"
   echo "  CSV parse = split records and fields (quote-aware) + numeric columns into typed arrays, text as 8-byte references, dates"
   echo "    as text; the numeric columns are the ones pandas inferred: $pandas_types"
   echo "    $csv_line"
@@ -109,6 +120,8 @@ syn_read=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows_r
   echo "    exclusions, dedupe, RowKeys, rejects file (bench/ingest/ingest_parse.cc)"
   echo "  ingest into SQLite = churnwatch ingest into a new file (built beside it, fsynced and renamed into place)"
   echo "  ingest rows_loaded=$loaded; parse counts: $parse_line"
+  echo "  SQLite alone = bench/ingest/sqlite_floor.cc: the loaded rows read back, then inserted into a new file with the store's"
+  echo "    table, page size, journal and 64-row INSERT OR IGNORE, committed and fsynced; nothing of ours timed: $floor_line"
   runs() { awk '{printf "%s%s/%s", (NR > 1 ? ", " : ""), $1, $2}' "$TMP/$1"; }
   echo "  every run, wall/CPU (s) in round order: pandas $(runs pandas); CSV parse 2 threads $(runs csv2);"
   echo "    1 thread $(runs csv1); parse+convert $(runs parse); ingest $(runs ingest)"
