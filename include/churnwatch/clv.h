@@ -153,6 +153,12 @@ double ProbabilityAnyPurchase(const BgNbdParams& m, const CustomerSummary& c, do
 /// non-positive mean spend. NaN when q <= 1 (the mean spend is then infinite).
 double ExpectedSpend(const GammaGammaParams& m, const CustomerSummary& c);
 
+/// Expected spend per purchase net of returns, for a customer whose mean_spend is already net
+/// (RfmSummary::net_share in features.h): ExpectedSpend for a repeat buyer with a positive
+/// net mean; otherwise the model can only give the population mean, which is then scaled by
+/// the customer's own net share (0 for a customer who returned everything they bought).
+double ExpectedNetSpend(const GammaGammaParams& m, const CustomerSummary& c, double net_share);
+
 /// Discounted customer lifetime value over `months` months:
 ///   sum_{k=1..months} [E[X(k*M)] - E[X((k-1)*M)]] * spend * margin / (1+d)^k,
 /// with M = `month_length` in the model's time unit (365.25/12 days), E[X] the conditional

@@ -177,14 +177,19 @@ enum class TimeUnit : std::uint8_t { kDays = 0, kWeeks };
 /// transaction; x = distinct purchase days - 1; t_x = last - first purchase day; T = the
 /// last observed day (cutoff - 1) - first purchase day; in days or weeks (days / 7).
 /// mean_repeat_spend = mean over repeat days of the day's purchase amount (non-return
-/// lines), 0 when x = 0. Returns are ignored.
+/// lines) times net_share, 0 when x = 0. Returns do not change x, t_x or T (a visit that was
+/// later returned was still a visit); they reduce spend through net_share.
 struct RfmSummary {
   CustomerIdx customer = 0;
   double x = 0;
   double t_x = 0;
   double T = 0;
   double mean_repeat_spend = 0;
-  double first_day_spend = 0;  ///< the first purchase day's amount (not part of mean_repeat_spend)
+  double first_day_spend = 0;  ///< the first purchase day's amount times net_share (not in mean_repeat_spend)
+  /// (purchases − returns) / purchases before the cutoff, clamped to [0, 1]; 1 when the
+  /// customer bought nothing with a positive amount. Returns are not matched to the purchase
+  /// they undo (an export rarely says which), so every purchase day is scaled alike.
+  double net_share = 1;
 };
 
 /// Summaries for every customer with a purchase dated before `cutoff`, in customer order.

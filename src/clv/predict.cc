@@ -120,6 +120,11 @@ double ExpectedSpend(const GammaGammaParams& m, const CustomerSummary& c) {
   return m.p * (m.gamma + c.x * c.mean_spend) / (m.p * c.x + m.q - 1);
 }
 
+double ExpectedNetSpend(const GammaGammaParams& m, const CustomerSummary& c, double net_share) {
+  const double spend = ExpectedSpend(m, c);
+  return c.x >= 1 && c.mean_spend > 0 ? spend : spend * net_share;
+}
+
 double CustomerLifetimeValue(const BgNbdParams& m, const CustomerSummary& c, double spend, double margin,
                              double monthly_discount_rate, int months, double month_length) {
   double value = 0;

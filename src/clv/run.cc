@@ -103,7 +103,8 @@ Result<ClvResult> ComputeClv(const RetailColumns& columns, const ClvOptions& opt
   std::vector<double> spend(summaries.size());
   for (std::size_t i = 0; i < summaries.size(); ++i) {
     const CustomerSummary& c = summaries[i];
-    spend[i] = use_gg ? ExpectedSpend(gg->params, c) : (c.x >= 1 && c.mean_spend > 0 ? c.mean_spend : overall_spend);
+    spend[i] = use_gg ? ExpectedNetSpend(gg->params, c, rfm[i].net_share)
+                      : (c.x >= 1 && c.mean_spend > 0 ? c.mean_spend : overall_spend * rfm[i].net_share);
   }
   result.spend_frequency_correlation = SpendFrequencyCorrelation(summaries);
 

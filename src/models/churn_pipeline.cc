@@ -69,7 +69,7 @@ Status AppendValueColumns(const RetailColumns& columns, FeatureTable& table, con
         if (with_value) {
           out.p_alive[r] = clv::ReportedProbabilityAlive(m, c);
           if (gg) {
-            const double spend = clv::ExpectedSpend(*gg, c);
+            const double spend = clv::ExpectedNetSpend(*gg, c, summaries[static_cast<std::size_t>(position[*idx])].net_share);
             out.clv[r] = clv::CustomerLifetimeValue(m, c, spend, options.clv_margin, options.clv_monthly_discount,
                                                     options.clv_months, 365.25 / 12);
           }

@@ -107,6 +107,18 @@ TEST(ExpectedSpend, WeightedMeanOfPopulationAndCustomer) {
   EXPECT_TRUE(std::isnan(ExpectedSpend({6, 0.9, 15}, {4, 10, 20, 50})));  // q <= 1: no finite mean
 }
 
+TEST(ExpectedNetSpend, ScalesOnlyWhatTheModelCannotInformByTheNetShare) {
+  const GammaGammaParams m{6, 4, 15};
+  const double population = 6.0 * 15 / 3;
+  // A repeat buyer's mean is already net: the Gamma-Gamma mean is used as it is.
+  EXPECT_DOUBLE_EQ(ExpectedNetSpend(m, {4, 10, 20, 50}, 0.5), ExpectedSpend(m, {4, 10, 20, 50}));
+  // A one-time buyer gets the population mean, scaled by what they kept of their purchase.
+  EXPECT_DOUBLE_EQ(ExpectedNetSpend(m, {0, 0, 10, 0}, 1.0), population);
+  EXPECT_DOUBLE_EQ(ExpectedNetSpend(m, {0, 0, 10, 0}, 0.25), 0.25 * population);
+  // A repeat buyer who returned everything (net mean 0) is expected to spend nothing.
+  EXPECT_EQ(ExpectedNetSpend(m, {3, 10, 20, 0}, 0.0), 0.0);
+}
+
 TEST(CustomerLifetimeValue, DiscountedSumOfMonthlyPurchases) {
   const BgNbdParams m{0.2426, 4.4136, 0.7930, 2.4259};
   const CustomerSummary c{2, 30.43, 38.86, 22.35};

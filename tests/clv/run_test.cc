@@ -1,6 +1,7 @@
 // Checks the CLV stage's pipeline pieces on small hand-made and seeded synthetic data:
 // the Fader-Hardie summary conventions as ComputeClv applies them (same-day purchases
-// merged, first purchase not a repeat, returns and rows on/after the cutoff ignored,
+// merged, first purchase not a repeat, returns scaling spend by the net share but not
+// counting as visits, rows on/after the cutoff ignored,
 // weeks = days / 7); the invariants "one customer scored alone equals the same customer in
 // a batch" and "threads do not change results"; CSV and result-table shape; feature columns
 // appended per cutoff without looking past the cutoff; and the option errors.
@@ -31,7 +32,7 @@ std::vector<Transaction> HandMade() {
       Row("a", "2024-01-01", 5),   // first purchase
       Row("a", "2024-01-15", 20),  // same day as another row: merged, spend 30
       Row("a", "2024-01-29", 60),  // repeat day 3
-      Row("a", "2024-01-30", 99, /*is_return=*/true),
+      Row("a", "2024-01-30", -19, /*is_return=*/true),  // purchases 95, returns 19: net share 0.8
       Row("a", "2024-02-10", 70),  // on the cutoff: not history
       Row("b", "2024-01-20", 8),   // one-time buyer
       Row("c", "2024-02-20", 8),   // first purchase after the cutoff: no history
@@ -53,7 +54,7 @@ TEST(ComputeClv, SummaryConventionsOnHandMadeHistory) {
   EXPECT_EQ(a.x, 2);
   EXPECT_EQ(a.t_x, 28);         // Jan 1 -> Jan 29
   EXPECT_EQ(a.T, 39);           // Jan 1 -> Feb 9, the last day before the cutoff
-  EXPECT_EQ(a.mean_spend, 45);  // (30 + 60) / 2
+  EXPECT_DOUBLE_EQ(a.mean_spend, 36);  // (30 + 60) / 2 * 0.8
   EXPECT_EQ(r->values.summaries[1].x, 0);
   EXPECT_EQ(r->values.summaries[1].T, 20);
   EXPECT_EQ(r->repeat_buyers, 3u);

@@ -90,9 +90,10 @@ TEST(Cutoffs, EveryWithALastDateCountsBackFromIt) {
 }
 
 TEST(RfmSummaries, HandComputedCase) {
-  // Day 0: two orders (10 + 5) = one transaction; day 10: 20; day 12: a return (ignored);
-  // day 25: 30 (on the cutoff day: not read). Cutoff = day 25 -> last observed day 24.
-  // x = 1, t_x = 10, T = 24 days; mean repeat spend 20; first day's spend 15.
+  // Day 0: two orders (10 + 5) = one transaction; day 10: 20; day 12: a return of 7 (not a
+  // purchase day); day 25: 30 (on the cutoff day: not read). Cutoff = day 25 -> last
+  // observed day 24. x = 1, t_x = 10, T = 24 days; purchases 35, returns 7: net share 0.8;
+  // net mean repeat spend 20 * 0.8 = 16; first day's net spend 15 * 0.8 = 12.
   const DayNumber d0 = *ParseIsoDate("2011-01-01");
   auto row = [&](const char* order, int day, double amount, bool ret) {
     Transaction t;
@@ -112,13 +113,47 @@ TEST(RfmSummaries, HandComputedCase) {
   EXPECT_EQ(days[0].x, 1);
   EXPECT_EQ(days[0].t_x, 10);
   EXPECT_EQ(days[0].T, 24);
-  EXPECT_EQ(days[0].mean_repeat_spend, 20);
-  EXPECT_EQ(days[0].first_day_spend, 15);
+  EXPECT_DOUBLE_EQ(days[0].net_share, 0.8);
+  EXPECT_DOUBLE_EQ(days[0].mean_repeat_spend, 16);
+  EXPECT_DOUBLE_EQ(days[0].first_day_spend, 12);
   auto weeks = ComputeRfmSummaries(cols, d0 + 25, TimeUnit::kWeeks);
   EXPECT_DOUBLE_EQ(weeks[0].t_x, 10.0 / 7);
   EXPECT_DOUBLE_EQ(weeks[0].T, 24.0 / 7);
   // A cutoff on the first purchase day: nothing before it, no summary.
   EXPECT_TRUE(ComputeRfmSummaries(cols, d0, TimeUnit::kDays).empty());
+}
+
+TEST(RfmSummaries, ACancelledOrderIsNoSpend) {
+  // Online Retail's customer 16446: a small purchase, then months later an order of
+  // 168,469.60 cancelled in full the same day. The cancelled order stays a visit (x = 1) but
+  // adds almost nothing to spend; a customer who returns more than they bought has none.
+  const DayNumber d0 = *ParseIsoDate("2011-05-18");
+  auto row = [&](const char* customer, int day, double amount, bool ret) {
+    Transaction t;
+    t.customer_id = customer;
+    t.order_id = ret ? "C1" : "1";
+    t.ts = static_cast<Timestamp>(d0 + day) * kSecondsPerDay + 3600;
+    t.amount = amount;
+    t.quantity = ret ? -1 : 1;
+    t.is_return = ret;
+    return t;
+  };
+  const std::vector<Transaction> tx = {row("big", 0, 2.90, false), row("big", 205, 168469.60, false),
+                                       row("big", 205, -168469.60, true), row("over", 0, 10, false),
+                                       row("over", 3, 10, false), row("over", 4, -25, true)};
+  const RetailColumns cols = ColumnsFromRows(tx, {}, {});
+  const auto s = ComputeRfmSummaries(cols, d0 + 206, TimeUnit::kDays);
+  ASSERT_EQ(s.size(), 2u);
+  const RfmSummary& big = cols.customer_ids[s[0].customer] == "big" ? s[0] : s[1];
+  const RfmSummary& over = cols.customer_ids[s[0].customer] == "big" ? s[1] : s[0];
+  EXPECT_EQ(big.x, 1);
+  EXPECT_NEAR(big.net_share, 2.90 / 168472.50, 1e-12);
+  EXPECT_NEAR(big.mean_repeat_spend, 168469.60 * 2.90 / 168472.50, 1e-9);  // about 2.90, not 168,469.60
+  EXPECT_LT(big.mean_repeat_spend, 3.0);
+  EXPECT_EQ(over.x, 1);
+  EXPECT_EQ(over.net_share, 0);
+  EXPECT_EQ(over.mean_repeat_spend, 0);
+  EXPECT_EQ(over.first_day_spend, 0);
 }
 
 TEST(RfmSummaries, ReproduceTheCdnowCalibrationSummary) {
