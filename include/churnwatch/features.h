@@ -133,6 +133,24 @@ Result<int> HorizonForFormat(std::string_view format);
 /// label window). Result sorted, duplicates removed. kInvalidArgument names the bad token.
 Result<std::vector<DayNumber>> ParseCutoffs(std::string_view text, const RetailColumns& columns, int horizon_days);
 
+/// H given on a command line or in a config: kInvalidArgument unless 1 <= H <= 3650 (the
+/// message quotes the value, as `clv` does: "horizon_days = -5 must be within 1..3650").
+Status ValidateHorizonDays(int horizon_days);
+
+/// The data's date range as text, "2010-12-01 .. 2011-12-09" (first transaction day .. last
+/// transaction or event day), or "no transactions" for empty columns.
+std::string DataRangeText(const RetailColumns& columns);
+
+/// A cutoff T reads the rows dated before T, so T on or before the first transaction day has
+/// no history at all. kDataError for the first such cutoff, naming `what` (e.g. "--as-of"),
+/// the cutoff and the data's range; OK for empty columns (callers report those themselves).
+Status CheckCutoffsHaveHistory(const RetailColumns& columns, std::span<const DayNumber> cutoffs, std::string_view what);
+
+/// Days from the data's last day to T when T is later than the natural scoring date, the
+/// day after it (T - last_day, e.g. 83 for 2012-03-01 on data ending 2011-12-09); 0 otherwise.
+/// Recency grows by that much for every customer, so such a cutoff deserves a warning.
+int DaysPastDataEnd(const RetailColumns& columns, DayNumber cutoff);
+
 // ---------------------------------------------------------------------------------------
 // The engine
 

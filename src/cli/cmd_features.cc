@@ -21,7 +21,7 @@ struct FeaturesFlags {
   std::string as_of;
   std::string cutoffs;
   std::string format;
-  int horizon_days = 0;
+  int horizon_days = kHorizonNotGiven;
   int lookback_days = 365;
   int threads = 2;
   std::string out;
@@ -54,9 +54,12 @@ Status PrintCatalogue(bool json) {
 }
 
 Result<int> ResolveHorizon(const FeaturesFlags& f) {
-  if (!f.format.empty() && f.horizon_days > 0)
-    return Status::InvalidArgument("give either --format or --horizon-days, not both");
-  if (f.horizon_days > 0) return f.horizon_days;
+  const bool given = f.horizon_days != kHorizonNotGiven;
+  if (!f.format.empty() && given) return Status::InvalidArgument("give either --format or --horizon-days, not both");
+  if (given) {
+    CW_RETURN_IF_ERROR(ValidateHorizonDays(f.horizon_days));
+    return f.horizon_days;
+  }
   return HorizonForFormat(f.format.empty() ? "general" : f.format);
 }
 
@@ -81,6 +84,8 @@ Status Run(const FeaturesFlags& f, const CommonOptions& common) {
   } else {
     CW_ASSIGN_OR_RETURN(cutoffs, ParseCutoffs(f.cutoffs, cols, horizon));
   }
+  CW_RETURN_IF_ERROR(CheckCutoffsHaveHistory(cols, cutoffs, f.as_of.empty() ? "cutoff" : "--as-of"));
+  WarnIfPastDataEnd(cols, cutoffs.back(), f.as_of.empty() ? "the last cutoff" : "--as-of");
   FeatureOptions opt;
   opt.horizon_days = horizon;
   opt.lookback_days = f.lookback_days;

@@ -64,13 +64,25 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
   ModelRegistry registry(*store);
   CW_ASSIGN_OR_RETURN(auto model, registry.Load(f.model, f.threads));
   CW_ASSIGN_OR_RETURN(RetailColumns columns, LoadColumnsFromStore(*store, f.threads));
+  if (columns.num_transactions() == 0)
+    return Status::DataError("the store " + common.db_url + " has no transactions: run `churnwatch ingest` first");
+  const DayNumber cut[] = {*as_of};
+  CW_RETURN_IF_ERROR(CheckCutoffsHaveHistory(columns, cut, "--as-of"));
+  WarnIfPastDataEnd(columns, *as_of, "--as-of");
   PipelineOptions po;
   po.threads = f.threads;
   po.horizon_days = model->info().horizon_days;
-  const DayNumber cut[] = {*as_of};
   CW_ASSIGN_OR_RETURN(FeatureTable table,
                       BuildSnapshotTable(columns, cut, po,
                                          f.all_customers ? Eligibility::kLookback : Eligibility::kActive, true));
+  // An empty result must not replace the stored scores of an earlier, meaningful run.
+  if (table.num_rows() == 0)
+    return Status::DataError(
+        "no customer to score as of " + f.as_of + ": " +
+        (f.all_customers ? "nobody bought in the " + std::to_string(po.lookback_days) + " days before it"
+                         : "nobody bought in the " + std::to_string(po.horizon_days) +
+                               " days (H) before it; --all-customers scores everyone who bought in the look-back") +
+        " (the data runs " + DataRangeText(columns) + "); the stored scores are left as they were");
   ReasonMap reasons = ReasonMap::Defaults(model->feature_names());
   if (!f.reasons.empty()) {
     CW_ASSIGN_OR_RETURN(reasons, ReasonMap::Load(f.reasons, model->feature_names()));

@@ -20,7 +20,7 @@ struct TrainFlags {
   std::string train_cutoffs;
   std::string valid_cutoff;
   std::string format;
-  int horizon_days = 0;
+  int horizon_days = kHorizonNotGiven;
   int lookback_days = 365;
   int threads = 2;
   std::uint64_t seed = 42;
@@ -136,7 +136,10 @@ Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptio
   if (!f.format.empty()) {
     CW_ASSIGN_OR_RETURN(po.horizon_days, HorizonForFormat(f.format));
   }
-  if (f.horizon_days > 0) po.horizon_days = f.horizon_days;
+  if (f.horizon_days != kHorizonNotGiven) {
+    CW_RETURN_IF_ERROR(ValidateHorizonDays(f.horizon_days));
+    po.horizon_days = f.horizon_days;
+  }
   po.lookback_days = f.lookback_days;
   po.threads = f.threads;
   po.bgnbd = !f.no_bgnbd;
@@ -151,6 +154,9 @@ Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptio
   if (columns.num_transactions() == 0)
     return Status::DataError("the store " + common.db_url + " has no transactions: run `churnwatch ingest` first");
   CW_ASSIGN_OR_RETURN(auto cutoffs, ParseCutoffs(f.train_cutoffs, columns, po.horizon_days));
+  CW_RETURN_IF_ERROR(CheckCutoffsHaveHistory(columns, cutoffs, "training cutoff"));
+  const DayNumber valid_day[] = {*valid};
+  CW_RETURN_IF_ERROR(CheckCutoffsHaveHistory(columns, valid_day, "--valid-cutoff"));
   CW_ASSIGN_OR_RETURN(auto trained, TrainOnSnapshots(columns, cutoffs, *valid, po, to));
   ModelRegistry registry(*store);
   CW_ASSIGN_OR_RETURN(auto model, registry.Register(*trained, !f.no_champion));

@@ -6,9 +6,12 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
+#include "churnwatch/features.h"
 #include "churnwatch/status.h"
 
 namespace churnwatch::cli {
@@ -27,6 +30,16 @@ void AddCommonOptions(CLI::App* sub, CommonOptions& common);
 
 /// Prints one JSON object on stdout (the --json contract: exactly one object per run).
 void PrintJson(const nlohmann::json& object);
+
+/// The default of --horizon-days: "not given" (then --format or the command's default
+/// applies), distinct from every value a user can type, so 0 and -5 are validated, not
+/// silently replaced.
+inline constexpr int kHorizonNotGiven = std::numeric_limits<int>::min();
+
+/// Prints `churnwatch: warning: ...` on stderr when `cutoff` lies past the day after the
+/// data's last day (DaysPastDataEnd): recency then grows for every customer. `what` names
+/// the flag, e.g. "--as-of".
+void WarnIfPastDataEnd(const RetailColumns& columns, DayNumber cutoff, std::string_view what);
 
 // One registration function per command; each sets `run` when its subcommand is chosen.
 CommandRun RegisterIngest(CLI::App& app, CommonOptions& common);

@@ -18,6 +18,16 @@ void AddCommonOptions(CLI::App* sub, CommonOptions& common) {
 
 void PrintJson(const nlohmann::json& object) { std::cout << object.dump(2) << std::endl; }
 
+void WarnIfPastDataEnd(const RetailColumns& columns, DayNumber cutoff, std::string_view what) {
+  const int days = DaysPastDataEnd(columns, cutoff);
+  if (days == 0) return;
+  std::fprintf(stderr,
+               "churnwatch: warning: %.*s %s is %d days after the last transaction or event (%s): recency grows for "
+               "every customer, by %d days over scoring on %s, the day after the data ends\n",
+               static_cast<int>(what.size()), what.data(), FormatIsoDate(cutoff).c_str(), days,
+               FormatIsoDate(columns.last_day).c_str(), days - 1, FormatIsoDate(columns.last_day + 1).c_str());
+}
+
 }  // namespace churnwatch::cli
 
 int main(int argc, char** argv) {

@@ -113,4 +113,30 @@ Result<std::vector<DayNumber>> ParseCutoffs(std::string_view text, const RetailC
   return out;
 }
 
+Status ValidateHorizonDays(int horizon_days) {
+  if (horizon_days < 1 || horizon_days > 3650)
+    return Status::InvalidArgument("horizon_days = " + std::to_string(horizon_days) + " must be within 1..3650");
+  return Status::OK();
+}
+
+std::string DataRangeText(const RetailColumns& columns) {
+  if (columns.first_day == kNoDay) return "no transactions";
+  return FormatIsoDate(columns.first_day) + " .. " + FormatIsoDate(columns.last_day);
+}
+
+Status CheckCutoffsHaveHistory(const RetailColumns& columns, std::span<const DayNumber> cutoffs, std::string_view what) {
+  if (columns.first_day == kNoDay) return Status::OK();
+  for (DayNumber t : cutoffs)
+    if (t <= columns.first_day)
+      return Status::DataError(std::string(what) + " " + FormatIsoDate(t) +
+                               " is not after the first transaction, so no customer has a purchase before it (the data "
+                               "runs " + DataRangeText(columns) + ")");
+  return Status::OK();
+}
+
+int DaysPastDataEnd(const RetailColumns& columns, DayNumber cutoff) {
+  if (columns.last_day == kNoDay || cutoff <= columns.last_day + 1) return 0;
+  return static_cast<int>(cutoff - columns.last_day);
+}
+
 }  // namespace churnwatch
