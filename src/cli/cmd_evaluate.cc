@@ -1,8 +1,10 @@
 // `churnwatch evaluate` (SPEC.md §14): scores a later, unseen cutoff with a registered model
 // and compares it with the baselines (trees alone, logistic regression, the recency rule,
 // BG/NBD); text, --json and SVG plots.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "churnwatch/churn_pipeline.h"
 #include "churnwatch/eval_plots.h"
@@ -29,12 +31,33 @@ Status Run(const EvaluateFlags& f, const CommonOptions& common) {
   ModelRegistry registry(*store);
   CW_ASSIGN_OR_RETURN(auto model, registry.Load(f.model, f.threads));
   const ModelInfo& info = model->info();
+  CW_ASSIGN_OR_RETURN(RetailColumns columns, LoadColumnsFromStore(*store, f.threads));
+  if (columns.num_transactions() == 0)
+    return Status::DataError("the store " + common.db_url + " has no transactions: run `churnwatch ingest` first");
+  const DayNumber test_day[] = {*test};
+  CW_RETURN_IF_ERROR(CheckCutoffsHaveHistory(columns, test_day, "--test-cutoff"));
+  // The model has seen every row up to its latest cutoff (validation, else training): a
+  // test cutoff there or earlier is not unseen, and its figures would flatter.
+  std::optional<DayNumber> seen = info.valid_cutoff;
+  if (!seen && !info.train_cutoffs.empty())
+    seen = *std::max_element(info.train_cutoffs.begin(), info.train_cutoffs.end());
+  if (seen && *test <= *seen) {
+    std::string train;
+    for (DayNumber t : info.train_cutoffs) train += (train.empty() ? "" : ",") + FormatIsoDate(t);
+    return Status::InvalidArgument(
+        "--test-cutoff " + f.test_cutoff + " is not later than the " +
+        (info.valid_cutoff ? "validation cutoff " + FormatIsoDate(*info.valid_cutoff) : "last training cutoff " + FormatIsoDate(*seen)) +
+        " of model " + info.version + " (training cutoffs " + (train.empty() ? "none" : train) +
+        "): the test cutoff must be unseen; choose one after " + FormatIsoDate(*seen) +
+        (info.valid_cutoff ? ", ideally at least H = " + std::to_string(info.horizon_days) + " days later (" +
+                                 FormatIsoDate(*info.valid_cutoff + info.horizon_days) + " or after)"
+                           : std::string()));
+  }
   if (info.valid_cutoff && *test < *info.valid_cutoff + info.horizon_days)
     std::fprintf(stderr,
                  "churnwatch: warning: test cutoff %s is within H of the validation cutoff %s; the test window "
                  "overlaps data the model was tuned on\n",
                  f.test_cutoff.c_str(), FormatIsoDate(*info.valid_cutoff).c_str());
-  CW_ASSIGN_OR_RETURN(RetailColumns columns, LoadColumnsFromStore(*store, f.threads));
   PipelineOptions po;
   po.threads = f.threads;
   po.horizon_days = info.horizon_days;

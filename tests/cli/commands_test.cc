@@ -153,5 +153,22 @@ TEST_F(CommandsCli, HorizonOutsideItsRangeIsRefusedEverywhere) {
   }
 }
 
+TEST_F(CommandsCli, EvaluateRefusesATestCutoffTheModelHasSeen) {
+  for (const std::string cutoff : {"2011-05-15", "2011-07-01", "2011-04-02"}) {
+    const CliResult r = Cli("evaluate --db " + db_ + " --test-cutoff " + cutoff + " --threads 1");
+    EXPECT_EQ(r.exit_code, kInvalid) << cutoff << "\n" << r.err;
+    EXPECT_TRUE(Has(r.err, "is not later than the validation cutoff 2011-07-01")) << r.err;
+    EXPECT_TRUE(Has(r.err, "training cutoffs 2011-04-02,2011-05-02,2011-06-01")) << r.err;
+  }
+  // Later than validation but within H: evaluated, with the overlap warning.
+  const CliResult near = Cli("evaluate --db " + db_ + " --test-cutoff 2011-08-01 --threads 1 --json");
+  ASSERT_EQ(near.exit_code, 0) << near.err;
+  EXPECT_TRUE(Has(near.err, "within H of the validation cutoff 2011-07-01")) << near.err;
+  // At least H after validation: no warning.
+  const CliResult clean = Cli("evaluate --db " + db_ + " --test-cutoff 2011-09-29 --threads 1 --json");
+  ASSERT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_FALSE(Has(clean.err, "warning")) << clean.err;
+}
+
 }  // namespace
 }  // namespace churnwatch
