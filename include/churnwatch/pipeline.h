@@ -18,9 +18,11 @@
 ///
 /// Relative paths are resolved against the config file's folder. Cutoff defaults (H =
 /// horizon): as_of = the day after the last transaction; test = as_of − H (the latest
-/// cutoff whose label window is complete); valid = test − train_every_days; train cutoffs
-/// every train_every_days (30) before valid while at least min_history_days (90) of
-/// history precede them.
+/// cutoff whose label window is complete); valid = test − H (its label window ends by the
+/// test cutoff, so validation and test share no weeks); train cutoffs every
+/// train_every_days (30) before valid while at least min_history_days (90) of history
+/// precede them, those within H of valid purged from model selection as in `train`
+/// (PipelineOptions::purge).
 ///
 /// Model: mode "train" (default) trains on the training cutoffs, calibrates on the
 /// validation cutoff and registers the model as the champion (registry.h); mode

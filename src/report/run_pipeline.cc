@@ -45,7 +45,11 @@ Result<Cutoffs> ChooseCutoffs(const RunConfig& c, const RetailColumns& cols) {
   const int h = c.horizon_days;
   k.as_of = c.as_of.empty() ? cols.last_day + 1 : *ParseIsoDate(c.as_of);
   k.test = c.test_cutoff.empty() ? k.as_of - h : *ParseIsoDate(c.test_cutoff);
-  k.valid = c.valid_cutoff.empty() ? k.test - c.train_every_days : *ParseIsoDate(c.valid_cutoff);
+  // Validation's label window [valid, valid + H) ends by the test cutoff, so the test
+  // window shares no weeks with what the model is tuned on (evaluate warns otherwise).
+  // Training cutoffs step back from it; those within H of it are purged from selection by
+  // TrainOnSnapshots exactly as `train` does (PipelineOptions::purge, docs/models.md).
+  k.valid = c.valid_cutoff.empty() ? k.test - h : *ParseIsoDate(c.valid_cutoff);
   if (!c.train_cutoffs.empty()) {
     for (const auto& t : c.train_cutoffs) k.train.push_back(*ParseIsoDate(t));
   } else {

@@ -58,12 +58,14 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   const RunSummary& s = *run;
 
-  // Cutoffs: test = as_of − 90, valid = test − 30, training every 30 days before it.
+  // Cutoffs: test = as_of − 90, valid = test − H (its label window [valid, valid + H) ends
+  // by the test cutoff: no shared weeks), training every 30 days before it.
   const DayNumber as_of = *ParseIsoDate(s.as_of);
   EXPECT_EQ(*ParseIsoDate(s.test_cutoff), as_of - 90);
-  EXPECT_EQ(*ParseIsoDate(s.valid_cutoff), as_of - 120);
+  EXPECT_EQ(*ParseIsoDate(s.valid_cutoff), as_of - 180);
+  EXPECT_LE(*ParseIsoDate(s.valid_cutoff) + 90, *ParseIsoDate(s.test_cutoff));
   ASSERT_FALSE(s.train_cutoffs.empty());
-  EXPECT_EQ(*ParseIsoDate(s.train_cutoffs.back()), as_of - 150);
+  EXPECT_EQ(*ParseIsoDate(s.train_cutoffs.back()), as_of - 210);
 
   EXPECT_GT(s.customers, 0);
   EXPECT_EQ(s.zones[0] + s.zones[1] + s.zones[2] + s.zones[3], s.customers);
