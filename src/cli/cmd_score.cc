@@ -12,6 +12,7 @@
 #include "churnwatch/explain.h"
 #include "churnwatch/policy_engine.h"
 #include "churnwatch/registry.h"
+#include "churnwatch/score_csv.h"
 #include "churnwatch/scoring.h"
 #include "churnwatch/store.h"
 #include "cli/commands.h"
@@ -32,19 +33,6 @@ struct ScoreFlags {
   bool all_customers = false;
   bool no_store = false;
 };
-
-std::string Csv(std::string_view s) {
-  if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-std::string Num(double v, const char* format = "%.6g") {
-  if (std::isnan(v)) return "";
-  char buf[48];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
 
 Status Run(const ScoreFlags& f, const CommonOptions& common) {
   const auto start = std::chrono::steady_clock::now();
@@ -104,21 +92,10 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
   for (const auto& a : outcome.actions)
     if (a.scored_index < scored.size()) action_of[a.scored_index] = &a;
 
-  // The CSV contract of SPEC.md §14 and the same columns as the store's "scores" table.
+  // The store's "scores" table: the SPEC.md §14 columns of the CSV (score_csv.h).
   ResultTable result;
-  auto text_col = [&](const char* name) -> ResultColumn& {
-    result.columns.push_back({name, true, {}, {}});
-    return result.columns.back();
-  };
-  auto num_col = [&](const char* name) -> ResultColumn& {
-    result.columns.push_back({name, false, {}, {}});
-    return result.columns.back();
-  };
-  const char* header =
-      "customer_id,p_churn,expected_days_to_churn,p_alive,clv,value_tier,segment,lifecycle_stage,zone,grade,"
-      "reason_1,reason_2,reason_3,action,action_cost,expected_benefit,frequency_tier,reason_1_feature,"
-      "reason_1_en,reason_1_zh,model_version\n";
-  std::string csv = header;
+  auto text_col = [&](const char* name) { result.columns.push_back({name, true, {}, {}}); };
+  auto num_col = [&](const char* name) { result.columns.push_back({name, false, {}, {}}); };
   for (const char* n : {"customer_id"}) text_col(n);
   for (const char* n : {"p_churn", "expected_days_to_churn", "p_alive", "clv"}) num_col(n);
   for (const char* n : {"value_tier", "segment", "lifecycle_stage", "zone", "grade", "reason_1", "reason_2",
@@ -135,15 +112,6 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
     const ActionItem* a = action_of[i];
     const double cost = a && !a->action.empty() ? a->cost : kNaN;
     const double benefit = a && !a->action.empty() ? a->expected_benefit : kNaN;
-    csv += Csv(s.customer_id) + "," + Num(s.p_churn) + "," + Num(s.expected_days_to_churn, "%.1f") + "," +
-           Num(s.p_alive) + "," + Num(s.clv, "%.2f") + "," + s.value_tier + "," + s.segment + "," +
-           s.lifecycle_stage + "," + std::string(ZoneName(z.zone)) + "," + z.grade + "," + reason[0] + "," +
-           reason[1] + "," + reason[2] + "," + (a ? a->action : "") + "," + Num(cost, "%.2f") + "," +
-           Num(benefit, "%.2f") + "," + s.frequency_tier + "," +
-           (s.reason_count > 0 ? Csv(s.reasons[0].top_feature) + "," + Csv(s.reasons[0].sentence_en) + "," +
-                                     Csv(s.reasons[0].sentence_zh)
-                               : std::string(",,")) +
-           "," + s.model_version + "\n";
     std::size_t c = 0;
     result.columns[c++].texts.push_back(s.customer_id);
     for (double v : {s.p_churn, s.expected_days_to_churn, s.p_alive, s.clv}) result.columns[c++].numbers.push_back(v);
@@ -155,7 +123,7 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
   }
   if (!f.out.empty()) {
     std::ofstream out(f.out, std::ios::binary);
-    out << csv;
+    out << FormatScoreCsv(scored, outcome);
     out.close();
     if (!out) return Status::IOError(f.out + ": cannot write");
   }

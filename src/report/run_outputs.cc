@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "churnwatch/playbook.h"
+#include "churnwatch/score_csv.h"
 #include "report/run_internal.h"
 
 namespace churnwatch::run_internal {
@@ -23,10 +24,10 @@ std::string Csv(std::string_view s) {
   return out + "\"";
 }
 
-std::string Num(double v) {
+std::string Money(double v) {
   if (std::isnan(v)) return "";
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
+  std::snprintf(buf, sizeof buf, "%.2f", v);
   return buf;
 }
 
@@ -53,24 +54,8 @@ std::string FormatDeadline(Timestamp ts) { return FormatIsoTimestamp(ts).substr(
 
 Status WriteRunFiles(const RunState& s) {
   const auto& dir = s.summary.out_dir;
-  // customers.csv: every scored customer, SPEC.md §14 columns.
-  std::vector<const ActionItem*> action_of(s.scored.size(), nullptr);
-  for (const auto& a : s.policy.actions) action_of[a.scored_index] = &a;
-  std::string c =
-      "customer_id,p_churn,expected_days_to_churn,p_alive,clv,value_tier,frequency_tier,segment,lifecycle_stage,zone,"
-      "grade,reason_1,reason_2,reason_3,rules,action,action_cost,expected_benefit,funded\n";
-  for (std::size_t i = 0; i < s.scored.size(); ++i) {
-    const auto& sc = s.scored[i];
-    const ActionItem* a = action_of[i];
-    c += Csv(sc.customer_id) + "," + Num(sc.p_churn) + "," + Num(sc.expected_days_to_churn) + "," + Num(sc.p_alive) +
-         "," + Num(sc.clv) + "," + sc.value_tier + "," + sc.frequency_tier + "," + sc.segment + "," +
-         sc.lifecycle_stage + "," + std::string(ZoneName(s.policy.zones[i].zone)) + "," + s.policy.zones[i].grade;
-    for (int k = 0; k < 3; ++k)
-      c += "," + (k < sc.reason_count ? std::string(PlaybookReasonKey(sc.reasons[static_cast<std::size_t>(k)].category))
-                                      : std::string());
-    c += "," + Csv(a ? Join(a->rules, '|') : "") + "," + (a ? a->action : "") + "," + (a ? Num(a->cost) : "") + "," +
-         (a ? Num(a->expected_benefit) : "") + "," + (a && a->funded ? "1" : "0") + "\n";
-  }
+  // customers.csv: every scored customer, the columns of `score --out` then "rules".
+  const std::string c = FormatScoreCsv(s.scored, s.policy, ScoreCsvOptions{.rules = true});
   CW_RETURN_IF_ERROR(Write(dir / "customers.csv", c));
 
   // actions.csv / actions.json: funded actions, highest expected benefit first.
@@ -86,7 +71,7 @@ Status WriteRunFiles(const RunState& s) {
     const std::string deadline = FormatIsoTimestamp(a->deadline);
     csv += Csv(a->customer_id) + "," + std::string(ZoneName(a->zone)) + "," + a->grade + "," + a->value_tier + "," +
            Csv(Join(a->reasons, '|')) + "," + Csv(Join(a->rules, '|')) + "," + a->action + "," + a->channel + "," +
-           Num(a->cost) + "," + Num(a->expected_benefit) + "," + deadline + "," + Csv(a->products) + "\n";
+           Money(a->cost) + "," + Money(a->expected_benefit) + "," + deadline + "," + Csv(a->products) + "\n";
     arr.push_back({{"customer_id", a->customer_id},
                    {"zone", std::string(ZoneName(a->zone))},
                    {"grade", a->grade},

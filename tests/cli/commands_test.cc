@@ -170,5 +170,44 @@ TEST_F(CommandsCli, EvaluateRefusesATestCutoffTheModelHasSeen) {
   EXPECT_FALSE(Has(clean.err, "warning")) << clean.err;
 }
 
+TEST_F(CommandsCli, ScoreCsvHasTheContractColumnsMoneyWithTwoDecimalsAndFunded) {
+  const std::string csv = (*dir_ / "scores.csv").string();
+  const CliResult r = Cli("score --db " + db_ + " --as-of 2012-01-01 --threads 1 --no-store --json --out " + csv);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  std::istringstream in(testing::ReadFile(csv));
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header,
+            "customer_id,p_churn,expected_days_to_churn,p_alive,clv,value_tier,segment,lifecycle_stage,zone,grade,"
+            "reason_1,reason_2,reason_3,action,action_cost,expected_benefit,frequency_tier,reason_1_feature,"
+            "reason_1_en,reason_1_zh,model_version,funded");
+  const std::regex money(R"(^-?\d+\.\d\d$)");
+  std::size_t rows = 0, funded = 0, priced = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++rows;
+    // Sentences may hold quoted commas: read the plain leading fields and the last one.
+    std::vector<std::string> f;
+    std::string cell;
+    std::istringstream cells(line);
+    for (int k = 0; k < 16 && std::getline(cells, cell, ','); ++k) f.push_back(cell);
+    ASSERT_EQ(f.size(), 16u) << line;
+    if (!f[4].empty()) {
+      EXPECT_TRUE(std::regex_match(f[4], money)) << "clv " << f[4];
+    }
+    if (!f[14].empty()) {
+      ++priced;
+      EXPECT_TRUE(std::regex_match(f[14], money)) << "action_cost " << f[14];
+      EXPECT_TRUE(std::regex_match(f[15], money)) << "expected_benefit " << f[15];
+    }
+    const char last = line.back();
+    ASSERT_TRUE(last == '0' || last == '1') << line;
+    funded += last == '1';
+  }
+  EXPECT_EQ(rows, j["customers"].get<std::size_t>());
+  EXPECT_EQ(funded, j["funded_actions"].get<std::size_t>());
+  EXPECT_GT(priced, 0u);
+}
+
 }  // namespace
 }  // namespace churnwatch

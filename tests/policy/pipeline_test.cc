@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -77,6 +78,35 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
 
   EXPECT_TRUE(std::filesystem::exists(s.report));
   EXPECT_EQ(Lines(dir / "out/customers.csv"), static_cast<std::size_t>(s.customers) + 1);
+  // customers.csv: the columns of `score --out` (same names, order and formats), then rules.
+  {
+    std::ifstream csv(dir / "out/customers.csv");
+    std::string header, row;
+    std::getline(csv, header);
+    EXPECT_EQ(header,
+              "customer_id,p_churn,expected_days_to_churn,p_alive,clv,value_tier,segment,lifecycle_stage,zone,grade,"
+              "reason_1,reason_2,reason_3,action,action_cost,expected_benefit,frequency_tier,reason_1_feature,"
+              "reason_1_en,reason_1_zh,model_version,funded,rules");
+    std::size_t funded = 0;
+    bool some_cost = false;
+    while (std::getline(csv, row)) {
+      std::vector<std::string> f;
+      std::stringstream cells(row);
+      std::string cell;
+      for (int k = 0; k < 16 && std::getline(cells, cell, ','); ++k) f.push_back(cell);
+      ASSERT_EQ(f.size(), 16u) << row;
+      for (int k : {4, 14, 15}) {  // clv, action_cost, expected_benefit: two decimals
+        if (f[static_cast<std::size_t>(k)].empty()) continue;
+        const auto dot = f[static_cast<std::size_t>(k)].find('.');
+        EXPECT_EQ(f[static_cast<std::size_t>(k)].size() - dot, 3u) << "column " << k << ": " << row;
+      }
+      some_cost |= !f[14].empty();
+      EXPECT_NE(row.find("," + s.model_version + ","), std::string::npos) << row;
+      funded += row.find("," + s.model_version + ",1,") != std::string::npos;
+    }
+    EXPECT_TRUE(some_cost);
+    EXPECT_EQ(funded, static_cast<std::size_t>(s.actions));
+  }
   EXPECT_EQ(Lines(dir / "out/actions.csv"), static_cast<std::size_t>(s.actions) + 1);
   EXPECT_EQ(Lines(dir / "out/alerts.csv"), static_cast<std::size_t>(s.alerts) + 1);
 
