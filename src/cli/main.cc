@@ -5,6 +5,7 @@
 #include <iostream>
 #include <vector>
 
+#include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/openmp_wait.h"
 
@@ -49,10 +50,24 @@ int main(int argc, char** argv) {
       {"score", cli::RegisterScore(app, common)},       {"run", cli::RegisterRun(app, common)},
   };
 
+  // Mistakes on the command line are errors like any other: the contract's one line, exit
+  // code and, with --json, the JSON error object.
+  auto fail = [&](const Status& status) {
+    std::fprintf(stderr, "churnwatch: error: %s\n", status.ToString().c_str());
+    if (common.json || cli::WantsJson(argc, argv))
+      cli::PrintJson({{"error", {{"code", std::string(StatusCodeName(status.code()))}, {"message", status.message()}}}});
+    return ExitCodeFor(status.code());
+  };
+  if (auto mistake = cli::CheckArguments(app, argc, argv)) return fail(*mistake);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : ExitCodeFor(StatusCode::kInvalidArgument);
+    std::string message = e.what();
+    if (app.get_subcommands().size() == 1)
+      message += " (churnwatch " + app.get_subcommands()[0]->get_name() + " --help lists the flags)";
+    return fail(Status::InvalidArgument(message));
   }
 
   for (auto& entry : commands)
@@ -66,9 +81,5 @@ int main(int argc, char** argv) {
     status = Status::Internal(e.what());
   }
   if (status.ok()) return 0;
-  std::fprintf(stderr, "churnwatch: error: %s\n", status.ToString().c_str());
-  if (common.json) {
-    cli::PrintJson({{"error", {{"code", std::string(StatusCodeName(status.code()))}, {"message", status.message()}}}});
-  }
-  return ExitCodeFor(status.code());
+  return fail(status);
 }
