@@ -54,8 +54,12 @@ struct PipelineOptions {
 /// the histories before it). With `with_value`, also "p_alive" and "clv" (BG/NBD +
 /// Gamma-Gamma, discounted 12-month CLV) and segments recomputed so the value tier follows
 /// CLV. A cutoff where BG/NBD cannot be fitted leaves its rows' BG/NBD values NaN.
+/// `bgnbd_notes`, when given, receives per cutoff the fit's clv::BgNbdDropoutNote where it
+/// is not empty (the fit sees almost no dropout, so P(alive) ranks nobody): `score` and
+/// `run` print it, as `clv` does.
 Result<FeatureTable> BuildSnapshotTable(const RetailColumns& columns, std::span<const DayNumber> cutoffs,
-                                        const PipelineOptions& options, Eligibility eligibility, bool with_value);
+                                        const PipelineOptions& options, Eligibility eligibility, bool with_value,
+                                        std::map<DayNumber, std::string>* bgnbd_notes = nullptr);
 
 /// Trains the ensemble on `train_cutoffs` (stacked), early-stopping, stacking and
 /// calibrating on `valid_cutoff`, which must be later than every train cutoff

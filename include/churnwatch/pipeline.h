@@ -103,6 +103,9 @@ struct RunSummary {
   std::int64_t rows_loaded = 0;         ///< by the ingest step (0 when none)
   std::map<std::string, double> seconds;  ///< per step
   std::string reasons_source;           ///< how reasons were computed
+  /// clv::BgNbdDropoutNote of the BG/NBD fit at as_of when the fit sees almost no dropout
+  /// (P(alive) then ranks nobody), else empty; also shown in the report.
+  std::string bgnbd_note;
 };
 
 /// Progress lines ("features: 4,338 customers ...") for the CLI's stderr.

@@ -110,6 +110,9 @@ struct ReportData {
   std::array<std::array<double, 3>, 3> matrix_mean_p{};
 
   ModelQualitySection quality;
+  /// Shown under the model quality when not empty: the BG/NBD fit sees almost no dropout,
+  /// so P(alive) is close to 1 for everyone (clv::BgNbdDropoutNote).
+  Bilingual bgnbd_note;
   std::vector<TopCustomerRow> top_customers;
 };
 

@@ -36,7 +36,7 @@ CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
     if (common.json) {
       nlohmann::json metrics = nlohmann::json::object();
       for (const auto& [model, m] : s.metrics) metrics[model] = m;
-      PrintJson({{"report", s.report.string()},
+      nlohmann::json j = {{"report", s.report.string()},
                  {"alerts", s.alerts},
                  {"actions", s.actions},
                  {"action_candidates", s.action_candidates},
@@ -54,7 +54,9 @@ CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
                  {"expected_net_benefit", s.expected_net_benefit},
                  {"out_dir", s.out_dir.string()},
                  {"run_id", s.run_id},
-                 {"seconds", s.seconds}});
+                 {"seconds", s.seconds}};
+      if (!s.bgnbd_note.empty()) j["bgnbd_note"] = s.bgnbd_note;
+      PrintJson(j);
       return Status::OK();
     }
     std::cout << "churnwatch run " << s.run_id << " — scored " << FormatCount(s.customers) << " customers as of "
@@ -73,6 +75,7 @@ CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
               << FormatCount(s.action_candidates) << " proposed; budget spent " << FormatMoney(s.budget_spent, "")
               << "; expected net benefit " << FormatMoney(s.expected_net_benefit, "") << "\n"
               << "  money at risk (red + yellow): " << FormatMoney(s.money_at_risk, "") << "\n"
+              << (s.bgnbd_note.empty() ? "" : "  BG/NBD note (p_alive): " + s.bgnbd_note + "\n")
               << "  action list: " << (s.out_dir / "actions.csv").string() << "\n"
               << "  report: " << s.report.string() << "\n";
     return Status::OK();

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "churnwatch/churn_pipeline.h"
@@ -60,9 +61,12 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
   PipelineOptions po;
   po.threads = f.threads;
   po.horizon_days = model->info().horizon_days;
+  std::map<DayNumber, std::string> bgnbd_notes;
   CW_ASSIGN_OR_RETURN(FeatureTable table,
                       BuildSnapshotTable(columns, cut, po,
-                                         f.all_customers ? Eligibility::kLookback : Eligibility::kActive, true));
+                                         f.all_customers ? Eligibility::kLookback : Eligibility::kActive, true,
+                                         &bgnbd_notes));
+  const std::string bgnbd_note = bgnbd_notes.count(*as_of) ? bgnbd_notes.at(*as_of) : std::string();
   // An empty result must not replace the stored scores of an earlier, meaningful run.
   if (table.num_rows() == 0)
     return Status::DataError(
@@ -134,7 +138,7 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
   if (!scored.empty()) mean_p /= static_cast<double>(scored.size());
   const auto zone_count = [&](Zone z) { return zones[static_cast<std::size_t>(z)]; };
   if (common.json) {
-    PrintJson({{"customers", scored.size()},
+    nlohmann::json j = {{"customers", scored.size()},
                {"zones",
                 {{"red", zone_count(Zone::kRed)},
                  {"yellow", zone_count(Zone::kYellow)},
@@ -148,7 +152,9 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
                {"funded_actions", outcome.budget.funded_count},
                {"out", f.out},
                {"store_table", f.no_store ? "" : "scores"},
-               {"seconds", seconds}});
+               {"seconds", seconds}};
+    if (!bgnbd_note.empty()) j["bgnbd_note"] = bgnbd_note;
+    PrintJson(j);
     return Status::OK();
   }
   std::printf("scored %zu customers as of %s with model %s in %.1f s (mean P(churn) %.3f)\n", scored.size(),
@@ -158,6 +164,7 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
               static_cast<long long>(zone_count(Zone::kBlue)), static_cast<long long>(zone_count(Zone::kNone)));
   std::printf("  %zu alerts, %zu proposed actions (%zu funded)\n", outcome.alerts.size(), outcome.actions.size(),
               outcome.budget.funded_count);
+  if (!bgnbd_note.empty()) std::printf("  BG/NBD note (p_alive): %s\n", bgnbd_note.c_str());
   if (!f.out.empty()) std::printf("  wrote %s\n", f.out.c_str());
   return Status::OK();
 }

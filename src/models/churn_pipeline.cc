@@ -25,7 +25,7 @@ struct ValueColumns {
 };
 
 Status AppendValueColumns(const RetailColumns& columns, FeatureTable& table, const PipelineOptions& options,
-                          bool with_value) {
+                          bool with_value, std::map<DayNumber, std::string>* notes) {
   const std::size_t n = table.num_rows();
   ValueColumns out{std::vector<double>(n, kNaN), std::vector<double>(n, kNaN), std::vector<double>(n, kNaN)};
   std::vector<DayNumber> cutoffs(table.cutoffs.begin(), table.cutoffs.end());
@@ -49,6 +49,8 @@ Status AppendValueColumns(const RetailColumns& columns, FeatureTable& table, con
     const auto& fit_set = fit_on.empty() ? cs : fit_on;
     auto fit = clv::FitBgNbd(fit_set);
     if (!fit.ok()) continue;  // e.g. no repeat buyers yet: BG/NBD abstains at this cutoff
+    if (notes != nullptr)
+      if (std::string note = clv::BgNbdDropoutNote(fit->params); !note.empty()) (*notes)[cutoff] = std::move(note);
     std::optional<clv::GammaGammaParams> gg;
     if (with_value && options.clv) {
       auto g = clv::FitGammaGamma(fit_set);
@@ -111,7 +113,8 @@ FeatureTable RowsUpTo(const FeatureTable& t, DayNumber last_cutoff) {
 }  // namespace
 
 Result<FeatureTable> BuildSnapshotTable(const RetailColumns& columns, std::span<const DayNumber> cutoffs,
-                                        const PipelineOptions& options, Eligibility eligibility, bool with_value) {
+                                        const PipelineOptions& options, Eligibility eligibility, bool with_value,
+                                        std::map<DayNumber, std::string>* bgnbd_notes) {
   FeatureOptions fo;
   fo.horizon_days = options.horizon_days;
   fo.lookback_days = options.lookback_days;
@@ -119,7 +122,8 @@ Result<FeatureTable> BuildSnapshotTable(const RetailColumns& columns, std::span<
   fo.eligibility = eligibility;
   fo.segments = with_value;
   CW_ASSIGN_OR_RETURN(FeatureTable table, BuildFeatureTable(columns, cutoffs, fo));
-  if (options.bgnbd || with_value) CW_RETURN_IF_ERROR(AppendValueColumns(columns, table, options, with_value));
+  if (options.bgnbd || with_value)
+    CW_RETURN_IF_ERROR(AppendValueColumns(columns, table, options, with_value, bgnbd_notes));
   return table;
 }
 

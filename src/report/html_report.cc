@@ -181,7 +181,10 @@ std::string RenderHtmlReport(const ReportData& d) {
   h += Section("matrix", "Value × frequency", "价值 × 频次矩阵", report_internal::Heatmap(d.matrix_count, d.matrix_mean_p));
   h += Section("segments", "RFM segments", "RFM 客群", report_internal::HorizontalBars(d.segments));
   h += "</div>";
-  h += Section("quality", "Model quality", "模型质量", QualitySection(d));
+  h += Section("quality", "Model quality", "模型质量",
+               QualitySection(d) + (d.bgnbd_note.en.empty()
+                                        ? std::string()
+                                        : "<p class=\"note\" id=\"bgnbd-note\">" + Both(d.bgnbd_note) + "</p>"));
   h += "<div class=\"grid2\">";
   h += Section("rules", "Rule alerts", "规则预警",
                d.rule_hits.empty() ? "<p class=\"note\">" + Both("No rules configured.", "未配置规则。") + "</p>"

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <map>
 #include <string>
 #include <unordered_map>
 
@@ -166,7 +167,13 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
   // 4. Score every active customer as of the scoring date, with CLV, segments and the
   //    three reasons (explain/: SHAP contributions by reason category, bilingual sentences).
   const std::vector<DayNumber> as_of{cut.as_of};
-  CW_ASSIGN_OR_RETURN(state.table, BuildSnapshotTable(columns, as_of, popts, Eligibility::kActive, true));
+  std::map<DayNumber, std::string> bgnbd_notes;
+  CW_ASSIGN_OR_RETURN(state.table,
+                      BuildSnapshotTable(columns, as_of, popts, Eligibility::kActive, true, &bgnbd_notes));
+  if (auto note = bgnbd_notes.find(cut.as_of); note != bgnbd_notes.end()) {
+    sum.bgnbd_note = note->second;
+    say("BG/NBD note (p_alive): " + sum.bgnbd_note);
+  }
   const ReasonMap reasons = ReasonMap::Defaults(model->feature_names());
   CW_ASSIGN_OR_RETURN(state.scored, ScoreTable(*model, state.table, reasons, ScoreOptions{}));
   sum.customers = static_cast<std::int64_t>(state.scored.size());

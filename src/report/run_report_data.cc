@@ -149,6 +149,11 @@ ReportData BuildReportData(const RunState& s) {
     d.quality.note = {"No evaluation on a held-out cutoff in this run.", "本次运行未在留出截点上评估模型。"};
   }
 
+  if (!s.summary.bgnbd_note.empty())
+    d.bgnbd_note = {"BG/NBD note: " + s.summary.bgnbd_note + ".",
+                    "BG/NBD 提示：拟合几乎看不到客户流失（每次购买后的流失概率接近 0），因此所有客户的 P(alive) "
+                    "都接近 1，无法区分谁已流失，多半是因为历史太短；H 天内再次购买的概率仍随沉默时间下降，请按它排序。"};
+
   // Top at-risk customers: highest p × value among alerted customers.
   std::vector<const ActionItem*> top;
   for (const auto& a : s.policy.actions) top.push_back(&a);

@@ -74,6 +74,19 @@ TEST(Report, UnavailableModelQualitySaysWhy) {
   EXPECT_NE(html.find("暂无可评估的测试截点。"), std::string::npos);
 }
 
+TEST(Report, BgNbdNoteShowsUnderModelQualityOnlyWhenGiven) {
+  ReportData d = testing::SampleReportData();
+  EXPECT_EQ(RenderHtmlReport(d).find("id=\"bgnbd-note\""), std::string::npos);
+  d.bgnbd_note = {"BG/NBD note: the fit sees almost no dropout <1 %.", "BG/NBD 提示：几乎看不到流失。"};
+  const std::string html = RenderHtmlReport(d);
+  const auto note = html.find("id=\"bgnbd-note\"");
+  ASSERT_NE(note, std::string::npos);
+  EXPECT_GT(note, html.find("id=\"quality\""));  // inside or after the model quality section
+  EXPECT_LT(note, html.find("id=\"rules\""));
+  EXPECT_NE(html.find("almost no dropout &lt;1 %."), std::string::npos);
+  EXPECT_NE(html.find("几乎看不到流失"), std::string::npos);
+}
+
 TEST(Report, WritesTheFileAndReportsIoErrors) {
   testing::TempDir dir;
   const auto path = dir / "nested/report.html";
