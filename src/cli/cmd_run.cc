@@ -13,6 +13,10 @@ namespace churnwatch::cli {
 CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
   auto* sub = app.add_subcommand("run", "ingest → features → train → score → zones, rules, playbook, budget → report");
   AddCommonOptions(sub, common);
+  // The config's [run] db is the default here, not the other commands' sqlite:churnwatch.db.
+  sub->get_option("--db")
+      ->description("store URL; overrides the config's [run] db (default: that db, else sqlite:churnwatch.db)")
+      ->default_str("");
   struct Flags {
     std::string config;
     std::string out;

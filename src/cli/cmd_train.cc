@@ -47,6 +47,13 @@ void PrintMetricsLine(const char* name, const MetricSet& m) {
               100 * m.base_rate);
 }
 
+/// 0.001 -> "0.001", 1 -> "1" (for the help text).
+std::string FormatShortNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 /// "a,b,,c" -> {"a", "b", "", "c"}: every token, empty ones included, for the caller to judge.
 std::vector<std::string> SplitCommas(const std::string& text) {
   std::vector<std::string> out;
@@ -157,6 +164,14 @@ Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptio
   CW_RETURN_IF_ERROR(CheckCutoffsHaveHistory(columns, cutoffs, "training cutoff"));
   const DayNumber valid_day[] = {*valid};
   CW_RETURN_IF_ERROR(CheckCutoffsHaveHistory(columns, valid_day, "--valid-cutoff"));
+  // every:STEP counts back from the last cutoff with a complete label window, which is
+  // usually after the validation cutoff: say how to end the grid before it.
+  if (cutoffs.back() >= *valid && f.train_cutoffs.starts_with("every:") &&
+      f.train_cutoffs.find(':', 6) == std::string::npos)
+    return Status::InvalidArgument("--train-cutoffs " + f.train_cutoffs + " ends at " + FormatIsoDate(cutoffs.back()) +
+                                   ", not before the validation cutoff " + f.valid_cutoff +
+                                   "; give the last training cutoff with every:STEP:LAST, e.g. " + f.train_cutoffs + ":" +
+                                   FormatIsoDate(*valid - 1));
   CW_ASSIGN_OR_RETURN(auto trained, TrainOnSnapshots(columns, cutoffs, *valid, po, to));
   ModelRegistry registry(*store);
   CW_ASSIGN_OR_RETURN(auto model, registry.Register(*trained, !f.no_champion));
@@ -201,7 +216,7 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
   auto* sub = app.add_subcommand("train", "train the churn ensemble and register it as the champion model");
   AddCommonOptions(sub, common);
   auto f = std::make_shared<TrainFlags>();
-  sub->add_option("--train-cutoffs", f->train_cutoffs, "training cutoffs: 2011-01-01,2011-02-01 or every:30d");
+  sub->add_option("--train-cutoffs", f->train_cutoffs, "training cutoffs: 2011-01-01,2011-02-01, or every:14d:2011-06-01 (every 14 days back from that last cutoff)");
   sub->add_option("--valid-cutoff", f->valid_cutoff, "validation cutoff (later than every training cutoff)");
   sub->add_option("--format", f->format, "retail format preset for H: grocery, general, apparel, department, warehouse");
   sub->add_option("--horizon-days", f->horizon_days, "H in days (overrides --format)");
@@ -216,7 +231,10 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
   sub->add_option("--subsample", f->trees.subsample, "row subsampling per tree")->capture_default_str();
   sub->add_option("--colsample", f->trees.colsample_bytree, "column subsampling per tree")->capture_default_str();
   sub->add_flag("--stop-on-auc", f->trees.stop_on_auc, "early-stop the trees on validation ROC-AUC, not log-loss");
-  sub->add_option("--logistic-c", f->logistic_c, "inverse L2 strengths to choose from, e.g. 0.01,0.1,1 (default)");
+  std::string c_grid;
+  for (double c : TrainOptions{}.logistic_c_grid) c_grid += (c_grid.empty() ? "" : ",") + FormatShortNumber(c);
+  sub->add_option("--logistic-c", f->logistic_c,
+                  "inverse L2 strengths to choose from by validation log-loss (default " + c_grid + ")");
   sub->add_option("--stack", f->stack, "opinions the average stacker combines")->capture_default_str();
   sub->add_option("--stacker", f->stacker, "average | fitted")->capture_default_str();
   sub->add_option("--calibration", f->calibration, "auto | platt | isotonic | none")->capture_default_str();

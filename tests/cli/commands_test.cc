@@ -153,6 +153,39 @@ TEST_F(CommandsCli, HorizonOutsideItsRangeIsRefusedEverywhere) {
   }
 }
 
+TEST_F(CommandsCli, UnknownCommandsAndFlagsAreContractErrorsWithSuggestions) {
+  CliResult r = Cli("ingst --db " + db_);
+  EXPECT_EQ(r.exit_code, kInvalid);
+  EXPECT_EQ(r.err, "churnwatch: error: invalid_argument: unknown command 'ingst' (did you mean 'ingest'?)\n");
+  r = Cli("frobnicate");
+  EXPECT_EQ(r.exit_code, kInvalid);
+  EXPECT_TRUE(Has(r.err, "churnwatch: error: invalid_argument: unknown command 'frobnicate' (commands: ingest, "))
+      << r.err;
+  r = Cli("ingest --db " + db_ + " --mapping m.toml --transaction x.csv --json");
+  EXPECT_EQ(r.exit_code, kInvalid);
+  EXPECT_TRUE(Has(r.err, "churnwatch: error: invalid_argument: unknown flag '--transaction' for ingest (did you "
+                         "mean '--transactions'?)"))
+      << r.err;
+  const auto j = nlohmann::json::parse(r.out);  // the JSON error object on stdout
+  EXPECT_EQ(j["error"]["code"], "invalid_argument");
+  EXPECT_TRUE(Has(j["error"]["message"], "--transactions"));
+  r = Cli("score --db " + db_ + " --as-of=2011-07-01 --modle x");
+  EXPECT_EQ(r.exit_code, kInvalid);
+  EXPECT_TRUE(Has(r.err, "unknown flag '--modle' for score (did you mean '--model'?)")) << r.err;
+  // CLI11's own parse errors (a missing required flag) use the same line and exit code.
+  r = Cli("score --db " + db_ + " --json");
+  EXPECT_EQ(r.exit_code, kInvalid);
+  EXPECT_TRUE(Has(r.err, "churnwatch: error: invalid_argument: ")) << r.err;
+  EXPECT_TRUE(Has(r.err, "--as-of")) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["error"]["code"], "invalid_argument");
+  r = Cli("");
+  EXPECT_EQ(r.exit_code, kInvalid);
+  EXPECT_TRUE(Has(r.err, "churnwatch: error: invalid_argument: no command given")) << r.err;
+  // Help still works and exits 0.
+  EXPECT_EQ(Cli("--help").exit_code, 0);
+  EXPECT_EQ(Cli("score --help").exit_code, 0);
+}
+
 TEST_F(CommandsCli, EvaluateRefusesATestCutoffTheModelHasSeen) {
   for (const std::string cutoff : {"2011-05-15", "2011-07-01", "2011-04-02"}) {
     const CliResult r = Cli("evaluate --db " + db_ + " --test-cutoff " + cutoff + " --threads 1");
@@ -209,37 +242,24 @@ TEST_F(CommandsCli, ScoreCsvHasTheContractColumnsMoneyWithTwoDecimalsAndFunded) 
   EXPECT_GT(priced, 0u);
 }
 
-TEST_F(CommandsCli, UnknownCommandsAndFlagsAreContractErrorsWithSuggestions) {
-  CliResult r = Cli("ingst --db " + db_);
-  EXPECT_EQ(r.exit_code, kInvalid);
-  EXPECT_EQ(r.err, "churnwatch: error: invalid_argument: unknown command 'ingst' (did you mean 'ingest'?)\n");
-  r = Cli("frobnicate");
-  EXPECT_EQ(r.exit_code, kInvalid);
-  EXPECT_TRUE(Has(r.err, "churnwatch: error: invalid_argument: unknown command 'frobnicate' (commands: ingest, "))
-      << r.err;
-  r = Cli("ingest --db " + db_ + " --mapping m.toml --transaction x.csv --json");
-  EXPECT_EQ(r.exit_code, kInvalid);
-  EXPECT_TRUE(Has(r.err, "churnwatch: error: invalid_argument: unknown flag '--transaction' for ingest (did you "
-                         "mean '--transactions'?)"))
-      << r.err;
-  const auto j = nlohmann::json::parse(r.out);  // the JSON error object on stdout
-  EXPECT_EQ(j["error"]["code"], "invalid_argument");
-  EXPECT_TRUE(Has(j["error"]["message"], "--transactions"));
-  r = Cli("score --db " + db_ + " --as-of=2011-07-01 --modle x");
-  EXPECT_EQ(r.exit_code, kInvalid);
-  EXPECT_TRUE(Has(r.err, "unknown flag '--modle' for score (did you mean '--model'?)")) << r.err;
-  // CLI11's own parse errors (a missing required flag) use the same line and exit code.
-  r = Cli("score --db " + db_ + " --json");
-  EXPECT_EQ(r.exit_code, kInvalid);
-  EXPECT_TRUE(Has(r.err, "churnwatch: error: invalid_argument: ")) << r.err;
-  EXPECT_TRUE(Has(r.err, "--as-of")) << r.err;
-  EXPECT_EQ(nlohmann::json::parse(r.out)["error"]["code"], "invalid_argument");
-  r = Cli("");
-  EXPECT_EQ(r.exit_code, kInvalid);
-  EXPECT_TRUE(Has(r.err, "churnwatch: error: invalid_argument: no command given")) << r.err;
-  // Help still works and exits 0.
-  EXPECT_EQ(Cli("--help").exit_code, 0);
-  EXPECT_EQ(Cli("score --help").exit_code, 0);
+TEST_F(CommandsCli, HelpTellsTheRealDefaults) {
+  std::string grid;
+  for (double c : TrainOptions{}.logistic_c_grid) {
+    std::ostringstream s;
+    s << c;
+    grid += (grid.empty() ? "" : ",") + s.str();
+  }
+  const CliResult train = Cli("train --help");
+  ASSERT_EQ(train.exit_code, 0);
+  EXPECT_TRUE(Has(train.out, "(default " + grid + ")")) << train.out;
+  const CliResult run = Cli("run --help");
+  ASSERT_EQ(run.exit_code, 0);
+  EXPECT_TRUE(Has(run.out, "overrides the config's [run] db")) << run.out;
+  EXPECT_FALSE(Has(run.out, "=sqlite:churnwatch.db")) << run.out;
+  // every:STEP without its last cutoff ends after validation: the error shows the form to use.
+  const CliResult every = Cli("train --db " + db_ + " --train-cutoffs every:30d --valid-cutoff 2011-07-01");
+  EXPECT_EQ(every.exit_code, kInvalid) << every.err;
+  EXPECT_TRUE(Has(every.err, "every:30d:2011-06-30")) << every.err;
 }
 
 }  // namespace
