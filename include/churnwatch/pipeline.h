@@ -20,7 +20,7 @@
 /// horizon): as_of = the day after the last transaction; test = as_of − H (the latest
 /// cutoff whose label window is complete); valid = test − H (its label window ends by the
 /// test cutoff, so validation and test share no weeks); train cutoffs every
-/// train_every_days (30) before valid while at least min_history_days (90) of history
+/// train_every_days (14, the spacing chosen on validation in docs/models.md) before valid while at least min_history_days (90) of history
 /// precede them, those within H of valid purged from model selection as in `train`
 /// (PipelineOptions::purge).
 ///
@@ -67,7 +67,7 @@ struct RunConfig {
   std::string as_of;                    ///< "YYYY-MM-DD" or empty (default)
   std::string test_cutoff, valid_cutoff;
   std::vector<std::string> train_cutoffs;
-  int train_every_days = 30;
+  int train_every_days = 14;
   int min_history_days = 90;
 
   // [recommend] (numbers live in policy.recommend)

@@ -60,13 +60,15 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
   const RunSummary& s = *run;
 
   // Cutoffs: test = as_of − 90, valid = test − H (its label window [valid, valid + H) ends
-  // by the test cutoff: no shared weeks), training every 30 days before it.
+  // by the test cutoff: no shared weeks), training every 14 days (the default) before it.
   const DayNumber as_of = *ParseIsoDate(s.as_of);
   EXPECT_EQ(*ParseIsoDate(s.test_cutoff), as_of - 90);
   EXPECT_EQ(*ParseIsoDate(s.valid_cutoff), as_of - 180);
   EXPECT_LE(*ParseIsoDate(s.valid_cutoff) + 90, *ParseIsoDate(s.test_cutoff));
   ASSERT_FALSE(s.train_cutoffs.empty());
-  EXPECT_EQ(*ParseIsoDate(s.train_cutoffs.back()), as_of - 210);
+  EXPECT_EQ(*ParseIsoDate(s.train_cutoffs.back()), as_of - 194);
+  ASSERT_GE(s.train_cutoffs.size(), 2u);
+  EXPECT_EQ(*ParseIsoDate(s.train_cutoffs[s.train_cutoffs.size() - 2]), as_of - 208);
 
   EXPECT_GT(s.customers, 0);
   EXPECT_EQ(s.zones[0] + s.zones[1] + s.zones[2] + s.zones[3], s.customers);
