@@ -115,6 +115,7 @@ class CsvReader {
   std::size_t map_size_ = 0;
   bool gzip_ = false;
   std::uint64_t file_size_ = 0;
+  std::uint64_t decompressed_ = 0;  // bytes gzread has returned (for error messages)
   std::vector<char> buf_;
   const char* data_ = nullptr;  // buf_.data(), or the memory of a ForMemory reader
   std::size_t begin_ = 0;  // first unread byte in buf_

@@ -339,13 +339,20 @@ Status CsvReader::Fill() {
   data_ = buf_.data();
   std::size_t want = std::min<std::size_t>(buf_.size() - end_, INT_MAX);
   int n = gzread(AsGz(gz_), buf_.data() + end_, static_cast<unsigned>(want));
-  if (n < 0) {
-    int err = 0;
-    const char* msg = gzerror(AsGz(gz_), &err);
-    return Status::IOError("reading " + path_ + " failed: " + (msg ? msg : "unknown error") +
-                           (gzip_ ? " (corrupt or truncated gzip?)" : ""));
+  // gzread reports a stream cut short (a truncated download, a partial copy) as a plain end
+  // of input (0) and keeps the reason in gzerror (Z_BUF_ERROR, "unexpected end of file");
+  // without this check a truncated export would load its first part as if it were whole.
+  int err = Z_OK;
+  const char* msg = n <= 0 ? gzerror(AsGz(gz_), &err) : nullptr;
+  if (n < 0 || err != Z_OK) {
+    std::string why = msg != nullptr && *msg != 0 ? msg : "unknown error";
+    if (!gzip_) return Status::IOError(path_ + ": read failed after " + std::to_string(decompressed_) + " bytes: " + why);
+    return Status::IOError(path_ + ": the gzip data is truncated or corrupt (" + why + ") after " +
+                           std::to_string(decompressed_) + " uncompressed bytes, near line " + std::to_string(next_line_) +
+                           " (copy or download the file again)");
   }
   if (n == 0) eof_ = true;
+  decompressed_ += static_cast<std::uint64_t>(n);
   end_ += static_cast<std::size_t>(n);
   if (first_block_ && (end_ >= 3 || eof_)) {
     first_block_ = false;

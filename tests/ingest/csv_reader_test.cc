@@ -1,8 +1,8 @@
 // Checks the CSV reader against hand-written inputs: RFC 4180 quoting (delimiters, doubled
 // quotes and newlines inside quotes), physical line numbers, CRLF and LF, a UTF-8 BOM,
 // blank lines, trailing delimiters, other delimiters, whitespace-separated files, gzip,
-// records that straddle block boundaries (tiny blocks), an unterminated quote, and the
-// missing-file error.
+// records that straddle block boundaries (tiny blocks), an unterminated quote, the
+// missing-file error, and corrupt or truncated gzip as an IOError (never an early end).
 #include <zlib.h>
 
 #include <string>
@@ -235,6 +235,59 @@ TEST(CsvReader, CorruptGzipIsAnIOError) {
   }
   EXPECT_EQ(st.code(), StatusCode::kIOError) << st.ToString();
   EXPECT_NE(st.message().find("bad.gz"), std::string::npos);
+}
+
+// The gzip of `text`, as gzip(1) would write it.
+std::string Gzip(const std::string& text, const std::filesystem::path& scratch) {
+  gzFile gz = gzopen(scratch.c_str(), "wb");
+  EXPECT_NE(gz, nullptr);
+  gzwrite(gz, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(gz);
+  return testing::ReadFile(scratch);
+}
+
+// Reads `path` to the end with Next (or NextChunk); the error that stopped it, OK if none.
+Status ReadToError(const std::string& path, bool chunks, std::int64_t* records = nullptr) {
+  auto r = CsvReader::Open(path, {}, 4096);
+  if (!r.ok()) return r.status();
+  CsvRecord rec;
+  std::string buf;
+  std::int64_t n = 0, first_line = 0;
+  for (;;) {
+    Result<bool> more = chunks ? (*r)->NextChunk(buf, first_line, 4096) : (*r)->Next(rec);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    ++n;
+  }
+  if (records != nullptr) *records = n;
+  return Status::OK();
+}
+
+// A gzip file cut short (a partial download or copy) is an IOError naming the file and how
+// far it got, never a clean end of input that would load the first part as if it were all.
+TEST(CsvReader, TruncatedGzipIsAnIOErrorNotAnEarlyEnd) {
+  TempDir dir;
+  std::string text = "order,customer,amount\n";
+  for (int i = 0; i < 20000; ++i) text += std::to_string(i) + ",c" + std::to_string(i * 7919 % 1000) + "," + std::to_string(i % 97) + ".5\n";
+  const std::string gz = Gzip(text, dir / "whole.csv.gz");
+  std::int64_t whole = 0;
+  ASSERT_TRUE(ReadToError((dir / "whole.csv.gz").string(), false, &whole).ok());
+  EXPECT_EQ(whole, 20001);
+  for (std::size_t cut : {gz.size() / 2, gz.size() - 4, std::size_t{20}}) {  // mid-stream, no trailer, header only
+    WriteFile(dir / "cut.csv.gz", gz.substr(0, cut));
+    for (bool chunks : {false, true}) {
+      Status st = ReadToError((dir / "cut.csv.gz").string(), chunks);
+      EXPECT_EQ(st.code(), StatusCode::kIOError) << "cut at " << cut << " chunks " << chunks << ": " << st.ToString();
+      EXPECT_NE(st.message().find("cut.csv.gz"), std::string::npos) << st.message();
+      EXPECT_NE(st.message().find("truncated or corrupt"), std::string::npos) << st.message();
+      EXPECT_NE(st.message().find("near line "), std::string::npos) << st.message();
+    }
+  }
+  // The review's 11-byte file: a gzip magic and method, then garbage.
+  WriteFile(dir / "eleven.gz", std::string("\x1f\x8b\x08\x00garbage", 11));
+  Status st = ReadToError((dir / "eleven.gz").string(), false);
+  EXPECT_EQ(st.code(), StatusCode::kIOError) << st.ToString();
+  EXPECT_NE(st.message().find("eleven.gz"), std::string::npos);
 }
 
 }  // namespace

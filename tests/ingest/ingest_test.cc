@@ -3,8 +3,11 @@
 // line, column and value in the rejects file, the counting identity, duplicates, returns,
 // exclusions, value maps, time-zone conversion, RowKey stability, and every error kind
 // (missing input, column not in header, input without a mapping section, personal fields
-// without a key, unwritable rejects folder). Uses an in-memory store that keeps rows by
+// without a key, unwritable rejects folder, a truncated gzip that loads nothing). Uses an
+// in-memory store that keeps rows by
 // RowKey like the real stores do.
+#include <zlib.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -535,6 +538,35 @@ TEST(Ingest, ManyChunksKeepFileOrderLinesAndDuplicates) {
     EXPECT_EQ(csv[i + 1][1], std::to_string(reject_lines[i])) << "reject " << i;
     EXPECT_EQ(csv[i + 1][4], "missing_customer_id");
   }
+}
+
+// A truncated gzip export fails the load with an IOError naming the file; nothing of the
+// file reaches the store (its load is atomic), even though many chunks had been merged.
+TEST(Ingest, TruncatedGzipLoadsNothing) {
+  TempDir dir;
+  std::string text = "c,t,a\n";
+  for (int i = 0; i < 60000; ++i) text += "cust" + std::to_string(i % 5000) + ",2011-01-0" + std::to_string(1 + i % 9) + "," + std::to_string(i) + "\n";
+  const std::string scratch = (dir / "whole.gz").string();
+  gzFile gz = gzopen(scratch.c_str(), "wb");
+  ASSERT_NE(gz, nullptr);
+  gzwrite(gz, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(gz);
+  const std::string bytes = ReadFile(scratch);
+  WriteFile(dir / "cut.csv.gz", bytes.substr(0, bytes.size() * 3 / 4));
+  auto m = ParseMapping("[transactions.fields]\ncustomer_id = \"c\"\nts = \"t\"\namount = \"a\"\n", "m.toml", "/");
+  ASSERT_TRUE(m.ok());
+  IngestInputs in;
+  in.transactions = (dir / "cut.csv.gz").string();
+  MemoryStore store;
+  IngestOptions opt;
+  opt.batch_rows = 1000;
+  auto r = Ingest(*m, in, &store, opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kIOError);
+  EXPECT_NE(r.status().message().find("cut.csv.gz: the gzip data is truncated or corrupt"), std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(store.commits, 0);
+  EXPECT_TRUE(store.tx.empty());
 }
 
 }  // namespace
