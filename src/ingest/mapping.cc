@@ -298,7 +298,9 @@ const std::vector<std::string_view>& CanonicalFields(Table table) {
   return table == Table::kTransactions ? kTx : table == Table::kCustomers ? kCu : kEv;
 }
 
-Result<Mapping> ParseMapping(std::string_view text, const std::string& source_name, const std::string& base_dir) {
+namespace {
+
+Result<Mapping> ParseMappingText(std::string_view text, const std::string& source_name, const std::string& base_dir) {
   Parser p{source_name, base_dir, std::nullopt};
   toml::table root;
   try {
@@ -330,6 +332,16 @@ Result<Mapping> ParseMapping(std::string_view text, const std::string& source_na
   CW_RETURN_IF_ERROR(p.Table(root, Table::kEvents, "events", defaults, m.events));
   if (!m.transactions.present && !m.customers.present && !m.events.present)
     return Status::InvalidArgument(source_name + ":1: the mapping has none of [transactions], [customers], [events]");
+  return m;
+}
+
+}  // namespace
+
+Result<Mapping> ParseMapping(std::string_view text, const std::string& source_name, const std::string& base_dir) {
+  // Error messages are one line: a value quoted from the file (toml++ quotes what it saw,
+  // e.g. "tru\n") has its line breaks and other control bytes escaped.
+  Result<Mapping> m = ParseMappingText(text, source_name, base_dir);
+  if (!m.ok()) return Status(m.status().code(), ingest::EscapeForMessage(m.status().message()));
   return m;
 }
 

@@ -117,7 +117,7 @@ Result<RowConverter> RowConverter::Create(Table table, const TableMapping& m, co
 
   auto header_list = [&] {
     std::string s;
-    for (const auto& h : header) s += (s.empty() ? "" : ", ") + h;
+    for (const auto& h : header) s += (s.empty() ? "" : ", ") + EscapeForMessage(h);
     return s;
   };
   auto resolve = [&](const std::string& name, int position, int line, int& col) -> Status {
@@ -134,7 +134,7 @@ Result<RowConverter> RowConverter::Create(Table table, const TableMapping& m, co
                                "' is named but the file has no header (use a 1-based position, or header = true)");
     auto it = std::find(header.begin(), header.end(), name);
     if (it == header.end())
-      return Status::DataError(where + ": column '" + name + "' is not in the file's header (" + header_list() + ")");
+      return Status::DataError(where + ": column '" + EscapeForMessage(name) + "' is not in the file's header (" + header_list() + ")");
     col = static_cast<int>(it - header.begin());
     return Status::OK();
   };

@@ -286,3 +286,62 @@ Result<int> ParseUtcOffsetMinutes(std::string_view text) {
 }
 
 }  // namespace churnwatch::ingest
+
+namespace churnwatch::ingest {
+namespace {
+// Length of the well-formed UTF-8 sequence at [s, e), or 0 when it is not one.
+std::size_t Utf8SequenceLength(const unsigned char* s, const unsigned char* e) {
+  const unsigned char c = *s;
+  std::size_t n;
+  std::uint32_t cp;
+  if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
+  else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
+  else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
+  else return 0;
+  if (static_cast<std::size_t>(e - s) <= n) return 0;
+  for (std::size_t i = 1; i <= n; ++i) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n + 1;
+}
+}  // namespace
+
+std::string EscapeForMessage(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* e = s + text.size();
+  auto hex = [&](unsigned char c) {
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  };
+  while (s < e) {
+    const unsigned char c = *s;
+    if (c >= 0x80) {
+      const std::size_t n = Utf8SequenceLength(s, e);
+      if (n == 0) {
+        hex(c);
+        ++s;
+      } else {
+        out.append(reinterpret_cast<const char*>(s), n);
+        s += n;
+      }
+      continue;
+    }
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7F) hex(c);
+    else out += static_cast<char>(c);
+    ++s;
+  }
+  return out;
+}
+
+}  // namespace churnwatch::ingest

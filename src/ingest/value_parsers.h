@@ -52,6 +52,12 @@ class DateFormat {
   std::string text_;
 };
 
+/// `text` made safe to quote in a one-line error message: line breaks and tabs as \n, \r, \t,
+/// other control characters and every byte that is not part of well-formed UTF-8 as \xNN
+/// (so a GBK header shows as \xBD\xF0 instead of raw bytes); valid UTF-8 text, e.g. a
+/// Chinese column name, is kept as it is.
+std::string EscapeForMessage(std::string_view text);
+
 /// Parses a fixed UTC offset: "UTC", "Z", "+08:00", "-0500", "+8". kInvalidArgument otherwise.
 Result<int> ParseUtcOffsetMinutes(std::string_view text);
 

@@ -3,8 +3,8 @@
 // line, column and value in the rejects file, the counting identity, duplicates, returns,
 // exclusions, value maps, time-zone conversion, RowKey stability, and every error kind
 // (missing input, column not in header, input without a mapping section, personal fields
-// without a key, unwritable rejects folder, a truncated gzip that loads nothing). Uses an
-// in-memory store that keeps rows by
+// without a key, unwritable rejects folder, a truncated gzip that loads nothing, a header
+// that is not UTF-8). Uses an in-memory store that keeps rows by
 // RowKey like the real stores do.
 #include <zlib.h>
 
@@ -567,6 +567,28 @@ TEST(Ingest, TruncatedGzipLoadsNothing) {
       << r.status().message();
   EXPECT_EQ(store.commits, 0);
   EXPECT_TRUE(store.tx.empty());
+}
+
+// A GBK export (a Chinese till's default): the error says the header is not UTF-8, names
+// the file, suggests iconv, and shows the bytes escaped, never raw.
+TEST(Ingest, NonUtf8HeaderSaysSoAndSuggestsIconv) {
+  TempDir dir;
+  // 金额,会员,日期 in GBK, then one row.
+  WriteFile(dir / "gbk.csv", "\xBD\xF0\xB6\xEE,\xBB\xE1\xD4\xB1,\xC8\xD5\xC6\xDA\r\n12.5,M001,2011-01-01\r\n");
+  auto m = ParseMapping("[transactions.fields]\ncustomer_id = \"会员\"\nts = \"日期\"\namount = \"金额\"\n", "m.toml", "/");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  IngestInputs in;
+  in.transactions = (dir / "gbk.csv").string();
+  MemoryStore store;
+  auto r = Ingest(*m, in, &store, {});
+  ASSERT_FALSE(r.ok());
+  const std::string& msg = r.status().message();
+  EXPECT_EQ(r.status().code(), StatusCode::kDataError);
+  EXPECT_NE(msg.find("gbk.csv:1: the header is not valid UTF-8 (\\xBD\\xF0\\xB6\\xEE,\\xBB\\xE1"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("iconv -f GBK -t UTF-8 " + in.transactions), std::string::npos) << msg;
+  EXPECT_EQ(msg.find('\xBD'), std::string::npos);
+  EXPECT_EQ(msg.find('\r'), std::string::npos);
+  EXPECT_EQ(store.commits, 0);
 }
 
 }  // namespace

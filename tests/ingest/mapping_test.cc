@@ -1,7 +1,8 @@
 // Checks mapping-file parsing: a full mapping round-trips into the expected structure
 // (columns, positions, expressions, constants, value maps, formats, rules, time zones,
 // relative files), every shipped example under examples/mappings/ loads, and every error
-// kind comes back as the right code with file:line and the offending key in the message.
+// kind comes back as the right code with file:line and the offending key in a one-line
+// message.
 #include <filesystem>
 #include <string>
 
@@ -132,6 +133,21 @@ TEST(Mapping, MissingRequiredFields) {
 
 TEST(Mapping, TomlSyntaxErrorHasTheLine) {
   ExpectError("[transactions.fields]\ncustomer_id = \"c\nts = 1\n", StatusCode::kInvalidArgument, "m.toml:2:");
+}
+
+// Error messages are one line: a value quoted from the file has its control characters
+// escaped (toml++ quotes the rest of the line it could not read, newline included).
+TEST(Mapping, ErrorMessagesAreOneLine) {
+  for (const std::string& text : {std::string(kMinimal) + "[transactions]\nheader = tru\n",
+                                 std::string(kMinimal) + "[transactions]\ndelimiter = \"\\t\\n\"\n",
+                                 std::string(kMinimal) + "[transactions]\n\"dup\\nlicates\" = \"skip\"\n"}) {
+    auto m = Parse(text);
+    ASSERT_FALSE(m.ok()) << text;
+    const std::string& msg = m.status().message();
+    EXPECT_EQ(msg.find_first_of("\n\r\t"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("\\n"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("m.toml:"), std::string::npos) << msg;
+  }
 }
 
 TEST(Mapping, MissingFileIsNotFound) {
