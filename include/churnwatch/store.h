@@ -83,6 +83,14 @@ struct ResultTable {
 template <typename Row>
 using RowSink = std::function<Status(std::span<const Row>)>;
 
+/// What closing a Store does with a new SQLite store (a `sqlite:PATH` whose file did not
+/// exist when it was opened) that nothing was ever written to: no load committed, no result
+/// table or document stored. (Anything written makes the store appear at PATH at once.)
+enum class UnwrittenNewStore {
+  kKeep,     ///< it appears at PATH as an empty, migrated store
+  kDiscard,  ///< it is removed: PATH still does not exist (a failed first `churnwatch ingest`)
+};
+
 class Store {
  public:
   /// Opens `sqlite:PATH` or `postgresql://...` (also `postgres://`) and applies pending
@@ -90,7 +98,9 @@ class Store {
   /// kInvalidArgument; a missing directory kIOError; a file that is not a database, or a
   /// schema newer than this build, kDataError; an unreachable server kUnavailable with the
   /// server's message. Messages never show a URL's password. See docs/store.md.
-  static Result<std::unique_ptr<Store>> Open(std::string_view url);
+  /// `unwritten` says what closing does with a new SQLite store nothing was written to
+  /// (PostgreSQL: no effect).
+  static Result<std::unique_ptr<Store>> Open(std::string_view url, UnwrittenNewStore unwritten = UnwrittenNewStore::kKeep);
   /// As Open, for commands that only read: a `sqlite:PATH` whose file does not exist is
   /// kNotFound (saying to load data first) instead of becoming a new, empty store.
   static Result<std::unique_ptr<Store>> OpenExisting(std::string_view url);

@@ -76,7 +76,10 @@ Status RunIngest(const IngestFlags& f, const CommonOptions& common) {
   const bool quiet = common.quiet;
   options.progress = [tty, quiet](const IngestProgress& p) { DrawProgress(p, tty, quiet); };
 
-  CW_ASSIGN_OR_RETURN(auto store, Store::Open(common.db_url));
+  // A new SQLite store appears only when a load commits: a first ingest that fails (missing
+  // input or column, a truncated file, ...) leaves no empty store behind for later commands
+  // to mistake for loaded data.
+  CW_ASSIGN_OR_RETURN(auto store, Store::Open(common.db_url, UnwrittenNewStore::kDiscard));
   CW_ASSIGN_OR_RETURN(IngestReport r, Ingest(mapping, inputs, store.get(), options));
 
   if (common.json) {

@@ -109,7 +109,7 @@ Result<SqliteDb> SqliteStore::Connect(const std::string& file, const std::string
   return db;
 }
 
-Result<std::unique_ptr<Store>> SqliteStore::Open(std::string_view path) {
+Result<std::unique_ptr<Store>> SqliteStore::Open(std::string_view path, UnwrittenNewStore unwritten) {
   if (path.empty()) return Status::InvalidArgument("store URL 'sqlite:' names no database file (use sqlite:PATH)");
   const std::string p(path);
   RemoveStalePartials(p);
@@ -120,14 +120,24 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(std::string_view path) {
   CW_ASSIGN_OR_RETURN(SqliteDb db, Connect(file, p, fresh));
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), p));
   if (fresh) store->build_path_ = file;
+  store->unwritten_ = unwritten;
   CW_RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<Store>(std::move(store));
 }
 
 SqliteStore::~SqliteStore() {
   // A new store that was never written to still becomes an (empty, migrated) store, as
-  // opening a missing file always did; a failure here leaves only the partial file.
-  if (building()) (void)Publish();
+  // opening a missing file always did, unless the caller asked for it to vanish (a failed
+  // first ingest must not leave a store that looks loaded but empty); a failure here leaves
+  // only the partial file, which the next Open removes.
+  if (!building()) return;
+  if (unwritten_ == UnwrittenNewStore::kKeep) {
+    (void)Publish();
+    return;
+  }
+  db_.reset();
+  std::error_code ec;
+  std::filesystem::remove(build_path_, ec);
 }
 
 Status SqliteStore::Publish() {

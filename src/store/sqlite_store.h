@@ -4,7 +4,8 @@
 // A store whose file does not exist yet is first built beside it, in `PATH.partial-PID`,
 // without a journal (nothing else can see that file, so a crash only leaves it behind):
 // its first load writes every page once, instead of once to the WAL and again at the
-// checkpoint. The first committed load, or any other write, or closing the store, fsyncs
+// checkpoint. The first committed load, or any other write, or closing the store (unless it
+// was opened with UnwrittenNewStore::kDiscard: then the unwritten file is removed), fsyncs
 // the file and renames it to PATH (refusing to replace a store another process created
 // meanwhile); from then on the store is the ordinary WAL file. Partial files whose
 // process is gone are removed by the next Open of the same path.
@@ -21,7 +22,7 @@ namespace churnwatch::store_internal {
 class SqliteStore final : public Store {
  public:
   /// Opens (creating if needed) the database file at `path` and migrates it.
-  static Result<std::unique_ptr<Store>> Open(std::string_view path);
+  static Result<std::unique_ptr<Store>> Open(std::string_view path, UnwrittenNewStore unwritten = UnwrittenNewStore::kKeep);
   ~SqliteStore() override;
 
   std::string_view Backend() const override { return "sqlite"; }
@@ -71,6 +72,7 @@ class SqliteStore final : public Store {
   std::string path_;
   std::string build_path_;  // the PATH.partial-PID file while building, else empty
   int version_ = 0;
+  UnwrittenNewStore unwritten_ = UnwrittenNewStore::kKeep;  // what closing does with an unwritten new store
 };
 
 /// Starts a load session on `store` (BEGIN IMMEDIATE); defined in sqlite_load.cc.

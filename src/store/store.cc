@@ -27,8 +27,8 @@ std::string_view SqlitePath(std::string_view url) {
 }
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::Open(std::string_view url) {
-  if (url.starts_with("sqlite:")) return store_internal::SqliteStore::Open(SqlitePath(url));
+Result<std::unique_ptr<Store>> Store::Open(std::string_view url, UnwrittenNewStore unwritten) {
+  if (url.starts_with("sqlite:")) return store_internal::SqliteStore::Open(SqlitePath(url), unwritten);
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return store_internal::PostgresStore::Open(url);
   return Status::InvalidArgument("store URL '" + std::string(url) +
                                  "' has an unknown scheme (use sqlite:PATH or postgresql://USER@HOST:PORT/DB)");

@@ -2,11 +2,13 @@
 // JSON object with the contract keys and the fixture's hand-counted figures; a re-run adds
 // nothing; the human summary names the counts; and each error kind exits with its code
 // and a one-line message naming the file (missing mapping, missing input, bad mapping with
-// file:line and key, personal fields without a key).
+// file:line and key, personal fields without a key), and a failed first ingest leaves no
+// store file behind.
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -101,6 +103,51 @@ TEST(CliIngest, ErrorKindsExitCodesAndMessages) {
   r = Cli("ingest --mapping " + Fixture("rejects.toml") + " --json --db nosuch:db");
   EXPECT_EQ(r.exit_code, ExitCodeFor(StatusCode::kInvalidArgument));
   EXPECT_NE(r.out.find("\"code\": \"invalid_argument\""), std::string::npos) << r.out;
+}
+
+// A first ingest that fails leaves no store behind: `--db sqlite:PATH` appears only when a
+// load commits, so a later command finds no store (not_found) instead of an empty one.
+TEST(CliIngest, FailedFirstIngestLeavesNoStoreFile) {
+  TempDir dir;
+  const std::string db_path = (dir / "a.db").string();
+  const std::string db = " --db sqlite:" + db_path + " --rejects-dir " + dir.path().string();
+  const std::string mapping = " --mapping " + Fixture("rejects.toml");
+  WriteFile(dir / "bare.toml", "[transactions.fields]\ncustomer_id = \"c\"\nts = \"t\"\namount = \"a\"\n");
+  WriteFile(dir / "h.csv", "order_id,customer,ts,qty,price,channel,is_return\n1,c,2011-01-01,1,1,store,0\n");
+  WriteFile(dir / "pii.toml", "[customers.fields]\ncustomer_id = \"id\"\nemail = \"mail\"\n");
+  WriteFile(dir / "c.csv", "id,mail\n1,a@b.c\n");
+  WriteFile(dir / "gbk.toml", "[transactions.fields]\ncustomer_id = \"会员\"\nts = \"日期\"\namount = \"金额\"\n");
+  WriteFile(dir / "gbk.csv", "\xBD\xF0\xB6\xEE,\xBB\xE1\xD4\xB1,\xC8\xD5\xC6\xDA\n12.5,M001,2011-01-01\n");
+  WriteFile(dir / "eleven.csv.gz", std::string("\x1f\x8b\x08\x00garbage", 11));
+  struct Case {
+    const char* what;
+    std::string args;
+    StatusCode code;
+  };
+  const Case cases[] = {
+      {"input not found", mapping + " --transactions " + (dir / "absent.csv").string(), StatusCode::kNotFound},
+      {"nothing to ingest", " --mapping " + (dir / "bare.toml").string(), StatusCode::kInvalidArgument},
+      {"column not in header", mapping + " --transactions " + (dir / "h.csv").string(), StatusCode::kDataError},
+      {"personal data without a key", " --mapping " + (dir / "pii.toml").string() + " --customers " + (dir / "c.csv").string(),
+       StatusCode::kInvalidArgument},
+      {"not UTF-8", " --mapping " + (dir / "gbk.toml").string() + " --transactions " + (dir / "gbk.csv").string(),
+       StatusCode::kDataError},
+      {"corrupt gzip", " --mapping " + (dir / "bare.toml").string() + " --transactions " + (dir / "eleven.csv.gz").string(),
+       StatusCode::kIOError},
+  };
+  for (const Case& c : cases) {
+    CliRun r = Cli("ingest" + c.args + db);
+    EXPECT_EQ(r.exit_code, ExitCodeFor(c.code)) << c.what << ": " << r.out;
+    EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << c.what << ": not one line: " << r.out;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+      EXPECT_FALSE(e.path().filename().string().starts_with("a.db")) << c.what << " left " << e.path();
+    r = Cli("quality --db sqlite:" + db_path);
+    EXPECT_EQ(r.exit_code, ExitCodeFor(StatusCode::kNotFound)) << c.what << ": " << r.out;
+  }
+  // The same store path still works for a load that succeeds.
+  CliRun ok = Cli("ingest" + mapping + " --transactions " + Fixture("rejects_transactions.csv") + db + " --quiet");
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_TRUE(std::filesystem::exists(db_path));
 }
 
 }  // namespace

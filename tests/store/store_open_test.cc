@@ -1,7 +1,7 @@
 // Checks every error Store::Open can return, with its code and message: unknown scheme,
 // empty SQLite path, a directory that does not exist, a file that is not a database, a
 // malformed PostgreSQL URL and a server that is not listening (password masked); and how a
-// new SQLite store comes into existence.
+// new SQLite store comes into existence (or, when asked, does not if nothing is written).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -116,6 +116,45 @@ TEST(StoreOpen, NewSqliteStoreAppearsAtItsPathWhenFirstWrittenOrClosed) {
     EXPECT_TRUE(std::filesystem::exists(other));
     EXPECT_EQ(*(*s)->GetDocument("c", "k"), std::optional<std::string>("{}"));
   }
+}
+
+// Opened with UnwrittenNewStore::kDiscard (as `churnwatch ingest` does), a new store that
+// nothing was written to vanishes when closed, a rolled-back load included; once a load
+// commits it is an ordinary store, kept like any other.
+TEST(StoreOpen, UnwrittenNewStoreIsDiscardedWhenAsked) {
+  testing::TempDir dir;
+  const auto path = dir / "d.db";
+  {
+    auto s = Store::Open("sqlite:" + path.string(), UnwrittenNewStore::kDiscard);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    auto load = (*s)->BeginLoad({Table::kTransactions, "a.csv", "fp"});
+    ASSERT_TRUE(load.ok());
+    Transaction t;
+    t.key = {1, 2};
+    t.ts = 100;
+    ASSERT_TRUE((*load)->AppendTransactions({&t, 1}).ok());
+  }  // rolled back, then closed unwritten
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "a file was left in " << dir.path();
+  {
+    auto s = Store::Open("sqlite:" + path.string(), UnwrittenNewStore::kDiscard);
+    ASSERT_TRUE(s.ok());
+    auto load = (*s)->BeginLoad({Table::kTransactions, "a.csv", "fp"});
+    ASSERT_TRUE(load.ok());
+    Transaction t;
+    t.key = {3, 4};
+    t.ts = 200;
+    ASSERT_TRUE((*load)->AppendTransactions({&t, 1}).ok());
+    ASSERT_TRUE((*load)->Commit().ok());
+  }
+  ASSERT_TRUE(std::filesystem::exists(path));
+  {
+    // An existing store is never removed, whatever the option.
+    auto s = Store::Open("sqlite:" + path.string(), UnwrittenNewStore::kDiscard);
+    ASSERT_TRUE(s.ok());
+  }
+  auto s = Store::OpenExisting("sqlite:" + path.string());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(*(*s)->CountRows(Table::kTransactions), 1);
 }
 
 // A partial file whose process is gone (killed while building) is removed by the next Open;
