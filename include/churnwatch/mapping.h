@@ -48,6 +48,9 @@ struct ExcludeRule {
 struct ReturnRule {
   std::vector<std::string> order_id_prefixes;  ///< e.g. {"C"} for Online Retail cancellations
   bool negative_quantity = true;               ///< a negative quantity marks a return
+  /// A negative amount marks a return (tills without a quantity column that write a refund
+  /// as amount -1). Off by default: some exports write discounts as negative lines.
+  bool negative_amount = false;
 };
 
 /// Exact repeats of an earlier raw record inside one file: skipped and counted (the

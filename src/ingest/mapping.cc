@@ -238,13 +238,17 @@ struct Parser {
     if (const auto* n = t->get("returns")) {
       const auto* rt = n->as_table();
       if (rt == nullptr) return Error(*n, "'returns' must be a table");
-      CW_RETURN_IF_ERROR(CheckKeys(*rt, key + ".returns", {"order_id_prefix", "negative_quantity"}, false));
+      CW_RETURN_IF_ERROR(CheckKeys(*rt, key + ".returns", {"order_id_prefix", "negative_quantity", "negative_amount"}, false));
       if (const auto* p = rt->get("order_id_prefix")) {
         CW_ASSIGN_OR_RETURN(m.returns.order_id_prefixes, StrList(*p, "order_id_prefix"));
       }
       if (const auto* p = rt->get("negative_quantity")) {
         if (!p->is_boolean()) return Error(*p, "'negative_quantity' must be true or false");
         m.returns.negative_quantity = *p->value<bool>();
+      }
+      if (const auto* p = rt->get("negative_amount")) {
+        if (!p->is_boolean()) return Error(*p, "'negative_amount' must be true or false");
+        m.returns.negative_amount = *p->value<bool>();
       }
     }
     if (const auto* n = t->get("exclude")) {

@@ -349,6 +349,7 @@ RowOutcome RowConverter::Convert(const CsvRecord& rec, Transaction& out, RejectI
   std::string_view order = Text(slots_[kTxOrderId], rec);
   for (const auto& p : returns_.order_id_prefixes) is_return = is_return || order.starts_with(p);
   if (returns_.negative_quantity && out.quantity < 0) is_return = true;
+  if (returns_.negative_amount && out.amount < 0) is_return = true;
   if (is_return) {
     out.quantity = -std::fabs(out.quantity);
     out.amount = -std::fabs(out.amount);

@@ -4,7 +4,7 @@
 // exclusions, value maps, time-zone conversion, RowKey stability, and every error kind
 // (missing input, column not in header, input without a mapping section, personal fields
 // without a key, unwritable rejects folder, a truncated gzip that loads nothing, a header
-// that is not UTF-8). Uses an in-memory store that keeps rows by
+// that is not UTF-8), and the negative_amount return rule. Uses an in-memory store that keeps rows by
 // RowKey like the real stores do.
 #include <zlib.h>
 
@@ -567,6 +567,33 @@ TEST(Ingest, TruncatedGzipLoadsNothing) {
       << r.status().message();
   EXPECT_EQ(store.commits, 0);
   EXPECT_TRUE(store.tx.empty());
+}
+
+// A till export without a quantity column writes a refund as a negative amount: with
+// `negative_amount = true` such a row is a return (quantity -1); without it, as before.
+TEST(Ingest, NegativeAmountReturnRule) {
+  TempDir dir;
+  WriteFile(dir / "till.csv", "receipt,member,time,total\nR1,m1,2011-01-01,25.5\nR2,m1,2011-01-02,-1\nR3,m2,2011-01-03,0\n");
+  const std::string fields = "[transactions.fields]\norder_id = \"receipt\"\ncustomer_id = \"member\"\nts = \"time\"\namount = \"total\"\n";
+  for (bool rule : {true, false}) {
+    auto m = ParseMapping(fields + (rule ? "[transactions.returns]\nnegative_amount = true\n" : ""), "m.toml", "/");
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    EXPECT_EQ(m->transactions.returns.negative_amount, rule);
+    IngestInputs in;
+    in.transactions = (dir / "till.csv").string();
+    MemoryStore store;
+    auto r = Ingest(*m, in, &store, {});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    std::map<std::string, Transaction> by;
+    for (const auto& [k, t] : store.tx) by[t.order_id] = t;
+    ASSERT_EQ(by.size(), 3u);
+    EXPECT_FALSE(by["R1"].is_return);
+    EXPECT_DOUBLE_EQ(by["R1"].quantity, 1.0);
+    EXPECT_EQ(by["R2"].is_return, rule);
+    EXPECT_DOUBLE_EQ(by["R2"].amount, -1.0);
+    EXPECT_DOUBLE_EQ(by["R2"].quantity, rule ? -1.0 : 1.0);
+    EXPECT_FALSE(by["R3"].is_return);  // zero is not negative
+  }
 }
 
 // A GBK export (a Chinese till's default): the error says the header is not UTF-8, names

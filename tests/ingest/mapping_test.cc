@@ -150,6 +150,18 @@ TEST(Mapping, ErrorMessagesAreOneLine) {
   }
 }
 
+TEST(Mapping, ReturnRules) {
+  auto m = Parse(std::string(kMinimal) + "[transactions.returns]\norder_id_prefix = [\"R\"]\nnegative_quantity = false\n"
+                                         "negative_amount = true\n");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->transactions.returns.order_id_prefixes, std::vector<std::string>{"R"});
+  EXPECT_FALSE(m->transactions.returns.negative_quantity);
+  EXPECT_TRUE(m->transactions.returns.negative_amount);
+  EXPECT_FALSE(Parse(kMinimal)->transactions.returns.negative_amount);  // off unless asked for
+  ExpectError(std::string(kMinimal) + "[transactions.returns]\nnegative_amount = \"yes\"\n", StatusCode::kInvalidArgument,
+              "m.toml:6: 'negative_amount' must be true or false");
+}
+
 TEST(Mapping, MissingFileIsNotFound) {
   auto m = LoadMapping("/nonexistent/mapping.toml");
   ASSERT_FALSE(m.ok());
