@@ -122,6 +122,7 @@ struct ChunkWorker {
   CsvRecord rec;
   std::string keybuf;
   RejectInfo reject;
+  std::string redacted;  // a rejected record without its personal values
 
   void Run(Chunk<Row>& c, const std::string& path, bool skip_dups) {
     reader->Reset(c.run, c.first_line);
@@ -151,8 +152,15 @@ struct ChunkWorker {
       }
       if (r.outcome == RowOutcome::kRejected) {
         r.code = static_cast<int>(reject.reason);
-        ingest::RejectsWriter::Format(c.rejects, path, rec.line, reject.column, reject.value, reject.reason, reject.detail,
-                                      rec.raw);
+        // The store never holds raw personal data, and neither does the rejects file: the
+        // line number still leads the user to the row in their own file.
+        std::string_view raw = rec.raw, value = reject.value;
+        if (conv.has_personal_columns()) {
+          conv.RedactRecord(rec, redacted);
+          raw = redacted;
+          if (conv.IsPersonalColumn(reject.column)) value = ingest::kPersonalMarker;
+        }
+        ingest::RejectsWriter::Format(c.rejects, path, rec.line, reject.column, value, reject.reason, reject.detail, raw);
         ++c.reject_rows;
       } else if (r.outcome == RowOutcome::kExcluded) {
         r.code = rule;
@@ -315,7 +323,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
   for (unsigned i = 0; i < threads; ++i) {
     CW_ASSIGN_OR_RETURN(RowConverter wc, RowConverter::Create(table, m, header, field_count, mapping_path, opt.pii_key,
                                                               opt.apply_exclusions));
-    workers.push_back(ChunkWorker<Row>{std::move(wc), CsvReader::ForMemory(m.dialect), {}, {}, {}});
+    workers.push_back(ChunkWorker<Row>{std::move(wc), CsvReader::ForMemory(m.dialect), {}, {}, {}, {}});
   }
   std::vector<std::unique_ptr<Chunk<Row>>> slots(threads + 2);
   std::vector<Chunk<Row>*> free_slots;

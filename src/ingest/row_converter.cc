@@ -210,7 +210,51 @@ Result<RowConverter> RowConverter::Create(Table table, const TableMapping& m, co
   std::size_t max_expr = 0;
   for (const auto& s : c.slots_) max_expr = std::max(max_expr, s.expr_cols.size());
   c.expr_values_.resize(max_expr);
+  c.dialect_ = m.dialect;
+  if (table == Table::kCustomers)
+    for (int slot : {kCuPhone, kCuEmail, kCuName}) {
+      const Slot& s = c.slots_[static_cast<std::size_t>(slot)];
+      if (s.mapped && s.kind == FieldMapping::Kind::kColumn) {
+        c.personal_cols_.push_back(s.col);
+        c.personal_labels_.push_back(s.label);
+      }
+    }
   return c;
+}
+
+bool RowConverter::IsPersonalColumn(std::string_view column) const {
+  return std::find(personal_labels_.begin(), personal_labels_.end(), column) != personal_labels_.end();
+}
+
+void RowConverter::RedactRecord(const CsvRecord& rec, std::string& out) const {
+  out.clear();
+  if (rec.unterminated_quote || rec.fields.size() != field_count_) {
+    out = kWithheldRecord;
+    return;
+  }
+  const char q = dialect_.quote;
+  const char sep = dialect_.whitespace ? ' ' : dialect_.delimiter;
+  for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+    if (i > 0) out += sep;
+    if (std::find(personal_cols_.begin(), personal_cols_.end(), static_cast<int>(i)) != personal_cols_.end()) {
+      out += kPersonalMarker;
+      continue;
+    }
+    // Quoted as the file would need it, so the shown record still splits into its columns.
+    const std::string_view v = rec.fields[i];
+    const bool quote = v.find_first_of(dialect_.whitespace ? std::string{' ', '\t', q, '\n', '\r'}
+                                                           : std::string{sep, q, '\n', '\r'}) != std::string_view::npos;
+    if (!quote) {
+      out += v;
+      continue;
+    }
+    out += q;
+    for (char ch : v) {
+      if (ch == q) out += q;
+      out += ch;
+    }
+    out += q;
+  }
 }
 
 std::string_view RowConverter::Text(const Slot& s, const CsvRecord& rec) const {

@@ -32,6 +32,11 @@ struct RejectInfo {
 
 enum class RowOutcome { kAccepted, kRejected, kExcluded };
 
+/// What a rejects file shows instead of the value of a personal column (customers' phone,
+/// email, name), and instead of a whole record whose columns cannot be told apart.
+inline constexpr std::string_view kPersonalMarker = "[personal]";
+inline constexpr std::string_view kWithheldRecord = "[record withheld: it holds personal fields]";
+
 class RowConverter {
  public:
   /// `header` holds the header's column names (empty when the file has none). kDataError
@@ -42,6 +47,17 @@ class RowConverter {
                                      const std::string& pii_key, bool apply_exclusions);
 
   std::size_t field_count() const { return field_count_; }
+
+  /// True when personal fields (customers' phone, email, name) are read from the file's
+  /// columns: rejects rows must then not copy the raw record (RedactRecord).
+  bool has_personal_columns() const { return !personal_cols_.empty(); }
+  /// True when `column` (a RejectInfo::column) is one of those personal columns.
+  bool IsPersonalColumn(std::string_view column) const;
+  /// The record as a rejects file may show it: the values of personal columns replaced by
+  /// kPersonalMarker, the fields joined with the file's delimiter (quoted where needed).
+  /// kWithheldRecord when the record's field count differs from field_count() or a quote is
+  /// unterminated, since its columns cannot then be told apart.
+  void RedactRecord(const CsvRecord& rec, std::string& out) const;
 
   /// Fills `out` from `rec` (which must have field_count() fields). On kExcluded,
   /// `excluded_rule` is the index of the matching rule in the mapping.
@@ -96,6 +112,9 @@ class RowConverter {
   std::vector<Rule> rules_;
   ReturnRule returns_;
   std::string pii_key_;
+  CsvDialect dialect_;
+  std::vector<int> personal_cols_;           // record columns holding phone / email / name
+  std::vector<std::string> personal_labels_;  // their labels, as in RejectInfo::column
   mutable std::vector<double> expr_values_;
   mutable std::string regex_subject_;  // NUL-terminated copy of a value for regexec  // per-row scratch for expression operands
 };

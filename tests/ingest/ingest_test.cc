@@ -4,7 +4,8 @@
 // exclusions, value maps, time-zone conversion, RowKey stability, and every error kind
 // (missing input, column not in header, input without a mapping section, personal fields
 // without a key, unwritable rejects folder, a truncated gzip that loads nothing, a header
-// that is not UTF-8), and the negative_amount return rule. Uses an in-memory store that keeps rows by
+// that is not UTF-8), the negative_amount return rule, and rejects files without personal
+// data. Uses an in-memory store that keeps rows by
 // RowKey like the real stores do.
 #include <zlib.h>
 
@@ -616,6 +617,65 @@ TEST(Ingest, NonUtf8HeaderSaysSoAndSuggestsIconv) {
   EXPECT_EQ(msg.find('\xBD'), std::string::npos);
   EXPECT_EQ(msg.find('\r'), std::string::npos);
   EXPECT_EQ(store.commits, 0);
+}
+
+// A rejected customers row must not copy phone, e-mail or name into the rejects file: their
+// values become [personal] (a record whose columns cannot be told apart is withheld whole).
+TEST(Ingest, RejectsFileHoldsNoPersonalData) {
+  TempDir dir;
+  WriteFile(dir / "c.csv",
+            "id,phone,mail,who,born\n"
+            "7,+86 138-0013-8000,li.wei@example.com,Li Wei,1980\n"
+            "8,13912345678,\"zhang, san@example.com\",Zhang San,19x0\n"    // bad birth_year
+            "9,13700001111,wang@example.com,Wang Wu,1990,extra\n"         // wrong field count
+            ",13655556666,no.id@example.com,Nobody Here,1970\n");         // missing customer id
+  auto m = ParseMapping("[customers.fields]\ncustomer_id = \"id\"\nphone = \"phone\"\nemail = \"mail\"\nname = \"who\"\n"
+                        "birth_year = \"born\"\n",
+                        "m.toml", dir.path().string());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  IngestInputs in;
+  in.customers = (dir / "c.csv").string();
+  IngestOptions opt;
+  opt.pii_key = "secret";
+  MemoryStore store;
+  auto r = Ingest(*m, in, &store, opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->totals.rows_rejected, 3);
+  ASSERT_FALSE(r->files[0].rejects_file.empty());
+  const std::string rejects = ReadFile(r->files[0].rejects_file);
+  for (const char* raw : {"13912345678", "zhang", "Zhang San", "13700001111", "wang@", "Wang Wu", "13655556666", "no.id@",
+                          "Nobody"})
+    EXPECT_EQ(rejects.find(raw), std::string::npos) << raw << " in\n" << rejects;
+  auto rows = ParseCsv(rejects);
+  ASSERT_EQ(rows.size(), 4u);  // header + 3
+  std::map<std::string, std::vector<std::string>> by_line;
+  for (std::size_t i = 1; i < rows.size(); ++i) by_line[rows[i][1]] = rows[i];
+  // file,line,column,value,reason,detail,record
+  EXPECT_EQ(by_line["3"][2], "born");
+  EXPECT_EQ(by_line["3"][3], "19x0");
+  EXPECT_EQ(by_line["3"][4], "bad_number");
+  EXPECT_EQ(by_line["3"][6], "8,[personal],[personal],[personal],19x0");
+  EXPECT_EQ(by_line["4"][4], "wrong_field_count");
+  EXPECT_EQ(by_line["4"][6], "[record withheld: it holds personal fields]");
+  EXPECT_EQ(by_line["5"][4], "missing_customer_id");
+  EXPECT_EQ(by_line["5"][6], ",[personal],[personal],[personal],1970");
+}
+
+// Without personal columns the rejects file keeps the record exactly as in the file.
+TEST(Ingest, RejectsFileKeepsRecordsWithoutPersonalColumns) {
+  TempDir dir;
+  WriteFile(dir / "c.csv", "id,tier,born\n8,\"gold, plus\",19x0\n");
+  auto m = ParseMapping("[customers.fields]\ncustomer_id = \"id\"\nmember_tier = \"tier\"\nbirth_year = \"born\"\n", "m.toml", "/");
+  ASSERT_TRUE(m.ok());
+  IngestInputs in;
+  in.customers = (dir / "c.csv").string();
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  auto r = Ingest(*m, in, nullptr, opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto rows = ParseCsv(ReadFile(r->files[0].rejects_file));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][6], "8,\"gold, plus\",19x0");
 }
 
 }  // namespace
