@@ -346,6 +346,7 @@ Status CsvReader::Fill() {
   const char* msg = n <= 0 ? gzerror(AsGz(gz_), &err) : nullptr;
   if (n < 0 || err != Z_OK) {
     std::string why = msg != nullptr && *msg != 0 ? msg : "unknown error";
+    if (why.starts_with(path_ + ": ")) why.erase(0, path_.size() + 2);  // zlib prefixes the path
     if (!gzip_) return Status::IOError(path_ + ": read failed after " + std::to_string(decompressed_) + " bytes: " + why);
     return Status::IOError(path_ + ": the gzip data is truncated or corrupt (" + why + ") after " +
                            std::to_string(decompressed_) + " uncompressed bytes, near line " + std::to_string(next_line_) +

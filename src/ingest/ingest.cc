@@ -275,6 +275,15 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
 
   ingest::RejectsWriter rejects(ingest::RejectsWriter::PathFor(path, opt.rejects_dir));
   CW_RETURN_IF_ERROR(rejects.Reset());
+  // A file that fails part-way (a truncated gzip, a store error) loads nothing, so it leaves
+  // no rejects file either: one from its first part would describe rows never loaded.
+  struct DiscardRejectsOnFailure {
+    ingest::RejectsWriter& w;
+    bool loaded = false;
+    ~DiscardRejectsOnFailure() {
+      if (!loaded) w.Discard();
+    }
+  } rejects_guard{rejects};
 
   // The file's SHA-256 (the load log's fingerprint) is computed on its own thread while the
   // file is converted and merged, and handed to the session just before it commits: the
@@ -438,6 +447,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
   } else {
     c.rows_loaded = accepted;
   }
+  rejects_guard.loaded = true;
   for (int r = 0; r < kRejectReasonCount; ++r)
     if (by_reason[static_cast<std::size_t>(r)] > 0)
       c.rejected_by_reason[std::string(RejectReasonName(static_cast<RejectReason>(r)))] = by_reason[static_cast<std::size_t>(r)];

@@ -144,4 +144,13 @@ Status RejectsWriter::Close() {
   return Status::OK();
 }
 
+void RejectsWriter::Discard() {
+  if (out_ != nullptr) std::fclose(out_);
+  out_ = nullptr;
+  if (rows_ == 0) return;
+  rows_ = 0;
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+}
+
 }  // namespace churnwatch::ingest

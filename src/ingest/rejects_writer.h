@@ -43,6 +43,10 @@ class RejectsWriter {
   /// Flushes and closes; kIOError on a failed write.
   Status Close();
 
+  /// Closes and removes the file written so far (the load it describes failed, so nothing of
+  /// it was loaded; a rejects file always describes a load that happened).
+  void Discard();
+
   bool used() const { return rows_ > 0; }
   const std::string& path() const { return path_; }
 

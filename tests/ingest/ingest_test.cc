@@ -542,10 +542,12 @@ TEST(Ingest, ManyChunksKeepFileOrderLinesAndDuplicates) {
 }
 
 // A truncated gzip export fails the load with an IOError naming the file; nothing of the
-// file reaches the store (its load is atomic), even though many chunks had been merged.
+// file reaches the store (its load is atomic), even though many chunks had been merged. It
+// leaves no rejects file either: the rows of its first part were never loaded.
 TEST(Ingest, TruncatedGzipLoadsNothing) {
   TempDir dir;
   std::string text = "c,t,a\n";
+  text += ",2011-01-01,5\n";  // rejected: no customer id
   for (int i = 0; i < 60000; ++i) text += "cust" + std::to_string(i % 5000) + ",2011-01-0" + std::to_string(1 + i % 9) + "," + std::to_string(i) + "\n";
   const std::string scratch = (dir / "whole.gz").string();
   gzFile gz = gzopen(scratch.c_str(), "wb");
@@ -564,10 +566,17 @@ TEST(Ingest, TruncatedGzipLoadsNothing) {
   auto r = Ingest(*m, in, &store, opt);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kIOError);
-  EXPECT_NE(r.status().message().find("cut.csv.gz: the gzip data is truncated or corrupt"), std::string::npos)
+  EXPECT_NE(r.status().message().find("cut.csv.gz: the gzip data is truncated or corrupt (unexpected end of file)"), std::string::npos)
       << r.status().message();
   EXPECT_EQ(store.commits, 0);
   EXPECT_TRUE(store.tx.empty());
+  EXPECT_FALSE(std::filesystem::exists(dir / "cut.csv.gz.rejects.csv"));
+  // The whole file loads, with its rejects file.
+  in.transactions = scratch;
+  r = Ingest(*m, in, &store, opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->totals.rows_rejected, 1);
+  EXPECT_TRUE(std::filesystem::exists(scratch + ".rejects.csv"));
 }
 
 // A till export without a quantity column writes a refund as a negative amount: with
