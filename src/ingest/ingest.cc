@@ -255,7 +255,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     // A header in another encoding (a GBK export from a Chinese till, a Latin-1 one) would
     // otherwise surface as a garbled "column not in the header" and every row as bad_utf8.
     if (!ingest::IsValidUtf8(rec.raw))
-      return Status::DataError(path + ":" + std::to_string(rec.line) + ": the header is not valid UTF-8 (" + ingest::EscapeForMessage(rec.raw.substr(0, 120)) +
+      return Status::DataError(path + ":" + std::to_string(rec.line) + ": the header is not valid UTF-8 (" + ingest::EscapeForMessage(rec.raw.substr(0, 120), false) +
                                "): the file is in another encoding (GBK, GB18030, Big5, Latin-1, ...); convert it to "
                                "UTF-8 first, e.g. " +
                                (reader->gzip() ? "zcat " + path + " | iconv -f GBK -t UTF-8 > utf8.csv"

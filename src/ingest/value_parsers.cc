@@ -310,7 +310,7 @@ std::size_t Utf8SequenceLength(const unsigned char* s, const unsigned char* e) {
 }
 }  // namespace
 
-std::string EscapeForMessage(std::string_view text) {
+std::string EscapeForMessage(std::string_view text, bool keep_utf8) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
@@ -324,7 +324,7 @@ std::string EscapeForMessage(std::string_view text) {
   while (s < e) {
     const unsigned char c = *s;
     if (c >= 0x80) {
-      const std::size_t n = Utf8SequenceLength(s, e);
+      const std::size_t n = keep_utf8 ? Utf8SequenceLength(s, e) : 0;
       if (n == 0) {
         hex(c);
         ++s;

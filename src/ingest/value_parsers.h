@@ -55,8 +55,9 @@ class DateFormat {
 /// `text` made safe to quote in a one-line error message: line breaks and tabs as \n, \r, \t,
 /// other control characters and every byte that is not part of well-formed UTF-8 as \xNN
 /// (so a GBK header shows as \xBD\xF0 instead of raw bytes); valid UTF-8 text, e.g. a
-/// Chinese column name, is kept as it is.
-std::string EscapeForMessage(std::string_view text);
+/// Chinese column name, is kept as it is, unless `keep_utf8` is false: then every byte from
+/// 0x80 up is escaped (text in another encoding, whose bytes may form UTF-8 by chance).
+std::string EscapeForMessage(std::string_view text, bool keep_utf8 = true);
 
 /// Parses a fixed UTC offset: "UTC", "Z", "+08:00", "-0500", "+8". kInvalidArgument otherwise.
 Result<int> ParseUtcOffsetMinutes(std::string_view text);
