@@ -94,7 +94,8 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
   std::filesystem::create_directories(config.out_dir, ec);
   if (ec) return Status::IOError("cannot create output folder " + config.out_dir.string() + ": " + ec.message());
 
-  CW_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(config.db_url));
+  // A run that fails before anything is committed (a bad ingest file) leaves no empty store.
+  CW_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(config.db_url, UnwrittenNewStore::kDiscard));
 
   // 1. Ingest, when the config names inputs (idempotent: a re-run adds nothing).
   if (!config.mapping.empty()) {

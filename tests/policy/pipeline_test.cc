@@ -188,6 +188,22 @@ TEST(RunPipeline, EmptyStoreIsADataError) {
   ASSERT_FALSE(run.ok());
   EXPECT_EQ(run.status().code(), StatusCode::kDataError);
   EXPECT_NE(run.status().message().find("holds no transactions"), std::string::npos);
+  // Nothing was committed, so the run leaves no empty store behind (a later command would
+  // otherwise find a store with no rows instead of none).
+  EXPECT_FALSE(std::filesystem::exists(dir / "empty.db"));
+}
+
+TEST(RunPipeline, AFailedIngestLeavesNoStore) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "map.toml", "[transactions]\ncustomer_id = \"c\"\n");
+  testing::WriteFile(dir / "run.toml", "[run]\nout_dir = \"out\"\n[ingest]\nmapping = \"map.toml\"\n"
+                                       "transactions = \"missing.csv\"\n");
+  auto config = LoadRunConfig(dir / "run.toml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  config->db_url = "sqlite:" + (dir / "cw.db").string();
+  auto run = RunPipeline(*config);
+  ASSERT_FALSE(run.ok());
+  EXPECT_FALSE(std::filesystem::exists(dir / "cw.db"));
 }
 
 }  // namespace
