@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "churnwatch/status.h"
+#include "churnwatch/types.h"  // FormatCount
 
 namespace churnwatch {
 
@@ -122,8 +123,7 @@ std::string RenderHtmlReport(const ReportData& data);
 /// Renders and writes `path` (parent directories are created). kIOError naming the path.
 Status WriteHtmlReport(const ReportData& data, const std::filesystem::path& path);
 
-/// "12,345" (integers) — exposed for tests and the CLI summary.
-std::string FormatCount(std::int64_t n);
+// FormatCount ("12,345") is in types.h, shared with every command's summary.
 /// "12,345.68" with two decimals and thousands separators, prefixed by `currency`.
 std::string FormatMoney(double value, std::string_view currency);
 

@@ -42,4 +42,7 @@ std::string FormatIsoDate(DayNumber day);
 /// "YYYY-MM-DD HH:MM:SS".
 std::string FormatIsoTimestamp(Timestamp ts);
 
+/// A count with thousands separators, "1,234,567": how every summary prints counts.
+std::string FormatCount(std::int64_t count);
+
 }  // namespace churnwatch

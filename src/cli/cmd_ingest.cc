@@ -19,12 +19,6 @@ struct IngestFlags {
   bool no_exclude = false;
 };
 
-std::string Thousands(std::int64_t v) {
-  std::string s = std::to_string(v < 0 ? -v : v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
-  return v < 0 ? "-" + s : s;
-}
-
 nlohmann::json TsJson(const std::optional<Timestamp>& t) {
   return t ? nlohmann::json(FormatIsoTimestamp(*t)) : nlohmann::json(nullptr);
 }
@@ -48,8 +42,8 @@ void DrawProgress(const IngestProgress& p, bool tty, bool quiet) {
   if (p.finished) {
     if (tty && p.elapsed_seconds > 1.0) std::fputs("\r\033[K", stderr);
     std::fprintf(stderr, "ingest: %s %s: %s rows in %.2f s (%s rows/s)\n", std::string(TableName(p.table)).c_str(),
-                 p.path.c_str(), Thousands(p.rows_read).c_str(), p.elapsed_seconds,
-                 Thousands(static_cast<std::int64_t>(p.rows_read / std::max(p.elapsed_seconds, 1e-9))).c_str());
+                 p.path.c_str(), FormatCount(p.rows_read).c_str(), p.elapsed_seconds,
+                 FormatCount(static_cast<std::int64_t>(p.rows_read / std::max(p.elapsed_seconds, 1e-9))).c_str());
     return;
   }
   if (!tty || p.elapsed_seconds < 1.0) return;
@@ -60,8 +54,8 @@ void DrawProgress(const IngestProgress& p, bool tty, bool quiet) {
   bar.resize(kWidth, '.');
   std::fprintf(stderr, "\r\033[K%s [%s] %3.0f%% %.1f/%.1f MB %s rows %s rows/s", std::string(TableName(p.table)).c_str(),
                bar.c_str(), frac * 100, static_cast<double>(p.bytes_done) / 1e6, static_cast<double>(p.bytes_total) / 1e6,
-               Thousands(p.rows_read).c_str(),
-               Thousands(static_cast<std::int64_t>(p.rows_read / std::max(p.elapsed_seconds, 1e-9))).c_str());
+               FormatCount(p.rows_read).c_str(),
+               FormatCount(static_cast<std::int64_t>(p.rows_read / std::max(p.elapsed_seconds, 1e-9))).c_str());
   std::fflush(stderr);
 }
 
@@ -108,14 +102,14 @@ Status RunIngest(const IngestFlags& f, const CommonOptions& common) {
     const IngestCounts& c = fr.counts;
     std::printf("  %s  %s\n", std::string(TableName(fr.table)).c_str(), fr.path.c_str());
     std::printf("    rows read %s, loaded %s, already present %s, rejected %s, duplicates skipped %s (%s of them also rejected), excluded %s\n",
-                Thousands(c.rows_read).c_str(), Thousands(c.rows_loaded).c_str(), Thousands(c.already_present).c_str(),
-                Thousands(c.rows_rejected).c_str(), Thousands(c.duplicates_skipped).c_str(),
-                Thousands(c.rejected_duplicates).c_str(), Thousands(c.rows_excluded).c_str());
-    for (const auto& [reason, n] : c.rejected_by_reason) std::printf("    rejected %-22s %s\n", reason.c_str(), Thousands(n).c_str());
-    for (const auto& [rule, n] : c.excluded_by_rule) std::printf("    excluded %-22s %s\n", rule.c_str(), Thousands(n).c_str());
+                FormatCount(c.rows_read).c_str(), FormatCount(c.rows_loaded).c_str(), FormatCount(c.already_present).c_str(),
+                FormatCount(c.rows_rejected).c_str(), FormatCount(c.duplicates_skipped).c_str(),
+                FormatCount(c.rejected_duplicates).c_str(), FormatCount(c.rows_excluded).c_str());
+    for (const auto& [reason, n] : c.rejected_by_reason) std::printf("    rejected %-22s %s\n", reason.c_str(), FormatCount(n).c_str());
+    for (const auto& [rule, n] : c.excluded_by_rule) std::printf("    excluded %-22s %s\n", rule.c_str(), FormatCount(n).c_str());
     if (!fr.rejects_file.empty()) std::printf("    rejects: %s\n", fr.rejects_file.c_str());
   }
-  std::printf("customers  %s\n", Thousands(r.customers).c_str());
+  std::printf("customers  %s\n", FormatCount(r.customers).c_str());
   if (r.first_ts)
     std::printf("date range %s .. %s\n", FormatIsoTimestamp(*r.first_ts).c_str(), FormatIsoTimestamp(*r.last_ts).c_str());
   return Status::OK();

@@ -15,16 +15,6 @@ namespace churnwatch {
 using report_internal::Both;
 using report_internal::Escape;
 
-std::string FormatCount(std::int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
-
 std::string FormatMoney(double value, std::string_view currency) {
   if (std::isnan(value)) return "–";
   const bool neg = value < 0;

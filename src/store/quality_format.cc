@@ -63,7 +63,7 @@ std::string FormatQualityText(const QualityReport& report) {
   std::string out;
   auto line = [&](const std::string& s) { out += s + "\n"; };
   for (const TableProfile& t : report.tables) {
-    line(t.name + ": " + std::to_string(t.rows) + " rows");
+    line(t.name + ": " + FormatCount(t.rows) + " rows");
     if (t.rows == 0) {
       line("");
       continue;
@@ -73,18 +73,18 @@ std::string FormatQualityText(const QualityReport& report) {
     for (const auto& [field, rate] : t.missing)
       if (rate > 0) miss += (miss.empty() ? "" : ", ") + field + " " + Percent(rate);
     line("  missing:     " + (miss.empty() ? std::string("none") : miss));
-    line("  duplicates:  " + std::to_string(t.duplicates) + " (" + t.duplicates_rule + ")");
+    line("  duplicates:  " + FormatCount(t.duplicates) + " (" + t.duplicates_rule + ")");
     if (t.name == "transactions") {
-      line("  amounts:     " + std::to_string(t.negative_amounts) + " negative, " + std::to_string(t.zero_amounts) +
-           " zero, " + std::to_string(t.returns) + " returns");
+      line("  amounts:     " + FormatCount(t.negative_amounts) + " negative, " + FormatCount(t.zero_amounts) +
+           " zero, " + FormatCount(t.returns) + " returns");
     }
     for (const auto& e : t.extremes)
       if (!std::isnan(e.low))
-        line("  extreme " + e.field + ": " + std::to_string(e.below) + " below " + Fmt("%.6g", e.low) + ", " +
-             std::to_string(e.above) + " above " + Fmt("%.6g", e.high) + " (" + kExtremeRule + ")");
+        line("  extreme " + e.field + ": " + FormatCount(e.below) + " below " + Fmt("%.6g", e.low) + ", " +
+             FormatCount(e.above) + " above " + Fmt("%.6g", e.high) + " (" + kExtremeRule + ")");
     if (t.name == "transactions") {
       const Distribution& d = t.purchases_per_customer;
-      line("  customers:   " + std::to_string(t.customers) + ", of whom " + std::to_string(t.customers_one_purchase) +
+      line("  customers:   " + FormatCount(t.customers) + ", of whom " + FormatCount(t.customers_one_purchase) +
            " bought once");
       line("  purchases per customer: min " + Fmt("%g", d.min) + ", q1 " + Fmt("%g", d.q1) + ", median " +
            Fmt("%g", d.median) + ", q3 " + Fmt("%g", d.q3) + ", p90 " + Fmt("%g", d.p90) + ", max " + Fmt("%g", d.max));

@@ -1,6 +1,8 @@
 // Civil-date arithmetic against known dates, round trips and rejection of impossible dates.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "churnwatch/types.h"
 
 namespace churnwatch {
@@ -33,4 +35,13 @@ TEST(Dates, RejectsImpossibleDates) {
 }
 
 }  // namespace
+TEST(FormatCount, GroupsThousands) {
+  EXPECT_EQ(FormatCount(0), "0");
+  EXPECT_EQ(FormatCount(999), "999");
+  EXPECT_EQ(FormatCount(1000), "1,000");
+  EXPECT_EQ(FormatCount(541909), "541,909");
+  EXPECT_EQ(FormatCount(-1234567), "-1,234,567");
+  EXPECT_EQ(FormatCount(std::numeric_limits<std::int64_t>::min()), "-9,223,372,036,854,775,808");
+}
+
 }  // namespace churnwatch

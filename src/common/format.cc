@@ -1,0 +1,16 @@
+// Number formatting shared by every command's text summary.
+#include <string>
+
+#include "churnwatch/types.h"
+
+namespace churnwatch {
+
+std::string FormatCount(std::int64_t count) {
+  // Built from the magnitude as unsigned so that the most negative count has one too.
+  const std::uint64_t magnitude = count < 0 ? 0 - static_cast<std::uint64_t>(count) : static_cast<std::uint64_t>(count);
+  std::string s = std::to_string(magnitude);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return count < 0 ? "-" + s : s;
+}
+
+}  // namespace churnwatch
