@@ -63,7 +63,10 @@ Result<std::vector<RowReasons>> ExplainRows(const ChurnModel& model, const Featu
                                             bool approximate);
 
 /// The English and Chinese sentence for `feature` of row `row` (quotes that row's values of
-/// the feature and of its companions, e.g. the purchase interval next to recency).
+/// the feature and of its companions, e.g. the purchase interval next to recency, and says
+/// which way they moved). Never prints nan or inf: when a value the sentence quotes is
+/// missing it falls back to "<feature> = <value>", or "<feature> is missing" when the
+/// feature's own value is. Counts agree with their noun ("1 day", "2 days").
 std::pair<std::string, std::string> ReasonSentence(const FeatureTable& table, std::size_t row,
                                                    std::string_view feature);
 
