@@ -1,10 +1,13 @@
 #pragma once
 /// \file explain.h
 /// Churn reasons (SPEC.md §8): the tree model's SHAP contributions (XGBoost pred_contribs,
-/// log-odds) summed per reason category; the top three categories with a positive sum, each
-/// with its strongest feature and one sentence in English and Chinese quoting the
-/// customer's own numbers ("usually buys every 21 days; 64 days since last purchase" /
-/// "通常每21天购买一次;已64天未购买").
+/// log-odds) of the features whose values point toward churn (PointsTowardChurn) summed per
+/// reason category; the top three categories with a positive sum, each with its strongest
+/// such feature and one sentence in English and Chinese quoting the customer's own numbers
+/// ("usually buys every 21 days; 64 days since last purchase" / "通常每21天购买一次;已64天未购买").
+/// A feature whose value does not point toward churn (0 % returns, spend that rose) is left
+/// out of its category whatever the sign of its contribution: a positive one is an artefact
+/// of interactions, and neither says anything about the category's problem.
 ///
 /// Reasons explain the tree component of the ensemble, which carries the per-feature
 /// structure; the stacker and calibration are monotone in it.
@@ -61,6 +64,14 @@ struct RowReasons {
 Result<std::vector<RowReasons>> ExplainRows(const ChurnModel& model, const FeatureTable& table,
                                             std::span<const std::size_t> rows, const ReasonMap& map,
                                             bool approximate);
+
+/// Whether row `row`'s value of `feature` may be given as a churn reason: the value is
+/// finite and points toward churn in the sense of the feature's category, by the direction
+/// table of docs/models.md "Reasons" (e.g. `return_rate` only above 5 %, `monetary_90` only
+/// when the last 90 days' spend is below the prior 90 days'). A feature outside the
+/// catalogue has no direction and passes whenever its value is finite; a catalogue feature
+/// whose rule reads a column the table lacks does not pass. False for an absent feature.
+bool PointsTowardChurn(const FeatureTable& table, std::size_t row, std::string_view feature);
 
 /// The English and Chinese sentence for `feature` of row `row` (quotes that row's values of
 /// the feature and of its companions, e.g. the purchase interval next to recency, and says

@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "churnwatch/explain.h"
+#include "explain/directions.h"
 #include "models/parallel_rows.h"
 
 namespace churnwatch {
@@ -18,6 +19,7 @@ Result<std::vector<RowReasons>> ExplainRows(const ChurnModel& model, const Featu
   CW_ASSIGN_OR_RETURN(DenseMatrix x, MatrixFromTable(table, features, rows));
   CW_ASSIGN_OR_RETURN(std::vector<float> contrib, model.TreeContributions(x, approximate));
   const std::size_t width = features.size() + 1;  // the bias column is never a reason
+  const explain_internal::DirectionCheck directions(table, features);
   std::vector<RowReasons> out(x.rows);
   // Rows are independent (sums, ordering and sentences); blocks over the model's threads.
   models_internal::ParallelBlocks(x.rows, model.nthread(), [&](std::size_t begin, std::size_t end) {
@@ -30,6 +32,10 @@ Result<std::vector<RowReasons>> ExplainRows(const ChurnModel& model, const Featu
         if (!category) continue;
         const auto c = static_cast<std::size_t>(*category);
         const double v = contrib[i * width + f];
+        // A value that does not point toward churn (0 % returns, spend that rose) says
+        // nothing about the category's problem; a positive contribution from it comes from
+        // interactions. It is left out of the category, whatever its sign.
+        if (!directions.PointsTowardChurn(f, row)) continue;
         sum[c] += v;
         if (v > 0 && (!strongest[c] || v > contrib[i * width + *strongest[c]])) strongest[c] = f;
       }

@@ -1,8 +1,8 @@
 // Checks reasons (SPEC.md §8): category sums equal the SHAP contributions of the mapped
-// features, at most three positive categories come back strongest first, sentences quote
-// the row's own numbers in English and Chinese, the TOML mapping overrides defaults and
-// rejects an unknown category with file, line and value, and end-to-end scoring fills
-// exact reasons for the riskiest share.
+// features whose values point toward churn, at most three positive categories come back
+// strongest first, sentences quote the row's own numbers in English and Chinese, the TOML
+// mapping overrides defaults and rejects an unknown category with file, line and value, and
+// end-to-end scoring fills exact reasons for the riskiest share.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -64,9 +64,14 @@ TEST_F(ExplainTest, CategorySumsMatchContributions) {
     ASSERT_LE(rr.count, 3);
     for (int k = 0; k < rr.count; ++k) {
       const Reason& r = rr.reasons[static_cast<std::size_t>(k)];
+      // Features whose values do not point toward churn are left out.
       double expected = 0;
-      for (std::size_t f = 0; f + 1 < w; ++f)
-        if (map.CategoryOf(f) == r.category) expected += (*contrib)[i * w + f];
+      for (std::size_t f = 0; f + 1 < w; ++f) {
+        const double v = (*contrib)[i * w + f];
+        if (map.CategoryOf(f) != r.category) continue;
+        if (!PointsTowardChurn(*valid_, rows[i], m.feature_names()[f])) continue;
+        expected += v;
+      }
       EXPECT_NEAR(r.contribution, expected, 1e-6);
       EXPECT_GT(r.contribution, 0);
       if (k > 0) {
