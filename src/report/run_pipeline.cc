@@ -171,10 +171,8 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
   std::map<DayNumber, std::string> bgnbd_notes;
   CW_ASSIGN_OR_RETURN(state.table,
                       BuildSnapshotTable(columns, as_of, popts, Eligibility::kActive, true, &bgnbd_notes));
-  if (auto note = bgnbd_notes.find(cut.as_of); note != bgnbd_notes.end()) {
-    sum.bgnbd_note = note->second;
-    say("BG/NBD note (p_alive): " + sum.bgnbd_note);
-  }
+  // Printed once, in the run's summary (and the report), not also as a progress line.
+  if (auto note = bgnbd_notes.find(cut.as_of); note != bgnbd_notes.end()) sum.bgnbd_note = note->second;
   const ReasonMap reasons = ReasonMap::Defaults(model->feature_names());
   CW_ASSIGN_OR_RETURN(state.scored, ScoreTable(*model, state.table, reasons, ScoreOptions{}));
   sum.customers = static_cast<std::int64_t>(state.scored.size());
