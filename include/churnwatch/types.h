@@ -45,4 +45,10 @@ std::string FormatIsoTimestamp(Timestamp ts);
 /// A count with thousands separators, "1,234,567": how every summary prints counts.
 std::string FormatCount(std::int64_t count);
 
+/// A CSV field as every file we write quotes it (RFC 4180): unchanged unless it holds a
+/// comma, quote or line break; then in double quotes with quotes doubled.
+std::string CsvField(std::string_view text);
+/// The same, appended to `line` without a temporary (for writers of many rows).
+void AppendCsvField(std::string& line, std::string_view text);
+
 }  // namespace churnwatch

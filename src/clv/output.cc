@@ -17,16 +17,6 @@ ResultColumn Numbers(std::string name, std::vector<double> values) {
   return c;
 }
 
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char ch : text) {
-    if (ch == '"') quoted += '"';
-    quoted += ch;
-  }
-  return quoted + "\"";
-}
-
 std::string CsvNumber(double v) {
   if (std::isnan(v)) return "";
   char buf[32];

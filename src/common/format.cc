@@ -1,4 +1,4 @@
-// Number formatting shared by every command's text summary.
+// Number and CSV-field formatting shared by every command's summaries and files.
 #include <string>
 
 #include "churnwatch/types.h"
@@ -11,6 +11,25 @@ std::string FormatCount(std::int64_t count) {
   std::string s = std::to_string(magnitude);
   for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
   return count < 0 ? "-" + s : s;
+}
+
+void AppendCsvField(std::string& line, std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) {
+    line += text;
+    return;
+  }
+  line += '"';
+  for (char ch : text) {
+    if (ch == '"') line += '"';
+    line += ch;
+  }
+  line += '"';
+}
+
+std::string CsvField(std::string_view text) {
+  std::string out;
+  AppendCsvField(out, text);
+  return out;
 }
 
 }  // namespace churnwatch

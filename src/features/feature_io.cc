@@ -60,19 +60,6 @@ const Meta kMeta[] = {
      nullptr},
 };
 
-void AppendCsvText(std::string& line, const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) {
-    line += s;
-    return;
-  }
-  line += '"';
-  for (char ch : s) {
-    if (ch == '"') line += '"';
-    line += ch;
-  }
-  line += '"';
-}
-
 }  // namespace
 
 void WriteFeatureCsv(const FeatureTable& table, std::ostream& out) {
@@ -83,7 +70,7 @@ void WriteFeatureCsv(const FeatureTable& table, std::ostream& out) {
   }
   for (const auto& n : table.names) {
     line += ',';
-    AppendCsvText(line, n);
+    AppendCsvField(line, n);
   }
   line += '\n';
   out << line;
@@ -93,7 +80,7 @@ void WriteFeatureCsv(const FeatureTable& table, std::ostream& out) {
     for (const auto& m : kMeta) {
       if (!first) line += ',';
       first = false;
-      if (m.is_text) AppendCsvText(line, m.text(table, i));
+      if (m.is_text) AppendCsvField(line, m.text(table, i));
       else AppendNumber(line, m.number(table, i));
     }
     for (const auto& col : table.columns) {

@@ -10,13 +10,6 @@
 namespace churnwatch {
 namespace {
 
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 std::string CsvNumber(double v, const char* format) {
   if (std::isnan(v)) return "";
   char buf[48];

@@ -17,13 +17,6 @@ namespace churnwatch::run_internal {
 
 namespace {
 
-std::string Csv(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string Money(double v) {
   if (std::isnan(v)) return "";
   char buf[48];
@@ -69,9 +62,9 @@ Status WriteRunFiles(const RunState& s) {
   nlohmann::json arr = nlohmann::json::array();
   for (const ActionItem* a : funded) {
     const std::string deadline = FormatIsoTimestamp(a->deadline);
-    csv += Csv(a->customer_id) + "," + std::string(ZoneName(a->zone)) + "," + a->grade + "," + a->value_tier + "," +
-           Csv(Join(a->reasons, '|')) + "," + Csv(Join(a->rules, '|')) + "," + a->action + "," + a->channel + "," +
-           Money(a->cost) + "," + Money(a->expected_benefit) + "," + deadline + "," + Csv(a->products) + "\n";
+    csv += CsvField(a->customer_id) + "," + std::string(ZoneName(a->zone)) + "," + a->grade + "," + a->value_tier + "," +
+           CsvField(Join(a->reasons, '|')) + "," + CsvField(Join(a->rules, '|')) + "," + a->action + "," + a->channel + "," +
+           Money(a->cost) + "," + Money(a->expected_benefit) + "," + deadline + "," + CsvField(a->products) + "\n";
     arr.push_back({{"customer_id", a->customer_id},
                    {"zone", std::string(ZoneName(a->zone))},
                    {"grade", a->grade},
@@ -91,8 +84,8 @@ Status WriteRunFiles(const RunState& s) {
 
   std::string al = "customer_id,kind,rule,zone,grade,reason,message_en,message_zh,raised_at,deadline\n";
   for (const auto& a : s.policy.alerts)
-    al += Csv(a.customer_id) + "," + a.kind + "," + a.rule + "," + std::string(ZoneName(a.zone)) + "," + a.grade + "," +
-          a.reason + "," + Csv(a.message_en) + "," + Csv(a.message_zh) + "," + FormatIsoTimestamp(a.raised_at) + "," +
+    al += CsvField(a.customer_id) + "," + a.kind + "," + a.rule + "," + std::string(ZoneName(a.zone)) + "," + a.grade + "," +
+          a.reason + "," + CsvField(a.message_en) + "," + CsvField(a.message_zh) + "," + FormatIsoTimestamp(a.raised_at) + "," +
           FormatIsoTimestamp(a.deadline) + "\n";
   return Write(dir / "alerts.csv", al);
 }

@@ -1,4 +1,5 @@
-// Civil-date arithmetic against known dates, round trips and rejection of impossible dates.
+// Civil-date arithmetic against known dates, round trips and rejection of impossible dates;
+// the shared count and CSV-field formatting.
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -42,6 +43,16 @@ TEST(FormatCount, GroupsThousands) {
   EXPECT_EQ(FormatCount(541909), "541,909");
   EXPECT_EQ(FormatCount(-1234567), "-1,234,567");
   EXPECT_EQ(FormatCount(std::numeric_limits<std::int64_t>::min()), "-9,223,372,036,854,775,808");
+}
+
+TEST(CsvField, QuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(CsvField("plain text"), "plain text");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+  std::string line = "x,";
+  AppendCsvField(line, "a\rb");
+  EXPECT_EQ(line, "x,\"a\rb\"");
 }
 
 }  // namespace churnwatch
