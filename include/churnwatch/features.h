@@ -133,8 +133,8 @@ Result<int> HorizonForFormat(std::string_view format);
 /// label window). Result sorted, duplicates removed. kInvalidArgument names the bad token.
 Result<std::vector<DayNumber>> ParseCutoffs(std::string_view text, const RetailColumns& columns, int horizon_days);
 
-/// H given on a command line or in a config: kInvalidArgument unless 1 <= H <= 3650 (the
-/// message quotes the value, as `clv` does: "horizon_days = -5 must be within 1..3650").
+/// The one check of H, used by the feature engine, CLV and the commands: kInvalidArgument
+/// unless 1 <= H <= 3650, quoting the value ("horizon_days = -5 must be within 1..3650").
 Status ValidateHorizonDays(int horizon_days);
 
 /// The data's date range as text, "2010-12-01 .. 2011-12-09" (first transaction day .. last

@@ -37,8 +37,7 @@ Result<TimeUnit> ParseTimeUnit(std::string_view text) {
 }
 
 Status ValidateClvOptions(const ClvOptions& o) {
-  if (o.horizon_days < 1 || o.horizon_days > 3650)
-    return Status::InvalidArgument("horizon_days = " + std::to_string(o.horizon_days) + " must be within 1..3650");
+  CW_RETURN_IF_ERROR(ValidateHorizonDays(o.horizon_days));
   if (!(o.margin > 0 && o.margin <= 1))
     return Status::InvalidArgument("margin = " + std::to_string(o.margin) + " must be within (0, 1]");
   if (!(o.monthly_discount_rate >= 0 && o.monthly_discount_rate < 1))

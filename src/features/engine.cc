@@ -20,8 +20,7 @@ using features_internal::kNumFeatures;
 
 Status CheckOptions(std::span<const DayNumber> cutoffs, const FeatureOptions& o) {
   if (cutoffs.empty()) return Status::InvalidArgument("no cutoff given: pass --as-of DATE or --cutoffs LIST");
-  if (o.horizon_days < 1 || o.horizon_days > 3650)
-    return Status::InvalidArgument("horizon_days = " + std::to_string(o.horizon_days) + " is outside 1..3650");
+  CW_RETURN_IF_ERROR(ValidateHorizonDays(o.horizon_days));
   if (o.lookback_days < 1 || o.lookback_days > 3650)
     return Status::InvalidArgument("lookback_days = " + std::to_string(o.lookback_days) + " is outside 1..3650");
   if (o.threads < 1) return Status::InvalidArgument("threads = " + std::to_string(o.threads) + " must be at least 1");
