@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <vector>
 
 #include "churnwatch/models.h"
 
@@ -126,15 +127,22 @@ Result<LogisticModel> TrainLogistic(const DenseMatrix& train, std::span<const fl
   set_print_string_function(&Silent);
   std::optional<LogisticModel> best;
   double best_loss = std::numeric_limits<double>::infinity();
+  // Each fit starts from the previous C's solution (a regularisation path): neighbouring
+  // C values have close optima, so the trust-region Newton solver needs a fraction of the
+  // iterations it needs from zero. liblinear's internal sign convention follows the first
+  // label in the data, which is the same for every C, so its w carries over as it is.
+  std::vector<double> warm;
   for (double c : c_grid) {
     parameter param{};
     param.solver_type = L2R_LR;
     param.eps = 0.01;
     param.C = c;
+    param.init_sol = warm.empty() ? nullptr : warm.data();
     if (const char* err = check_parameter(&prob, &param))
       return Status::Internal(std::string("liblinear check_parameter failed: ") + err);
     std::unique_ptr<model, ModelDeleter> fitted(::train(&prob, &param));
     if (!fitted) return Status::Internal("liblinear train returned no model");
+    warm.assign(fitted->w, fitted->w + prob.n);
     int label_of[2] = {0, 0};
     get_labels(fitted.get(), label_of);
     const int churn_idx = label_of[0] == 1 ? 0 : 1;
