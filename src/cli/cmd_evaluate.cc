@@ -11,7 +11,7 @@
 #include "churnwatch/registry.h"
 #include "churnwatch/store.h"
 #include "cli/commands.h"
-#include "models/json_io.h"
+#include "churnwatch/model_json.h"
 
 namespace churnwatch::cli {
 namespace {

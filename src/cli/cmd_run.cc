@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "churnwatch/pipeline.h"
+#include "churnwatch/app/run.h"
 #include "churnwatch/report.h"
 #include "cli/commands.h"
 

@@ -11,7 +11,7 @@
 
 #include "churnwatch/playbook.h"
 #include "churnwatch/score_csv.h"
-#include "report/run_internal.h"
+#include "churnwatch/run_record.h"
 
 namespace churnwatch::run_internal {
 

@@ -7,7 +7,7 @@
 
 #include "churnwatch/metrics.h"
 #include "churnwatch/playbook.h"
-#include "report/run_internal.h"
+#include "churnwatch/run_record.h"
 
 namespace churnwatch::run_internal {
 

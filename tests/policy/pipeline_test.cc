@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "churnwatch/pipeline.h"
+#include "churnwatch/app/run.h"
 #include "churnwatch/store.h"
 #include "test_helpers.h"
 

@@ -10,7 +10,7 @@
 #include "churnwatch/churn_pipeline.h"
 #include "churnwatch/feature_table.h"
 #include "churnwatch/models.h"
-#include "churnwatch/pipeline.h"
+#include "churnwatch/app/run.h"
 #include "churnwatch/policy_engine.h"
 #include "churnwatch/report.h"
 #include "churnwatch/scored_customer.h"

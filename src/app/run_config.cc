@@ -7,7 +7,7 @@
 #include <toml++/toml.h>
 
 #include "churnwatch/features.h"
-#include "churnwatch/pipeline.h"
+#include "churnwatch/app/run.h"
 #include "churnwatch/types.h"
 
 namespace churnwatch {

@@ -11,11 +11,11 @@
 #include "churnwatch/features.h"
 #include "churnwatch/ingest.h"
 #include "churnwatch/mapping.h"
-#include "churnwatch/pipeline.h"
+#include "churnwatch/app/run.h"
 #include "churnwatch/recommend.h"
 #include "churnwatch/registry.h"
 #include "churnwatch/scoring.h"
-#include "report/run_internal.h"
+#include "churnwatch/run_record.h"
 
 namespace churnwatch {
 
