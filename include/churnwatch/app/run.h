@@ -1,10 +1,11 @@
 #pragma once
-/// \file pipeline.h
-/// `churnwatch run` as a library call (SPEC.md §2, §9, §14): ingest (when the config names
-/// inputs) → columns → snapshot features with CLV → train on rolling cutoffs, evaluate on a
-/// later unseen cutoff against the baselines → score every active customer as of a date →
-/// reasons → zones, rules, playbook, budget → alerts and the action list in the store and
-/// as CSV/JSON files → the bilingual HTML report.
+/// \file run.h
+/// The run use case (`churnwatch run`): the whole flow from one run config, composed of the
+/// other use cases' steps — ingest (when the config names inputs) → columns → train on
+/// rolling cutoffs and register the champion (or load it) → evaluate it and the baselines
+/// on a later, unseen cutoff → score every active customer as of a date → zones, rules,
+/// playbook, budget → alerts and the action list in the store and as CSV/JSON files → the
+/// bilingual HTML report (the report stage renders; run_record.h lists the outputs).
 ///
 /// The run config is one TOML file (examples/demo.toml is the reference):
 ///
@@ -20,100 +21,51 @@
 /// horizon): as_of = the day after the last transaction; test = as_of − H (the latest
 /// cutoff whose label window is complete); valid = test − H (its label window ends by the
 /// test cutoff, so validation and test share no weeks); train cutoffs every
-/// train_every_days (14, the spacing chosen on validation in docs/models.md) before valid while at least min_history_days (90) of history
-/// precede them, those within H of valid purged from model selection as in `train`
-/// (PipelineOptions::purge).
+/// train_every_days (14, the spacing chosen on validation in docs/models.md) before valid
+/// while at least min_history_days (90) of history precede them, those within H of valid
+/// purged from model selection as in `train` (PipelineOptions::purge).
 ///
 /// Model: mode "train" (default) trains on the training cutoffs, calibrates on the
 /// validation cutoff and registers the model as the champion (registry.h); mode
 /// "champion" scores with the registered champion and trains only when there is none.
 /// Either way the model and the baselines are evaluated on the test cutoff.
-///
-/// Outputs in out_dir: report.html, customers.csv (one row per scored customer, the
-/// SPEC.md §14 columns), actions.csv and actions.json (funded actions: the file a CRM or
-/// SMS tool imports; customer ids are the retailer's own, never contact data), alerts.csv.
-/// Store: result tables "alerts", "actions" and "run_customers"; document ("runs", run id).
 
-#include <array>
-#include <cstdint>
 #include <filesystem>
-#include <functional>
-#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
-#include <vector>
 
-#include "churnwatch/policy.h"
-#include "churnwatch/policy_config.h"
+#include "churnwatch/app/common.h"
+#include "churnwatch/run_record.h"
 #include "churnwatch/status.h"
 
-namespace churnwatch {
-
-struct RunConfig {
-  std::filesystem::path config_path;    ///< the file read (for messages)
-  std::string name = "churnwatch run";
-  std::string db_url = "sqlite:churnwatch.db";
-  std::filesystem::path out_dir = "churnwatch-run";
-  std::string currency;
-  int threads = 2;
-
-  // [ingest]
-  std::filesystem::path mapping;
-  std::filesystem::path transactions, customers, events;
-  std::filesystem::path rejects_dir;
-
-  // [model]
-  std::string model_mode = "train";     ///< "train" (and register as champion) | "champion"
-  int horizon_days = 90;
-  std::string as_of;                    ///< "YYYY-MM-DD" or empty (default)
-  std::string test_cutoff, valid_cutoff;
-  std::vector<std::string> train_cutoffs;
-  int train_every_days = 14;
-  int min_history_days = 90;
-
-  // [recommend] (numbers live in policy.recommend)
-  std::filesystem::path product_names;
-
-  // [report]
-  std::string report_file = "report.html";
-  int top_customers = 30;
-
-  PolicyConfig policy;
-};
+namespace churnwatch::app {
 
 /// Reads and checks a run config. kNotFound for a missing file; kInvalidArgument naming the
 /// file, line and key for a bad value (policy keys as in ParsePolicyConfig).
 Result<RunConfig> LoadRunConfig(const std::filesystem::path& path);
 
-struct RunSummary {
-  std::string run_id;
-  std::filesystem::path report;
-  std::filesystem::path out_dir;
-  std::int64_t customers = 0;           ///< scored
-  std::int64_t alerts = 0;
-  std::int64_t actions = 0;             ///< funded
-  std::int64_t action_candidates = 0;   ///< alerted customers with a proposed action
-  std::array<std::int64_t, kZoneCount> zones{};
-  std::string model_version;
-  std::string as_of, test_cutoff, valid_cutoff;
-  std::vector<std::string> train_cutoffs;
-  std::map<std::string, std::map<std::string, double>> metrics;  ///< model -> metric -> value (test cutoff)
-  double money_at_risk = 0;
-  double budget_spent = 0;
-  double expected_net_benefit = 0;
-  std::int64_t rows_loaded = 0;         ///< by the ingest step (0 when none)
-  std::map<std::string, double> seconds;  ///< per step
-  std::string reasons_source;           ///< how reasons were computed
-  /// clv::BgNbdDropoutNote of the BG/NBD fit at as_of when the fit sees almost no dropout
-  /// (P(alive) then ranks nobody), else empty; also shown in the report.
-  std::string bgnbd_note;
+struct RunRequest {
+  std::filesystem::path config_path;
+  std::optional<std::string> db_url;             ///< overrides the config's [run] db
+  std::optional<std::filesystem::path> out_dir;  ///< overrides [run] out_dir
+  std::optional<int> threads;                    ///< overrides [run] threads
+  Notify progress;  ///< progress lines ("ingest: 541,909 rows read, ...")
 };
 
-/// Progress lines ("features: 4,338 customers ...") for the CLI's stderr.
-using RunProgress = std::function<void(const std::string&)>;
+struct RunOutcome {
+  RunSummary summary;
+  /// The --json object: report, alerts, actions, customers, zones, model_version, metrics,
+  /// cutoffs, money, out_dir, run_id, seconds per step (and bgnbd_note when set).
+  nlohmann::json ToJson() const;
+};
 
-/// Runs everything. Store errors, data errors (e.g. too little history for the cutoffs,
-/// named with the dates) and rule errors are returned as they occur; files written before
-/// a failure stay.
-Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progress = {});
+/// Loads the config, applies the request's overrides and runs everything.
+Result<RunOutcome> Run(const RunRequest& request);
 
-}  // namespace churnwatch
+/// Runs everything from a loaded config. Store errors, data errors (e.g. too little
+/// history for the cutoffs, named with the dates) and rule errors are returned as they
+/// occur; files written before a failure stay.
+Result<RunSummary> RunWithConfig(const RunConfig& config, const Notify& progress = {});
+
+}  // namespace churnwatch::app
