@@ -16,8 +16,7 @@ CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
       ->description("store URL; overrides the config's [run] db (default: that db, else sqlite:churnwatch.db)")
       ->default_str("");
   struct Flags {
-    std::string config;
-    std::string out;
+    std::string config, out;
     int threads = 0;
   };
   auto flags = std::make_shared<Flags>();

@@ -1,5 +1,6 @@
 // `churnwatch train` (SPEC.md §14): flags into an app::TrainRequest, app::Train, the
 // registered model's figures as a summary or one JSON object.
+#include <charconv>
 #include <cstdio>
 
 #include "churnwatch/app/train.h"
@@ -17,13 +18,6 @@ struct TrainFlags {
   bool no_bgnbd = false, no_purge = false, no_champion = false;
   std::string labelled, label_column = "Churn", id_column = "customerID", positive = "Yes";
 };
-
-/// 0.001 -> "0.001", 1 -> "1" (for the help text).
-std::string FormatShortNumber(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
 
 void PrintMetricsLine(const char* name, const MetricSet& m) {
   std::printf("  %-14s ROC-AUC %.3f  PR-AUC %.3f  lift@10%% %.2f  Brier %.3f  ECE %.3f  (n=%lld, churn %.1f%%)\n", name,
@@ -120,7 +114,10 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
   sub->add_option("--colsample", f->trees.colsample_bytree, "column subsampling per tree")->capture_default_str();
   sub->add_flag("--stop-on-auc", f->trees.stop_on_auc, "early-stop the trees on validation ROC-AUC, not log-loss");
   std::string c_grid;
-  for (double c : TrainOptions{}.logistic_c_grid) c_grid += (c_grid.empty() ? "" : ",") + FormatShortNumber(c);
+  for (double c : TrainOptions{}.logistic_c_grid) {
+    char buf[32];
+    c_grid += (c_grid.empty() ? "" : ",") + std::string(buf, std::to_chars(buf, buf + sizeof buf, c).ptr);
+  }
   sub->add_option("--logistic-c", f->logistic_c,
                   "inverse L2 strengths to choose from by validation log-loss (default " + c_grid + ")");
   sub->add_option("--stack", f->stack, "opinions the average stacker combines")->capture_default_str();

@@ -7,7 +7,7 @@
 
 #include "cli/arguments.h"
 #include "cli/commands.h"
-#include "cli/openmp_wait.h"
+#include "churnwatch/openmp_wait.h"
 
 namespace churnwatch::cli {
 
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   }
 
   for (auto& entry : commands)
-    if (app.got_subcommand(entry.name) && cli::CommandUsesOpenMp(entry.name)) cli::ReexecWithPassiveOpenMpWait(argv);
+    if (app.got_subcommand(entry.name) && CommandUsesOpenMp(entry.name)) ReexecWithPassiveOpenMpWait(argv);
 
   Status status;
   try {
