@@ -60,6 +60,7 @@ Result<PreparedIngest> PrepareIngest(const IngestRequest& request) {
   CW_ASSIGN_OR_RETURN(p.mapping, LoadMapping(request.mapping_path));
   p.options.rejects_dir = request.rejects_dir;
   p.options.apply_exclusions = request.apply_exclusions;
+  p.options.threads = request.threads;
   if (request.pii_key_file) {
     CW_ASSIGN_OR_RETURN(p.options.pii_key, ResolvePiiKey(*request.pii_key_file));
   }

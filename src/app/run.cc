@@ -90,6 +90,7 @@ Result<RunSummary> RunWithConfig(const RunConfig& config, const Notify& progress
     IngestRequest ingest;
     ingest.mapping_path = config.mapping.string();
     ingest.inputs = {config.transactions.string(), config.customers.string(), config.events.string()};
+    ingest.threads = config.threads;
     ingest.rejects_dir = config.rejects_dir.empty() ? config.out_dir.string() : config.rejects_dir.string();
     CW_ASSIGN_OR_RETURN(IngestReport report, IngestInto(*store, ingest));
     sum.rows_loaded = report.totals.rows_loaded;

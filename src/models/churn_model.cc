@@ -6,7 +6,7 @@
 
 #include "churnwatch/models.h"
 #include "models/customer_hash.h"
-#include "models/parallel_rows.h"
+#include "churnwatch/thread_pool.h"
 #include "models/tree_booster.h"
 #include "models/validation_metrics.h"
 
@@ -151,11 +151,11 @@ Result<std::vector<RowScores>> ChurnModel::ScoreMatrix(const DenseMatrix& x, std
   std::vector<RowScores> out(x.rows);
   // Logistic regression, stacker, calibration and lead time: per row, independent, so the
   // rows are split into fixed blocks over the same number of threads as XGBoost uses.
-  models_internal::ParallelBlocks(x.rows, trees_->nthread(), [&](std::size_t begin, std::size_t end) {
+  CW_RETURN_IF_ERROR(ParallelForChunks(x.rows, kRowBlock, trees_->nthread(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t r = begin; r < end; ++r)
       out[r] = Combine(x.row(r), p_trees[r], survival_ ? aft[r] : 0.0f, p_bgnbd.empty() ? kNaN : p_bgnbd[r],
                        recency_col);
-  });
+  }));
   return out;
 }
 

@@ -23,6 +23,7 @@ struct IngestRequest {
   /// $CHURNWATCH_PII_KEY (ResolvePiiKey). nullopt: no key at all (`run` today).
   std::optional<std::string> pii_key_file;
   bool apply_exclusions = true;
+  int threads = 2;  ///< IngestOptions::threads
   std::function<void(const IngestProgress&)> progress;
 };
 
