@@ -3,7 +3,6 @@
 #include <cstdio>
 
 #include "churnwatch/app/score.h"
-#include "models/tree_booster.h"
 #include "cli/commands.h"
 
 namespace churnwatch::cli {
