@@ -79,6 +79,9 @@ struct FitOptions {
   /// the data are rescaled so that the mean T, or mean spend, is 1).
   double lower_bound = 1e-6;
   double upper_bound = 1e6;
+  /// Threads that group histories and sum the likelihood (thread_pool.h); the fit is the
+  /// same for any count.
+  int threads = 2;
 };
 
 // ---------------------------------------------------------------------------------------

@@ -104,7 +104,10 @@ class ColumnarBuilder {
   void AddCustomers(std::span<const Customer> rows);
   void AddEvents(std::span<const Event> rows);
   /// Sorts and hands over the columns; the builder is empty afterwards.
-  /// `threads` (>= 1) sorts customers' rows in parallel.
+  /// `threads` (>= 1) sorts customers' rows in parallel (thread_pool.h); a failed worker
+  /// (out of memory) is kInternal.
+  Result<RetailColumns> Build(int threads = 1);
+  /// Build for tests and benchmarks: throws std::runtime_error where Build returns an error.
   RetailColumns Finish(int threads = 1);
 
  private:

@@ -71,6 +71,9 @@ struct IngestOptions {
   /// false = ignore the mapping's exclusion rules (load those rows like any other).
   bool apply_exclusions = true;
   std::size_t batch_rows = 16384;  ///< rows per Append* call
+  /// Threads converting records (thread_pool.h) while the calling thread reads the file and
+  /// merges their chunks in file order; the load is the same for any count.
+  int threads = 2;
   std::function<void(const IngestProgress&)> progress;
 };
 

@@ -111,18 +111,35 @@ Calibration FitPlatt(std::span<const double> scores, std::span<const float> labe
 /// score and mean label.
 Calibration FitIsotonic(std::span<const double> scores, std::span<const float> labels);
 
+/// How the calibration map is chosen: kAuto is isotonic with at least 2000 calibration
+/// rows, else Platt; kNone is the identity (the stacked score is used as it is).
+enum class CalibrationChoice { kAuto, kPlatt, kIsotonic, kNone };
+/// Rows the calibration is fitted on (TrainOptions::calibrate_on).
+enum class CalibrationRows { kValid, kTimeFolds };
+/// How the components' opinions are combined (TrainOptions::stacker).
+enum class StackerKind { kAverage, kFitted };
+
+/// The settings' words, as the command line and config files spell them ("auto", "platt",
+/// "isotonic", "none"; "valid", "time-folds"; "average", "fitted"). Anything else is
+/// kInvalidArgument "<what> must be ..., got '<text>'", where `what` names the setting for
+/// the user (a flag such as "--calibrate-on", or a config key).
+Result<CalibrationChoice> ParseCalibrationChoice(std::string_view text, std::string_view what);
+Result<CalibrationRows> ParseCalibrationRows(std::string_view text, std::string_view what);
+Result<StackerKind> ParseStackerKind(std::string_view text, std::string_view what);
+std::string_view CalibrationRowsName(CalibrationRows rows);
+std::string_view StackerKindName(StackerKind kind);
+
 /// Everything `Train` needs. Rows whose label is kUnknown are ignored.
 struct TrainOptions {
   TreeParams trees;
-  /// "platt", "isotonic", "auto" (isotonic if >= 2000 rows) or "none" (identity).
-  std::string calibration = "auto";
-  /// Rows the calibration is fitted on: "valid" (the validation cutoff's stacked scores of
-  /// the selection-time components) or "time-folds" (those plus, for every training
+  CalibrationChoice calibration = CalibrationChoice::kAuto;
+  /// Rows the calibration is fitted on: kValid (the validation cutoff's stacked scores of
+  /// the selection-time components) or kTimeFolds (those plus, for every training
   /// cutoff T with earlier training cutoffs at most T − H, the stacked scores at T of
   /// components refitted on those earlier cutoffs with the chosen rounds and C: each
   /// row is scored by models that never saw its label window, and the calibration sees
   /// several seasons instead of one).
-  std::string calibrate_on = "valid";
+  CalibrationRows calibrate_on = CalibrationRows::kValid;
   bool survival = true;                  ///< fit the AFT lead-time model when days are given
   /// Tree shape of the survival model (its other settings follow `trees`). Kept apart
   /// because `trees`' depth and leaf size were chosen on churn ROC-AUC, which does not
@@ -132,9 +149,9 @@ struct TrainOptions {
   /// Chosen on validation log-loss; the grid reaches down to 0.001 because on Online
   /// Retail the strongest penalty won (correlated snapshot rows, 59 inputs + indicators).
   std::vector<double> logistic_c_grid = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0};
-  /// "average": equal-weight mean of the components' logits (robust when the validation
-  /// cutoff is one season); "fitted": logistic combiner fitted on half the validation rows.
-  std::string stacker = "average";
+  /// kAverage: equal-weight mean of the components' logits (robust when the validation
+  /// cutoff is one season); kFitted: logistic combiner fitted on half the validation rows.
+  StackerKind stacker = StackerKind::kAverage;
   /// Which opinions the "average" stacker combines (equal weights over those switched on;
   /// bgnbd only counts when both tables carry it). At least one must be on.
   bool stack_trees = true;
@@ -249,7 +266,7 @@ class ChurnModel {
   double Stack(double p_trees, double p_logistic, double p_bgnbd) const;
   double LeadTime(double aft_margin, double recency) const;
   std::optional<std::size_t> RecencyColumn() const;
-  /// TrainOptions::calibrate_on == "time-folds": appends to `stacked` / `labels` the
+  /// TrainOptions::calibrate_on == kTimeFolds: appends to `stacked` / `labels` the
   /// out-of-time stacked scores of every cutoff of `t` that has earlier cutoffs whose label
   /// window ends by it (components refitted on those with this model's rounds and C).
   Status AppendTimeFoldScores(const FeatureTable& t, const DenseMatrix& x_va, std::span<const float> y_va,

@@ -10,7 +10,7 @@
 /// customers with their reasons and actions. Opening the file with `#zh` shows Chinese.
 ///
 /// The report only formats what it is given: `ReportData` is filled by the run pipeline
-/// (pipeline.h) or by tests; every number on the page comes from it.
+/// (app/run.h) or by tests; every number on the page comes from it.
 
 #include <array>
 #include <cstdint>

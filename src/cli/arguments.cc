@@ -3,42 +3,14 @@
 // other CLI11 parse error keeps CLI11's text under the same kind and exit code.
 #include "cli/arguments.h"
 
+#include "churnwatch/closest_name.h"
+
 #include <algorithm>
 #include <string_view>
 #include <vector>
 
 namespace churnwatch::cli {
 namespace {
-
-/// Edit distance (insertions, deletions, substitutions, adjacent transpositions).
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i)
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.size()][b.size()];
-}
-
-/// The candidate nearest to `typed` when it is plausibly a typo of it (at most a third of
-/// the letters differ, or `typed` is a prefix of exactly that candidate), else empty.
-std::string Closest(std::string_view typed, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = 0;
-  for (const auto& c : candidates) {
-    std::size_t distance = EditDistance(typed, c);
-    if (c.size() > typed.size() && c.compare(0, typed.size(), typed) == 0) distance = std::min<std::size_t>(distance, 1);
-    if (best.empty() || distance < best_distance) {
-      best = c;
-      best_distance = distance;
-    }
-  }
-  const std::size_t allowed = std::max<std::size_t>(2, typed.size() / 3);
-  return best_distance <= allowed ? best : std::string();
-}
 
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
@@ -69,7 +41,7 @@ std::optional<Status> CheckArguments(const CLI::App& app, int argc, const char* 
   for (const CLI::App* s : app.get_subcommands([](const CLI::App*) { return true; }))
     if (s->get_name() == typed) sub = s;
   if (sub == nullptr) {
-    const std::string near = Closest(typed, commands);
+    const std::string near = ClosestName(typed, commands);
     return Status::InvalidArgument("unknown command '" + typed + "' (" +
                                    (near.empty() ? "commands: " + JoinNames(commands) : "did you mean '" + near + "'?") +
                                    ")");
@@ -87,7 +59,7 @@ std::optional<Status> CheckArguments(const CLI::App& app, int argc, const char* 
     if (a.size() < 3 || !a.starts_with("--")) continue;
     a = a.substr(0, a.find('='));
     if (std::find(flags.begin(), flags.end(), a) != flags.end()) continue;
-    const std::string near = Closest(a, flags);
+    const std::string near = ClosestName(a, flags);
     return Status::InvalidArgument("unknown flag '" + std::string(a) + "' for " + typed + " (" +
                                    (near.empty() ? "churnwatch " + typed + " --help lists them"
                                                  : "did you mean '" + near + "'?") +

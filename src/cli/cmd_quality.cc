@@ -1,9 +1,8 @@
-// `churnwatch quality` (SPEC.md §14): the data-quality profile of every canonical table.
-// Thin shell: open the store, profile it (src/store/quality.cc), print.
+// `churnwatch quality` (SPEC.md §14): the data-quality profile of every canonical table
+// (app::Quality), as text or one JSON object.
 #include <iostream>
 
-#include "churnwatch/quality.h"
-#include "churnwatch/store.h"
+#include "churnwatch/app/quality.h"
 #include "cli/commands.h"
 
 namespace churnwatch::cli {
@@ -14,15 +13,10 @@ CommandRun RegisterQuality(CLI::App& app, CommonOptions& common) {
                                  "and extreme amounts, purchases per customer");
   AddCommonOptions(sub, common);
   return [&common]() -> Status {
-    CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(common.db_url));
-    CW_ASSIGN_OR_RETURN(QualityReport report, ProfileStore(*store));
-    if (common.json) {
-      PrintJson(QualityToJson(report));
-    } else {
-      std::cout << "store: " << common.db_url << " (" << store->Backend() << ", schema version "
-                << store->SchemaVersion() << ")\n\n"
-                << FormatQualityText(report);
-    }
+    CW_ASSIGN_OR_RETURN(const app::QualityOutcome q, app::Quality({common.db_url}));
+    if (common.json) return PrintJson(q.ToJson());
+    std::cout << "store: " << common.db_url << " (" << q.backend << ", schema version " << q.schema_version << ")\n\n"
+              << FormatQualityText(q.report);
     return Status::OK();
   };
 }

@@ -1,11 +1,9 @@
-// `churnwatch run --config FILE` (SPEC.md §14): the whole flow from a run config. Parses
-// flags, calls RunPipeline (include/churnwatch/pipeline.h), prints a summary or one JSON
-// object.
+// `churnwatch run --config FILE` (SPEC.md §14): flags into an app::RunRequest, app::Run,
+// the run's summary or one JSON object.
 #include <cstdio>
 #include <iostream>
 
-#include "churnwatch/pipeline.h"
-#include "churnwatch/report.h"
+#include "churnwatch/app/run.h"
 #include "cli/commands.h"
 
 namespace churnwatch::cli {
@@ -18,8 +16,7 @@ CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
       ->description("store URL; overrides the config's [run] db (default: that db, else sqlite:churnwatch.db)")
       ->default_str("");
   struct Flags {
-    std::string config;
-    std::string out;
+    std::string config, out;
     int threads = 0;
   };
   auto flags = std::make_shared<Flags>();
@@ -27,42 +24,17 @@ CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
   sub->add_option("--out", flags->out, "output folder (overrides [run] out_dir)");
   sub->add_option("--threads", flags->threads, "worker threads (overrides [run] threads)");
   return [sub, flags, &common]() -> Status {
-    CW_ASSIGN_OR_RETURN(RunConfig config, LoadRunConfig(flags->config));
+    app::RunRequest r;
+    r.config_path = flags->config;
     // --db given on the command line wins over the config's [run] db.
-    if (sub->count("--db") > 0) config.db_url = common.db_url;
-    if (!flags->out.empty()) config.out_dir = flags->out;
-    if (flags->threads > 0) config.threads = flags->threads;
-    RunProgress progress;
-    if (!common.quiet) progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-    CW_ASSIGN_OR_RETURN(RunSummary s, RunPipeline(config, progress));
-
+    if (sub->count("--db") > 0) r.db_url = common.db_url;
+    if (!flags->out.empty()) r.out_dir = flags->out;
+    if (flags->threads > 0) r.threads = flags->threads;
+    if (!common.quiet) r.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    CW_ASSIGN_OR_RETURN(const app::RunOutcome outcome, app::Run(r));
+    if (common.json) return PrintJson(outcome.ToJson());
+    const RunSummary& s = outcome.summary;
     const auto zone = [&](Zone z) { return s.zones[static_cast<std::size_t>(z)]; };
-    if (common.json) {
-      nlohmann::json metrics = nlohmann::json::object();
-      for (const auto& [model, m] : s.metrics) metrics[model] = m;
-      nlohmann::json j = {{"report", s.report.string()},
-                 {"alerts", s.alerts},
-                 {"actions", s.actions},
-                 {"action_candidates", s.action_candidates},
-                 {"customers", s.customers},
-                 {"zones",
-                  {{"red", zone(Zone::kRed)}, {"yellow", zone(Zone::kYellow)}, {"blue", zone(Zone::kBlue)}, {"none", zone(Zone::kNone)}}},
-                 {"model_version", s.model_version},
-                 {"metrics", metrics},
-                 {"as_of", s.as_of},
-                 {"test_cutoff", s.test_cutoff},
-                 {"valid_cutoff", s.valid_cutoff},
-                 {"train_cutoffs", s.train_cutoffs},
-                 {"money_at_risk", s.money_at_risk},
-                 {"budget_spent", s.budget_spent},
-                 {"expected_net_benefit", s.expected_net_benefit},
-                 {"out_dir", s.out_dir.string()},
-                 {"run_id", s.run_id},
-                 {"seconds", s.seconds}};
-      if (!s.bgnbd_note.empty()) j["bgnbd_note"] = s.bgnbd_note;
-      PrintJson(j);
-      return Status::OK();
-    }
     std::cout << "churnwatch run " << s.run_id << " — scored " << FormatCount(s.customers) << " customers as of "
               << s.as_of << " (model " << s.model_version << ")\n";
     if (s.metrics.count("ensemble")) {

@@ -1,7 +1,8 @@
 #pragma once
 /// The CLI's subcommands (SPEC.md §14). Each command lives in its own cmd_<name>.cc, adds
-/// its flags to a CLI11 subcommand and returns a callback that runs it. Commands only parse
-/// flags, call the library and print; they hold no business logic.
+/// its flags to a CLI11 subcommand and returns a callback that runs it. A command parses
+/// flags into the request of one use case of the application layer (churnwatch/app/),
+/// calls it, and prints its outcome; it holds no business logic.
 
 #include <CLI/CLI.hpp>
 
@@ -11,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "churnwatch/features.h"
+#include "churnwatch/features.h"  // Eligibility, DayNumber
 #include "churnwatch/status.h"
 
 namespace churnwatch::cli {
@@ -29,17 +30,20 @@ using CommandRun = std::function<Status()>;
 void AddCommonOptions(CLI::App* sub, CommonOptions& common);
 
 /// Prints one JSON object on stdout (the --json contract: exactly one object per run).
-void PrintJson(const nlohmann::json& object);
+/// Returns OK, so a command can end with `return PrintJson(...)`.
+Status PrintJson(const nlohmann::json& object);
+
+/// Prints `churnwatch: warning: <line>` on stderr (an app::Notify).
+void PrintWarning(const std::string& line);
+
+/// A YYYY-MM-DD flag value as a day; kInvalidArgument "<flag> '<text>' is not a YYYY-MM-DD
+/// date" otherwise.
+Result<DayNumber> ParseDateFlag(const std::string& text, std::string_view flag);
 
 /// The default of --horizon-days: "not given" (then --format or the command's default
 /// applies), distinct from every value a user can type, so 0 and -5 are validated, not
 /// silently replaced.
 inline constexpr int kHorizonNotGiven = std::numeric_limits<int>::min();
-
-/// Prints `churnwatch: warning: ...` on stderr when `cutoff` lies past the day after the
-/// data's last day (DaysPastDataEnd): recency then grows for every customer. `what` names
-/// the flag, e.g. "--as-of".
-void WarnIfPastDataEnd(const RetailColumns& columns, DayNumber cutoff, std::string_view what);
 
 // One registration function per command; each sets `run` when its subcommand is chosen.
 CommandRun RegisterIngest(CLI::App& app, CommonOptions& common);

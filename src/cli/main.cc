@@ -7,7 +7,7 @@
 
 #include "cli/arguments.h"
 #include "cli/commands.h"
-#include "cli/openmp_wait.h"
+#include "churnwatch/openmp_wait.h"
 
 namespace churnwatch::cli {
 
@@ -17,16 +17,17 @@ void AddCommonOptions(CLI::App* sub, CommonOptions& common) {
   sub->add_flag("--quiet,-q", common.quiet, "no progress output on stderr");
 }
 
-void PrintJson(const nlohmann::json& object) { std::cout << object.dump(2) << std::endl; }
+Status PrintJson(const nlohmann::json& object) {
+  std::cout << object.dump(2) << std::endl;
+  return Status::OK();
+}
 
-void WarnIfPastDataEnd(const RetailColumns& columns, DayNumber cutoff, std::string_view what) {
-  const int days = DaysPastDataEnd(columns, cutoff);
-  if (days == 0) return;
-  std::fprintf(stderr,
-               "churnwatch: warning: %.*s %s is %d days after the last transaction or event (%s): recency grows for "
-               "every customer, by %d days over scoring on %s, the day after the data ends\n",
-               static_cast<int>(what.size()), what.data(), FormatIsoDate(cutoff).c_str(), days,
-               FormatIsoDate(columns.last_day).c_str(), days - 1, FormatIsoDate(columns.last_day + 1).c_str());
+void PrintWarning(const std::string& line) { std::fprintf(stderr, "churnwatch: warning: %s\n", line.c_str()); }
+
+Result<DayNumber> ParseDateFlag(const std::string& text, std::string_view flag) {
+  const auto day = ParseIsoDate(text);
+  if (!day) return Status::InvalidArgument(std::string(flag) + " '" + text + "' is not a YYYY-MM-DD date");
+  return *day;
 }
 
 }  // namespace churnwatch::cli
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
   auto fail = [&](const Status& status) {
     std::fprintf(stderr, "churnwatch: error: %s\n", status.ToString().c_str());
     if (common.json || cli::WantsJson(argc, argv))
-      cli::PrintJson({{"error", {{"code", std::string(StatusCodeName(status.code()))}, {"message", status.message()}}}});
+      (void)cli::PrintJson({{"error", {{"code", std::string(StatusCodeName(status.code()))}, {"message", status.message()}}}});
     return ExitCodeFor(status.code());
   };
   if (auto mistake = cli::CheckArguments(app, argc, argv)) return fail(*mistake);
@@ -71,7 +72,7 @@ int main(int argc, char** argv) {
   }
 
   for (auto& entry : commands)
-    if (app.got_subcommand(entry.name) && cli::CommandUsesOpenMp(entry.name)) cli::ReexecWithPassiveOpenMpWait(argv);
+    if (app.got_subcommand(entry.name) && CommandUsesOpenMp(entry.name)) ReexecWithPassiveOpenMpWait(argv);
 
   Status status;
   try {

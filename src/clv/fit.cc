@@ -55,14 +55,15 @@ Result<double> BgNbdLogLikelihood(std::span<const CustomerSummary> customers, co
     return Status::InvalidArgument("BG/NBD parameters must all be positive and finite (r=" + std::to_string(params.r) +
                                    ", alpha=" + std::to_string(params.alpha) + ", a=" + std::to_string(params.a) +
                                    ", b=" + std::to_string(params.b) + ")");
-  auto groups = internal::GroupHistories(customers, internal::GroupKey::kBgNbd, false);
+  CW_ASSIGN_OR_RETURN(auto groups, internal::TryGroupHistories(customers, internal::GroupKey::kBgNbd, false, 1));
   return internal::BgNbdGroupedLogLik(groups, params, nullptr);
 }
 
 Result<BgNbdFit> FitBgNbd(std::span<const CustomerSummary> customers, const FitOptions& options) {
   if (customers.empty()) return Status::InvalidArgument("BG/NBD fit: no customers");
   CW_RETURN_IF_ERROR(ValidateSummaries(customers));
-  auto groups = internal::GroupHistories(customers, internal::GroupKey::kBgNbd, false);
+  CW_ASSIGN_OR_RETURN(auto groups,
+                      internal::TryGroupHistories(customers, internal::GroupKey::kBgNbd, false, options.threads));
   double sum_x = 0, sum_T = 0;
   for (std::size_t i = 0; i < groups.size(); ++i) {
     sum_x += groups.weight[i] * groups.x[i];
@@ -77,14 +78,15 @@ Result<BgNbdFit> FitBgNbd(std::span<const CustomerSummary> customers, const FitO
   const double n = groups.total_weight;
   // Both cores for the sum once there are enough distinct histories to pay for waking a
   // thread per evaluation (CDNOW's 1,400 groups are not).
-  std::optional<internal::TaskPool> pool;
-  if (groups.size() >= kParallelGroups) pool.emplace(internal::UsefulThreads(8));
+  std::optional<ThreadPool> pool;
+  if (groups.size() >= kParallelGroups && options.threads > 1) pool.emplace(options.threads);
+  Status pool_failure;
 
   internal::Objective objective = [&](std::span<const double> theta, std::span<double> grad) {
     const BgNbdParams m{std::exp(theta[0]), std::exp(theta[1]), std::exp(theta[2]), std::exp(theta[3])};
     double g[4];
     const double ll =
-        internal::BgNbdGroupedLogLik(groups, m, grad.empty() ? nullptr : g, pool ? &*pool : nullptr);
+        internal::BgNbdGroupedLogLik(groups, m, grad.empty() ? nullptr : g, pool ? &*pool : nullptr, &pool_failure);
     if (!grad.empty()) {
       // chain rule through theta = ln(param); minimise the mean negative log-likelihood
       grad[0] = -g[0] * m.r / n;
@@ -103,6 +105,7 @@ Result<BgNbdFit> FitBgNbd(std::span<const CustomerSummary> customers, const FitO
       {std::log(2.0), std::log(2.0), std::log(0.5), std::log(5.0)},
   };
   const internal::Minimum best = internal::MinimizeLogParams(objective, starts, options);
+  CW_RETURN_IF_ERROR(pool_failure);
   if (!best.found)
     return Status::DataError("BG/NBD fit: the log-likelihood was not finite at any parameters tried (" + best.reason + ")");
 
@@ -125,7 +128,7 @@ Result<double> GammaGammaLogLikelihood(std::span<const CustomerSummary> customer
     return Status::InvalidArgument("Gamma-Gamma parameters must all be positive and finite (p=" +
                                    std::to_string(params.p) + ", q=" + std::to_string(params.q) +
                                    ", gamma=" + std::to_string(params.gamma) + ")");
-  auto groups = internal::GroupHistories(customers, internal::GroupKey::kGammaGamma, false);
+  CW_ASSIGN_OR_RETURN(auto groups, internal::TryGroupHistories(customers, internal::GroupKey::kGammaGamma, false, 1));
   return internal::GammaGammaGroupedLogLik(groups, params, nullptr);
 }
 
@@ -134,7 +137,7 @@ Result<GammaGammaFit> FitGammaGamma(std::span<const CustomerSummary> customers, 
   std::size_t excluded = 0;
   for (const CustomerSummary& c : customers)
     if (c.x >= 1 && !(c.mean_spend > 0)) ++excluded;
-  auto groups = internal::GroupHistories(customers, internal::GroupKey::kGammaGamma, false);
+  CW_ASSIGN_OR_RETURN(auto groups, internal::TryGroupHistories(customers, internal::GroupKey::kGammaGamma, false, 1));
   const double n = groups.total_weight;
   if (n < 2)
     return Status::DataError("Gamma-Gamma fit: needs at least 2 repeat buyers with a positive mean spend, found " +

@@ -6,14 +6,24 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <utility>
 
-#include "clv/parallel.h"
+#include "churnwatch/thread_pool.h"
 
 namespace churnwatch::clv::internal {
 namespace {
+
+// A failed task of the grouping's pool, carried to TryGroupHistories (the one catch).
+struct GroupingFailure {
+  Status status;
+};
+
+void RunParts(ThreadPool& pool, std::size_t parts, const std::function<void(std::size_t)>& task) {
+  if (Status s = pool.ParallelFor(parts, task); !s.ok()) throw GroupingFailure{std::move(s)};
+}
 
 constexpr std::uint32_t kNone = UINT32_MAX;
 
@@ -178,7 +188,7 @@ constexpr std::size_t kParallelCustomers = std::size_t{1} << 15;
 // array and scatters each part on its own thread at offsets ordered by (digit, part), which
 // is exactly the sequential stable order, so the result does not depend on `parts`.
 template <typename K>
-void RadixSort(Scratch<K>& keys, Scratch<std::uint32_t>& index, int bits, std::size_t parts, TaskPool& pool) {
+void RadixSort(Scratch<K>& keys, Scratch<std::uint32_t>& index, int bits, std::size_t parts, ThreadPool& pool) {
   const std::size_t n = keys.size();
   Scratch<K> k2(n);
   Scratch<std::uint32_t> i2(index.empty() ? 0 : n);
@@ -192,7 +202,7 @@ void RadixSort(Scratch<K>& keys, Scratch<std::uint32_t>& index, int bits, std::s
   std::vector<std::vector<std::size_t>> count(parts, std::vector<std::size_t>(passes * kBuckets, 0));
   auto bound = [&](std::size_t k) { return n * k / parts; };
   const int counted = parts == 1 ? passes : 1;
-  pool.Run(parts, [&](std::size_t k) {
+  RunParts(pool, parts, [&](std::size_t k) {
     std::size_t* c = count[k].data();
     for (std::size_t i = bound(k); i < bound(k + 1); ++i)
       for (int pass = 0; pass < counted; ++pass) c[pass * kBuckets + ((keys[i] >> (pass * kDigit)) & kMask)] += 1;
@@ -200,7 +210,7 @@ void RadixSort(Scratch<K>& keys, Scratch<std::uint32_t>& index, int bits, std::s
   for (int pass = 0; pass < passes; ++pass) {
     const int shift = pass * kDigit;
     if (pass > 0 && parts > 1)
-      pool.Run(parts, [&](std::size_t k) {
+      RunParts(pool, parts, [&](std::size_t k) {
         std::size_t* c = count[k].data() + pass * kBuckets;
         std::fill(c, c + kBuckets, 0);
         for (std::size_t i = bound(k); i < bound(k + 1); ++i) c[(keys[i] >> shift) & kMask] += 1;
@@ -212,7 +222,7 @@ void RadixSort(Scratch<K>& keys, Scratch<std::uint32_t>& index, int bits, std::s
         count[k][d] = offset;
         offset += c;
       }
-    pool.Run(parts, [&](std::size_t k) {
+    RunParts(pool, parts, [&](std::size_t k) {
       std::size_t* next = count[k].data() + pass * kBuckets;
       const K* from = keys.data();
       K* to_key = k2.data();
@@ -236,12 +246,12 @@ int BitsFor(std::size_t distinct) { return distinct <= 1 ? 1 : std::bit_width(di
 template <typename K>
 void SortAndEmit(std::span<const CustomerSummary> customers, const Scratch<std::uint32_t>& u_codes,
                  const Scratch<std::uint32_t>& v_codes, const std::vector<std::uint64_t>& time_bits,
-                 int code_bits, int bits, bool want_mapping, std::size_t parts, TaskPool& pool,
+                 int code_bits, int bits, bool want_mapping, std::size_t parts, ThreadPool& pool,
                  HistoryGroups& out) {
   const std::size_t n = customers.size();
   Scratch<K> keys(n);
   Scratch<std::uint32_t> index(want_mapping ? n : 0);
-  pool.Run(parts, [&](std::size_t k) {
+  RunParts(pool, parts, [&](std::size_t k) {
     for (std::size_t i = n * k / parts; i < n * (k + 1) / parts; ++i) {
       keys[i] = (static_cast<K>(customers[i].x) << (2 * code_bits)) | (static_cast<K>(u_codes[i]) << code_bits) |
                 static_cast<K>(v_codes[i]);
@@ -255,7 +265,7 @@ void SortAndEmit(std::span<const CustomerSummary> customers, const Scratch<std::
   auto bound = [&](std::size_t k) { return n * k / parts; };
   auto starts_group = [&](std::size_t i) { return i == 0 || keys[i] != keys[i - 1]; };
   std::vector<std::size_t> first_group(parts + 1, 0);
-  pool.Run(parts, [&](std::size_t k) {
+  RunParts(pool, parts, [&](std::size_t k) {
     std::size_t c = 0;
     for (std::size_t i = bound(k); i < bound(k + 1); ++i) c += starts_group(i) ? 1 : 0;
     first_group[k + 1] = c;
@@ -272,7 +282,7 @@ void SortAndEmit(std::span<const CustomerSummary> customers, const Scratch<std::
   start[groups] = n;
   if (want_mapping) out.group_of.resize(n);  // every entry is written below
   const K code_mask = (K{1} << code_bits) - 1;
-  pool.Run(parts, [&](std::size_t k) {
+  RunParts(pool, parts, [&](std::size_t k) {
     std::size_t g = first_group[k];
     for (std::size_t i = bound(k); i < bound(k + 1); ++i) {
       if (starts_group(i)) {
@@ -326,9 +336,9 @@ bool GroupPacked(std::span<const CustomerSummary> customers, bool want_mapping, 
   const std::size_t n = customers.size();
   const std::size_t parts =
       n >= 2 * kParallelCustomers
-          ? std::min<std::size_t>(UsefulThreads(max_threads > 0 ? max_threads : 8), n / kParallelCustomers)
+          ? std::min<std::size_t>(static_cast<std::size_t>(std::max(1, max_threads)), n / kParallelCustomers)
           : 1;
-  TaskPool pool(static_cast<int>(parts));
+  ThreadPool pool(static_cast<int>(parts));
   auto bound = [&](std::size_t k) { return n * k / parts; };
   // Continuous times (few repeats) or too many for the codes: the hash path. A part stops
   // as soon as its own count shows the whole input must fail the same test.
@@ -337,7 +347,7 @@ bool GroupPacked(std::span<const CustomerSummary> customers, bool want_mapping, 
   std::vector<char> ok(parts, 1);
   std::vector<double> max_x(parts, 0);
   Scratch<std::uint32_t> u_codes(n), v_codes(n);
-  pool.Run(parts, [&](std::size_t k) {
+  RunParts(pool, parts, [&](std::size_t k) {
     ok[k] = CodePart(customers.subspan(bound(k), bound(k + 1) - bound(k)), too_many, local[k],
                      u_codes.data() + bound(k), v_codes.data() + bound(k), &max_x[k]);
   });
@@ -349,7 +359,7 @@ bool GroupPacked(std::span<const CustomerSummary> customers, bool want_mapping, 
     for (std::uint64_t b : local[k].keys()) global_code[k].push_back(times.Code(b));
   if (too_many(times.size())) return false;
   if (parts > 1)
-    pool.Run(parts, [&](std::size_t k) {
+    RunParts(pool, parts, [&](std::size_t k) {
       const std::uint32_t* to = global_code[k].data();
       for (std::size_t i = bound(k); i < bound(k + 1); ++i) {
         u_codes[i] = to[u_codes[i]];
@@ -426,6 +436,15 @@ HistoryGroups GroupHistories(std::span<const CustomerSummary> customers, GroupKe
   }
   FinishRuns(out);
   return out;
+}
+
+Result<HistoryGroups> TryGroupHistories(std::span<const CustomerSummary> customers, GroupKey key, bool want_mapping,
+                                        int threads) {
+  try {
+    return GroupHistories(customers, key, want_mapping, threads);
+  } catch (GroupingFailure& failure) {
+    return std::move(failure.status);
+  }
 }
 
 }  // namespace churnwatch::clv::internal

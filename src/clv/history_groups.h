@@ -44,9 +44,13 @@ enum class GroupKey { kBgNbd, kGammaGamma };
 /// daily or weekly data): times are dictionary-coded, each customer becomes one packed
 /// 64-bit key and the keys are radix-sorted — sequential memory traffic only. Otherwise
 /// an open-addressing hash table keyed on the triple. Large inputs on the fast path are
-/// cut into parts grouped on up to `max_threads` threads (0 = as many as the hardware has);
+/// cut into parts grouped on up to `max_threads` threads (thread_pool.h; 0 or 1 = inline);
 /// the groups, their order and the mapping are the same for any number of threads.
+/// A failed worker escapes as an exception here: library code calls TryGroupHistories.
 HistoryGroups GroupHistories(std::span<const CustomerSummary> customers, GroupKey key, bool want_mapping,
                              int max_threads = 0);
+/// GroupHistories with a failed worker (out of memory) as kInternal.
+Result<HistoryGroups> TryGroupHistories(std::span<const CustomerSummary> customers, GroupKey key, bool want_mapping,
+                                        int threads);
 
 }  // namespace churnwatch::clv::internal

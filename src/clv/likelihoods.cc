@@ -6,6 +6,8 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include "clv/special_functions.h"
@@ -151,7 +153,8 @@ void FirstPurchaseSegment(const HistoryGroups& g, const double* log_time, const 
 // Terms that depend on x only are computed once per run of equal x; ln(alpha + t) once per
 // distinct time; the rest once per distinct history, in fixed chunks of groups whose
 // partial sums are added in chunk order.
-double BgNbdGroupedLogLik(const HistoryGroups& g, const BgNbdParams& m, double* grad, TaskPool* pool) {
+double BgNbdGroupedLogLik(const HistoryGroups& g, const BgNbdParams& m, double* grad, ThreadPool* pool,
+                          Status* failure) {
   const double r = m.r, alpha = m.alpha, a = m.a, b = m.b;
   const double log_alpha = std::log(alpha), log_a = std::log(a);
   const double lg_r = std::lgamma(r), lg_b = std::lgamma(b), lg_ab = std::lgamma(a + b);
@@ -207,10 +210,14 @@ double BgNbdGroupedLogLik(const HistoryGroups& g, const BgNbdParams& m, double* 
     }
     partial[c] = p;
   };
-  if (pool != nullptr && chunks > 1)
-    pool->Run(chunks, chunk);
-  else
+  if (pool != nullptr && chunks > 1) {
+    if (Status s = pool->ParallelFor(chunks, chunk); !s.ok()) {
+      if (failure != nullptr) *failure = std::move(s);
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+  } else {
     for (std::size_t c = 0; c < chunks; ++c) chunk(c);
+  }
 
   Partial total;
   for (const Partial& p : partial) {

@@ -76,13 +76,16 @@ Result<ClvResult> ComputeClv(const RetailColumns& columns, const ClvOptions& opt
     }
   }
 
-  auto bg = FitBgNbd(summaries, options.fit);
+  FitOptions fit_options = options.fit;
+  fit_options.threads = options.threads;
+  auto bg = FitBgNbd(summaries, fit_options);
   if (!bg.ok()) return bg.status().WithContext("BG/NBD at cutoff " + FormatIsoDate(options.as_of));
   result.bgnbd = *bg;
   result.bgnbd_note = BgNbdDropoutNote(bg->params);
 
-  auto gg = FitGammaGamma(summaries, options.fit);
+  auto gg = FitGammaGamma(summaries, fit_options);
   bool use_gg = false;
+  if (!gg.ok() && gg.status().code() == StatusCode::kInternal) return gg.status();
   if (!gg.ok()) {
     result.gamma_gamma_note = gg.status().message();
   } else {
@@ -156,7 +159,7 @@ Result<RetailColumns> LoadTransactionColumns(Store& store, int threads) {
     builder.AddTransactions(batch);
     return Status::OK();
   }));
-  return builder.Finish(threads);
+  return builder.Build(threads);
 }
 
 }  // namespace churnwatch::clv

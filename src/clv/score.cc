@@ -8,8 +8,7 @@
 
 #include "churnwatch/clv_run.h"
 #include "clv/history_groups.h"
-#include "clv/parallel.h"
-#include "common/parallel.h"
+#include "churnwatch/thread_pool.h"
 
 namespace churnwatch::clv {
 
@@ -19,7 +18,8 @@ Result<ClvValues> ScoreCustomers(const BgNbdParams& params, std::span<const Cust
   if (!spend.empty() && spend.size() != summaries.size())
     return Status::InvalidArgument("ScoreCustomers: " + std::to_string(spend.size()) + " spend values for " +
                                    std::to_string(summaries.size()) + " customers");
-  const auto groups = internal::GroupHistories(summaries, internal::GroupKey::kBgNbd, true, options.threads);
+  CW_ASSIGN_OR_RETURN(const auto groups,
+                      internal::TryGroupHistories(summaries, internal::GroupKey::kBgNbd, true, options.threads));
   const std::size_t n_groups = groups.size();
   std::vector<double> g_alive(n_groups), g_reported(n_groups), g_expected(n_groups), g_any(n_groups);
   // CLV per unit of spend and margin: the discounted expected purchases of each month.
@@ -38,8 +38,8 @@ Result<ClvValues> ScoreCustomers(const BgNbdParams& params, std::span<const Cust
     }
   };
   const std::size_t threads = std::clamp<std::size_t>(options.threads, 1, std::max<std::size_t>(1, n_groups / 1024));
-  common_internal::ParallelForChunks(n_groups, std::max<std::size_t>(1, (n_groups + threads - 1) / threads),
-                                     static_cast<int>(threads), work);
+  CW_RETURN_IF_ERROR(ParallelForChunks(n_groups, std::max<std::size_t>(1, (n_groups + threads - 1) / threads),
+                                       static_cast<int>(threads), work));
   for (std::size_t g = 0; g < n_groups; ++g) {
     if (std::isnan(g_expected[g]) || (options.with_clv && std::isnan(g_discounted[g])))
       return Status::DataError("expected purchases could not be computed for the history x = " +
@@ -58,10 +58,10 @@ Result<ClvValues> ScoreCustomers(const BgNbdParams& params, std::span<const Cust
   if (options.with_clv) columns.push_back(&v.clv);
   const std::size_t fill_threads =
       std::clamp<std::size_t>(options.threads, 1, std::max<std::size_t>(1, n / (std::size_t{1} << 16)));
-  internal::TaskPool pool(static_cast<int>(fill_threads));
-  pool.Run(columns.size(), [&](std::size_t c) { columns[c]->resize(n); });
+  ThreadPool pool(static_cast<int>(fill_threads));
+  CW_RETURN_IF_ERROR(pool.ParallelFor(columns.size(), [&](std::size_t c) { columns[c]->resize(n); }));
   if (!spend.empty()) v.expected_spend.assign(spend.begin(), spend.end());
-  pool.Run(fill_threads, [&](std::size_t t) {
+  CW_RETURN_IF_ERROR(pool.ParallelFor(fill_threads, [&](std::size_t t) {
     for (std::size_t i = n * t / fill_threads; i < n * (t + 1) / fill_threads; ++i) {
       const std::uint32_t g = groups.group_of[i];
       v.p_alive[i] = g_reported[g];
@@ -70,7 +70,7 @@ Result<ClvValues> ScoreCustomers(const BgNbdParams& params, std::span<const Cust
       v.p_purchase[i] = g_any[g];
       if (options.with_clv) v.clv[i] = g_discounted[g] * options.margin * (spend.empty() ? 1.0 : spend[i]);
     }
-  });
+  }));
   return v;
 }
 

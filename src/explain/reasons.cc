@@ -4,9 +4,15 @@
 
 #include "churnwatch/explain.h"
 #include "explain/directions.h"
-#include "models/parallel_rows.h"
+#include "churnwatch/thread_pool.h"
 
 namespace churnwatch {
+namespace {
+
+// Rows per parallel task: fixed, so reasons are identical serial and parallel.
+constexpr std::size_t kExplainRowBlock = 4096;
+
+}  // namespace
 
 Result<std::vector<RowReasons>> ExplainRows(const ChurnModel& model, const FeatureTable& table,
                                             std::span<const std::size_t> rows, const ReasonMap& map,
@@ -22,7 +28,7 @@ Result<std::vector<RowReasons>> ExplainRows(const ChurnModel& model, const Featu
   const explain_internal::DirectionCheck directions(table, features);
   std::vector<RowReasons> out(x.rows);
   // Rows are independent (sums, ordering and sentences); blocks over the model's threads.
-  models_internal::ParallelBlocks(x.rows, model.nthread(), [&](std::size_t begin, std::size_t end) {
+  CW_RETURN_IF_ERROR(ParallelForChunks(x.rows, kExplainRowBlock, model.nthread(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t row = rows.empty() ? i : rows[i];
       std::array<double, kReasonCategoryCount> sum{};
@@ -53,7 +59,7 @@ Result<std::vector<RowReasons>> ExplainRows(const ChurnModel& model, const Featu
         std::tie(reason.sentence_en, reason.sentence_zh) = ReasonSentence(table, row, reason.top_feature);
       }
     }
-  });
+  }));
   return out;
 }
 

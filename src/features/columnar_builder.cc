@@ -7,13 +7,15 @@
 #include <cmath>
 #include <functional>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <unordered_map>
 
 #include "churnwatch/features.h"
 #include "features/huge_vector.h"
-#include "features/parallel.h"
+#include "churnwatch/thread_pool.h"
+#include "features/kernel.h"
 #include "features/sentiment.h"
 
 namespace churnwatch {
@@ -176,7 +178,7 @@ std::vector<std::uint64_t> Positions(const std::vector<std::uint32_t>& cust, std
 
 }  // namespace
 
-RetailColumns ColumnarBuilder::Finish(int threads) {
+Result<RetailColumns> ColumnarBuilder::Build(int threads) {
   auto& s = *impl_;
   RetailColumns out;
   const std::size_t n = s.customer_ids.size();
@@ -235,7 +237,7 @@ RetailColumns ColumnarBuilder::Finish(int threads) {
     Scatter(s.t_channel, pos, out.channel);
     Scatter(s.t_return, pos, out.is_return);
     features_internal::ResizeHuge(out.order, out.day.size());
-    features_internal::ParallelFor(n, threads, [&](std::size_t begin, std::size_t end) {
+    CW_RETURN_IF_ERROR(ParallelForChunks(n, features_internal::kChunk, threads, [&](std::size_t begin, std::size_t end) {
       std::vector<std::uint32_t> perm;
       std::vector<DayNumber> sd;
       std::vector<double> sa;
@@ -276,7 +278,7 @@ RetailColumns ColumnarBuilder::Finish(int threads) {
           out.order[i] = number;
         }
       }
-    });
+    }));
   }
 
   // ---- events: counting sort by customer, then each range by day ----
@@ -287,7 +289,7 @@ RetailColumns ColumnarBuilder::Finish(int threads) {
     Scatter(s.e_type, pos, out.evt_type);
     Scatter(s.e_value, pos, out.evt_value);
     Scatter(s.e_sentiment, pos, out.evt_sentiment);
-    features_internal::ParallelFor(n, threads, [&](std::size_t begin, std::size_t end) {
+    CW_RETURN_IF_ERROR(ParallelForChunks(n, features_internal::kChunk, threads, [&](std::size_t begin, std::size_t end) {
       std::vector<std::uint32_t> perm;
       std::vector<DayNumber> sd;
       std::vector<std::uint8_t> st;
@@ -305,7 +307,7 @@ RetailColumns ColumnarBuilder::Finish(int threads) {
         Permute(out.evt_value.data() + b, perm, sv);
         Permute(out.evt_sentiment.data() + b, perm, ss);
       }
-    });
+    }));
   }
 
   out.categories = std::move(s.categories.values);
@@ -313,6 +315,12 @@ RetailColumns ColumnarBuilder::Finish(int threads) {
   out.skus = std::move(s.skus.values);
   impl_ = std::make_unique<Impl>();
   return out;
+}
+
+RetailColumns ColumnarBuilder::Finish(int threads) {
+  auto built = Build(threads);
+  if (!built.ok()) throw std::runtime_error(built.status().ToString());
+  return *std::move(built);
 }
 
 RetailColumns ColumnsFromRows(std::span<const Transaction> transactions, std::span<const Customer> customers,

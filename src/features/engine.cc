@@ -10,7 +10,7 @@
 #include "churnwatch/features.h"
 #include "features/huge_vector.h"
 #include "features/kernel.h"
-#include "features/parallel.h"
+#include "churnwatch/thread_pool.h"
 #include "features/segments_internal.h"
 
 namespace churnwatch {
@@ -41,7 +41,7 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
   // Pass 1: eligible rows per (chunk, cutoff); one walk over each customer's rows for all
   // cutoffs (the cursor only moves forward).
   std::vector<std::uint64_t> counts(chunks * K, 0);
-  features_internal::ParallelFor(n, opt.threads, [&](std::size_t begin, std::size_t end) {
+  CW_RETURN_IF_ERROR(ParallelForChunks(n, features_internal::kChunk, opt.threads, [&](std::size_t begin, std::size_t end) {
     const std::size_t chunk = begin / features_internal::kChunk;
     for (std::size_t i = begin; i < end; ++i) {
       features_internal::CustomerCursor at(cols, customers[i]);
@@ -50,7 +50,7 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
         if (at.Eligible(opt)) ++counts[chunk * K + k];
       }
     }
-  });
+  }));
   // Row layout: cutoff-major, then chunk, then customer order inside the chunk.
   std::vector<std::uint64_t> start(chunks * K, 0);
   std::uint64_t total = 0;
@@ -71,7 +71,7 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
   {
     using features_internal::ResizeHuge;
     constexpr std::size_t kRowColumns = 7;
-    features_internal::ParallelForEach(kRowColumns + kNumFeatures, opt.threads, [&](std::size_t j) {
+    CW_RETURN_IF_ERROR(ParallelFor(kRowColumns + kNumFeatures, opt.threads, [&](std::size_t j) {
       switch (j) {
         case 0: ResizeHuge(table.customer_ids, total); break;
         case 1: ResizeHuge(table.cutoffs, total); break;
@@ -82,7 +82,7 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
         case 6: ResizeHuge(table.observed_days, total); break;
         default: ResizeHuge(table.columns[j - kRowColumns], total); break;
       }
-    });
+    }));
   }
 
   // Pass 2: the chunk is walked in blocks of kBlock customers; each block goes through the
@@ -92,7 +92,7 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
   // chunk), so every column is written sequentially and only one write stream is open per
   // column. The block's transactions (a few hundred customers) stay in cache across its
   // cutoffs, and each customer's cursor only moves forward, as in pass 1.
-  features_internal::ParallelFor(n, opt.threads, [&](std::size_t begin, std::size_t end) {
+  CW_RETURN_IF_ERROR(ParallelForChunks(n, features_internal::kChunk, opt.threads, [&](std::size_t begin, std::size_t end) {
     const std::size_t chunk = begin / features_internal::kChunk;
     std::vector<std::uint64_t> next(start.begin() + static_cast<std::ptrdiff_t>(chunk * K),
                                     start.begin() + static_cast<std::ptrdiff_t>(chunk * K + K));
@@ -141,7 +141,7 @@ Result<FeatureTable> Build(const RetailColumns& cols, std::span<const CustomerId
         flush(k);
       }
     }
-  });
+  }));
   return table;
 }
 

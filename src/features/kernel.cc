@@ -94,6 +94,7 @@ bool CustomerCursor::Eligible(const FeatureOptions& opt) const {
   return opt.eligibility == Eligibility::kLookback || recency <= opt.horizon_days;
 }
 
+// NOLINTNEXTLINE(readability-function-size): the feature kernel, one hot loop (.clang-tidy)
 void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScratch& sc, double* out,
                 RowOutcome& outcome) {
   const RetailColumns& cols = at.cols;

@@ -2,6 +2,7 @@
 // The per-(customer, cutoff) kernel: eligibility, every feature, the label. One forward
 // pass over the customer's rows of the last 365 days computes every window at once.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -10,6 +11,10 @@
 #include "features/feature_list.h"
 
 namespace churnwatch::features_internal {
+
+/// Customers per parallel task of the engine, the builder and the segments (the chunk
+/// boundaries, hence the row order, do not depend on the thread count).
+inline constexpr std::size_t kChunk = 2048;
 
 /// Per-thread scratch (dense counters over the dictionaries, reset through touched lists),
 /// so the kernel allocates nothing per row.

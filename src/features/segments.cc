@@ -12,7 +12,8 @@
 #include <string>
 
 #include "churnwatch/features.h"
-#include "features/parallel.h"
+#include "churnwatch/thread_pool.h"
+#include "features/kernel.h"
 #include "features/segments_internal.h"
 
 namespace churnwatch {
@@ -196,7 +197,7 @@ Status ComputeSegments(FeatureTable& table, const FeatureTable* reference, int t
   const std::array<std::span<const double>, 4> ref_cols = {ref.Column("recency_days"), ref.Column("frequency_365"),
                                                            ref.Column("monetary_365"), ref.Column(value_name)};
   std::vector<std::optional<Quintiles>> bounds(K * 4);
-  ParallelForEach(K * 4, threads, [&](std::size_t task) {
+  CW_RETURN_IF_ERROR(ParallelFor(K * 4, threads, [&](std::size_t task) {
     const std::size_t k = task / 4, col = task % 4;
     std::vector<double> v;
     v.reserve(group_start[k + 1] - group_start[k]);
@@ -205,7 +206,7 @@ Status ComputeSegments(FeatureTable& table, const FeatureTable* reference, int t
       if (!std::isnan(x)) v.push_back(x);
     }
     bounds[task].emplace(v);
-  });
+  }));
   std::vector<std::size_t>().swap(group_rows);
 
   const std::vector<std::int32_t> slot = CutoffSlots(table, cutoffs);  // every row has a slot
@@ -221,7 +222,7 @@ Status ComputeSegments(FeatureTable& table, const FeatureTable* reference, int t
              aovc = table.Column("aov_change"), od = table.Column("overdue_ratio"),
              gap = table.Column("reactivation_gap_days");
   table.segments.assign(table.num_rows(), SegmentRow{});
-  ParallelFor(table.num_rows(), threads, [&](std::size_t begin, std::size_t end) {
+  CW_RETURN_IF_ERROR(ParallelForChunks(table.num_rows(), features_internal::kChunk, threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const auto k = static_cast<std::size_t>(slot[i]);
       const Quintiles &r_q = *bounds[k * 4 + 0], &f_q = *bounds[k * 4 + 1], &m_q = *bounds[k * 4 + 2],
@@ -247,7 +248,7 @@ Status ComputeSegments(FeatureTable& table, const FeatureTable* reference, int t
                                        .reactivation_gap_days = gap[i],
                                        .horizon_days = table.horizon_days});
     }
-  });
+  }));
   return Status::OK();
 }
 

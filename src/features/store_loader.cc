@@ -21,7 +21,7 @@ Result<RetailColumns> LoadColumnsFromStore(Store& store, int threads) {
     builder.AddEvents(rows);
     return Status::OK();
   }));
-  return builder.Finish(threads);
+  return builder.Build(threads);
 }
 
 }  // namespace churnwatch

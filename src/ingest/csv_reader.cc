@@ -374,6 +374,7 @@ Result<bool> CsvReader::Next(CsvRecord& record) {
   }
 }
 
+// NOLINTNEXTLINE(readability-function-size): the CSV scanner, one hot loop (.clang-tidy)
 CsvReader::Scan CsvReader::ScanRecord(CsvRecord& record) {
   const char q = dialect_.quote;
   for (;;) {

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "churnwatch/csv_reader.h"
+#include "churnwatch/thread_pool.h"
 #include "ingest/fingerprint.h"
 #include "ingest/rejects_writer.h"
 #include "ingest/row_converter.h"
@@ -111,7 +112,7 @@ struct Chunk {
   std::vector<Rec> recs;  // one per record, in file order
   std::string rejects;    // rejects rows, formatted
   std::int64_t reject_rows = 0;
-  bool done = false;
+  ThreadPool::JobHandle job;  // its conversion on the pool
 };
 
 // Converts chunks: one per worker thread, each with its own converter and scanner.
@@ -176,61 +177,36 @@ struct ChunkWorker {
   }
 };
 
-// Worker threads converting queued chunks; the destructor stops and joins them.
+// Converters handed to whichever pool helper takes a chunk: a helper borrows an idle one
+// for the chunk and gives it back, so each converter (its reader and buffers) is used by
+// one thread at a time.
 template <typename Row>
-class ChunkPool {
+class ConverterShelf {
  public:
-  ChunkPool(std::vector<ChunkWorker<Row>>& workers, const std::string& path, bool skip_dups) {
-    for (auto& w : workers)
-      threads_.emplace_back([this, &w, &path, skip_dups] {
-        for (;;) {
-          Chunk<Row>* c = nullptr;
-          {
-            std::unique_lock lock(mu_);
-            work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-            if (stop_) return;
-            c = queue_.front();
-            queue_.pop_front();
-          }
-          w.Run(*c, path, skip_dups);
-          {
-            std::lock_guard lock(mu_);
-            c->done = true;
-          }
-          done_.notify_all();
-        }
-      });
+  explicit ConverterShelf(std::vector<ChunkWorker<Row>>& workers) {
+    for (auto& w : workers) idle_.push_back(&w);
   }
-  ~ChunkPool() {
+  void Convert(Chunk<Row>& chunk, const std::string& path, bool skip_dups) {
+    ChunkWorker<Row>* w = nullptr;
     {
       std::lock_guard lock(mu_);
-      stop_ = true;
+      w = idle_.back();
+      idle_.pop_back();
     }
-    work_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-  ChunkPool(const ChunkPool&) = delete;
-  ChunkPool& operator=(const ChunkPool&) = delete;
-
-  void Submit(Chunk<Row>* c) {
-    {
-      std::lock_guard lock(mu_);
-      c->done = false;
-      queue_.push_back(c);
-    }
-    work_.notify_one();
-  }
-  void Wait(Chunk<Row>* c) {
-    std::unique_lock lock(mu_);
-    done_.wait(lock, [&] { return c->done; });
+    struct GiveBack {
+      ConverterShelf* shelf;
+      ChunkWorker<Row>* w;
+      ~GiveBack() {
+        std::lock_guard lock(shelf->mu_);
+        shelf->idle_.push_back(w);
+      }
+    } give_back{this, w};
+    w->Run(chunk, path, skip_dups);
   }
 
  private:
   std::mutex mu_;
-  std::condition_variable work_, done_;
-  std::deque<Chunk<Row>*> queue_;
-  bool stop_ = false;
-  std::vector<std::thread> threads_;
+  std::vector<ChunkWorker<Row>*> idle_;
 };
 
 // Bytes per chunk: big enough to amortise the hand-over, small enough that both cores
@@ -327,9 +303,9 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
   // Records are converted in chunks on worker threads; this thread reads the chunks and
   // merges them in file order: duplicate detection, counts, rejects, RowKeys and the store
   // all see the records in exactly the order of the file, as a single-threaded read would.
-  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  const std::size_t threads = static_cast<std::size_t>(std::max(1, opt.threads));
   std::vector<ChunkWorker<Row>> workers;
-  for (unsigned i = 0; i < threads; ++i) {
+  for (std::size_t i = 0; i < threads; ++i) {
     CW_ASSIGN_OR_RETURN(RowConverter wc, RowConverter::Create(table, m, header, field_count, mapping_path, opt.pii_key,
                                                               opt.apply_exclusions));
     workers.push_back(ChunkWorker<Row>{std::move(wc), CsvReader::ForMemory(m.dialect), {}, {}, {}, {}});
@@ -340,7 +316,10 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     s = std::make_unique<Chunk<Row>>();
     free_slots.push_back(s.get());
   }
-  ChunkPool<Row> pool(workers, path, skip_dups);  // declared last: joined before the rest goes
+  ConverterShelf<Row> shelf(workers);
+  // `threads` helpers convert while this thread reads and merges. Declared last: its
+  // helpers finish and join before anything they use goes.
+  ThreadPool pool(static_cast<int>(threads) + 1);
 
   // Distinct records with identical canonical content (e.g. two lines differing only in an
   // unmapped description, or kept duplicates) get their occurrence number mixed into the
@@ -411,7 +390,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
         break;
       }
       free_slots.pop_back();
-      pool.Submit(ch);
+      ch->job = pool.Submit([&shelf, ch, &path, skip_dups] { shelf.Convert(*ch, path, skip_dups); });
       inflight.push_back(ch);
     }
     if (!reserved) {
@@ -424,7 +403,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     if (inflight.empty()) break;
     Chunk<Row>* ch = inflight.front();
     inflight.pop_front();
-    pool.Wait(ch);
+    CW_RETURN_IF_ERROR(pool.Wait(ch->job));
     CW_RETURN_IF_ERROR(merge(*ch));
     reader->Release(ch->run);  // merged rows own their text; the run's pages can go
     free_slots.push_back(ch);

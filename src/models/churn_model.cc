@@ -6,7 +6,7 @@
 
 #include "churnwatch/models.h"
 #include "models/customer_hash.h"
-#include "models/parallel_rows.h"
+#include "churnwatch/thread_pool.h"
 #include "models/tree_booster.h"
 #include "models/validation_metrics.h"
 
@@ -151,11 +151,11 @@ Result<std::vector<RowScores>> ChurnModel::ScoreMatrix(const DenseMatrix& x, std
   std::vector<RowScores> out(x.rows);
   // Logistic regression, stacker, calibration and lead time: per row, independent, so the
   // rows are split into fixed blocks over the same number of threads as XGBoost uses.
-  models_internal::ParallelBlocks(x.rows, trees_->nthread(), [&](std::size_t begin, std::size_t end) {
+  CW_RETURN_IF_ERROR(ParallelForChunks(x.rows, kRowBlock, trees_->nthread(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t r = begin; r < end; ++r)
       out[r] = Combine(x.row(r), p_trees[r], survival_ ? aft[r] : 0.0f, p_bgnbd.empty() ? kNaN : p_bgnbd[r],
                        recency_col);
-  });
+  }));
   return out;
 }
 
@@ -292,15 +292,7 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
 
   // Stacker and calibration on the validation cutoff. "fitted": half A (by customer hash)
   // fits the combiner, half B the calibration; "average": equal weights, calibration on all.
-  if (options.stacker != "average" && options.stacker != "fitted")
-    return Status::InvalidArgument("stacker must be average or fitted, got '" + options.stacker + "'");
-  if (options.calibration != "auto" && options.calibration != "isotonic" && options.calibration != "platt" &&
-      options.calibration != "none")
-    return Status::InvalidArgument("calibration must be platt, isotonic, auto or none, got '" + options.calibration +
-                                   "'");
-  if (options.calibrate_on != "valid" && options.calibrate_on != "time-folds")
-    return Status::InvalidArgument("calibrate_on must be valid or time-folds, got '" + options.calibrate_on + "'");
-  const bool fitted = options.stacker == "fitted";
+  const bool fitted = options.stacker == StackerKind::kFitted;
   CW_ASSIGN_OR_RETURN(auto p_trees, m->trees_->Predict(x_va, false));
   std::vector<double> p_lr(va_rows.size());
   for (std::size_t i = 0; i < va_rows.size(); ++i) p_lr[i] = m->logistic_.Predict(x_va.row(i));
@@ -335,12 +327,13 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
     stacked_b.push_back(m->Stack(p_trees[i], p_lr[i], bg_va[i]));
     y_b.push_back(y_va[i]);
   }
-  if (options.calibrate_on == "time-folds") {
+  if (options.calibrate_on == CalibrationRows::kTimeFolds) {
     CW_RETURN_IF_ERROR(m->AppendTimeFoldScores(data.refit != nullptr ? *data.refit : tr, x_va, y_va, options,
                                                stacked_b, y_b));
   }
-  const bool isotonic = options.calibration == "isotonic" || (options.calibration == "auto" && y_b.size() >= 2000);
-  if (options.calibration == "none")
+  const bool isotonic = options.calibration == CalibrationChoice::kIsotonic ||
+                        (options.calibration == CalibrationChoice::kAuto && y_b.size() >= 2000);
+  if (options.calibration == CalibrationChoice::kNone)
     m->calibration_.method = Calibration::Method::kNone;
   else
     m->calibration_ = isotonic ? FitIsotonic(stacked_b, y_b) : FitPlatt(stacked_b, y_b);

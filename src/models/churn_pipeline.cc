@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "churnwatch/clv.h"
-#include "common/parallel.h"
+#include "churnwatch/thread_pool.h"
 #include "models/customer_hash.h"
 
 namespace churnwatch {
@@ -47,13 +47,17 @@ Status AppendValueColumns(const RetailColumns& columns, FeatureTable& table, con
         if (HashCustomerId(columns.customer_ids[summaries[i].customer]) % 1000 < keep) fit_on.push_back(cs[i]);
     }
     const auto& fit_set = fit_on.empty() ? cs : fit_on;
-    auto fit = clv::FitBgNbd(fit_set);
+    clv::FitOptions fit_options;
+    fit_options.threads = options.threads;
+    auto fit = clv::FitBgNbd(fit_set, fit_options);
+    if (!fit.ok() && fit.status().code() == StatusCode::kInternal) return fit.status();  // a failed worker
     if (!fit.ok()) continue;  // e.g. no repeat buyers yet: BG/NBD abstains at this cutoff
     if (notes != nullptr)
       if (std::string note = clv::BgNbdDropoutNote(fit->params); !note.empty()) (*notes)[cutoff] = std::move(note);
     std::optional<clv::GammaGammaParams> gg;
     if (with_value && options.clv) {
-      auto g = clv::FitGammaGamma(fit_set);
+      auto g = clv::FitGammaGamma(fit_set, fit_options);
+      if (!g.ok() && g.status().code() == StatusCode::kInternal) return g.status();
       if (g.ok()) gg = g->params;
     }
     const auto& m = fit->params;
@@ -80,8 +84,8 @@ Status AppendValueColumns(const RetailColumns& columns, FeatureTable& table, con
     };
     const std::size_t threads = std::max(1, options.threads);
     const std::size_t n = rows_here.size();
-    common_internal::ParallelForChunks(n, n < 1000 ? std::max<std::size_t>(1, n) : (n + threads - 1) / threads,
-                                       static_cast<int>(threads), work);
+    CW_RETURN_IF_ERROR(ParallelForChunks(n, n < 1000 ? std::max<std::size_t>(1, n) : (n + threads - 1) / threads,
+                                       static_cast<int>(threads), work));
   }
   table.AppendColumn(std::string(kBgnbdColumn), std::move(out.p_no_purchase));
   if (with_value) {

@@ -3,7 +3,7 @@
 #include <openssl/evp.h>
 
 #include "churnwatch/models.h"
-#include "models/json_io.h"
+#include "churnwatch/model_json.h"
 #include "models/tree_booster.h"
 
 namespace churnwatch {

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "models/json_io.h"
+#include "churnwatch/model_json.h"
 
 namespace churnwatch {
 namespace {

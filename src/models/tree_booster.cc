@@ -13,7 +13,7 @@
 #include <limits>
 #include <sstream>
 
-#include "models/parallel_rows.h"
+#include "churnwatch/thread_pool.h"
 
 namespace churnwatch {
 namespace {
@@ -318,7 +318,7 @@ Status TreeBooster::PredictInto(const float* data, std::size_t rows, bool margin
   if (rows == 0) return Status::OK();
   if (objective_ != Objective::kOther) {
     const std::size_t cols = num_features_;
-    models_internal::ParallelBlocks(rows, nthread_, [&](std::size_t begin, std::size_t end) {
+    CW_RETURN_IF_ERROR(ParallelForChunks(rows, kRowBlock, nthread_, [&](std::size_t begin, std::size_t end) {
       for (std::size_t r = begin; r < end; ++r) {
         const float m = FlatMargin(data + r * cols);
         if (margin)
@@ -326,7 +326,7 @@ Status TreeBooster::PredictInto(const float* data, std::size_t rows, bool margin
         else
           out[r] = objective_ == Objective::kLogistic ? 1.0f / (1.0f + std::exp(-m)) : std::exp(m);
       }
-    });
+    }));
     return Status::OK();
   }
   return PredictXgboostInto(data, rows, margin, out);

@@ -10,6 +10,7 @@
 // threads may predict with one booster at once; XGBoost's buffers are copied before the
 // next XGBoost call.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -21,6 +22,10 @@
 #include "churnwatch/status.h"
 
 namespace churnwatch {
+
+/// Rows per parallel task of the row-wise loops (tree prediction, scoring): fixed, so
+/// results are identical serial and parallel.
+inline constexpr std::size_t kRowBlock = 4096;
 
 class TreeBooster {
  public:

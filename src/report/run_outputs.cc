@@ -1,4 +1,4 @@
-// Files and store tables of a run (run_internal.h). The action list is the hand-off to a
+// Files and store tables of a run (run_record.h). The action list is the hand-off to a
 // CRM or SMS tool: one row per funded action, keyed by the retailer's own customer id (never
 // contact data), with everything a campaign manager needs to act and to prioritise.
 #include <algorithm>
@@ -11,9 +11,9 @@
 
 #include "churnwatch/playbook.h"
 #include "churnwatch/score_csv.h"
-#include "report/run_internal.h"
+#include "churnwatch/run_record.h"
 
-namespace churnwatch::run_internal {
+namespace churnwatch::run_output {
 
 namespace {
 
@@ -159,4 +159,4 @@ Status StoreRunResults(const RunState& s, Store& store) {
   return store.PutDocument("runs", s.summary.run_id, doc.dump());
 }
 
-}  // namespace churnwatch::run_internal
+}  // namespace churnwatch::run_output

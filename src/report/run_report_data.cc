@@ -1,4 +1,4 @@
-// What the HTML report of a run shows (run_internal.h): breakdowns of the scored
+// What the HTML report of a run shows (run_record.h): breakdowns of the scored
 // customers, the evaluation on the test cutoff, and the top at-risk customers.
 #include <algorithm>
 #include <cmath>
@@ -7,9 +7,9 @@
 
 #include "churnwatch/metrics.h"
 #include "churnwatch/playbook.h"
-#include "report/run_internal.h"
+#include "churnwatch/run_record.h"
 
-namespace churnwatch::run_internal {
+namespace churnwatch::run_output {
 
 namespace {
 
@@ -183,4 +183,4 @@ ReportData BuildReportData(const RunState& s) {
   return d;
 }
 
-}  // namespace churnwatch::run_internal
+}  // namespace churnwatch::run_output

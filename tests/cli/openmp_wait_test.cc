@@ -1,6 +1,6 @@
-// The CLI's one re-execution with OMP_WAIT_POLICY=PASSIVE (src/cli/openmp_wait.cc), through
+// The CLI's one re-execution with OMP_WAIT_POLICY=PASSIVE (src/common/openmp_wait.cc), through
 // a probe program that makes the same call at its start.
-#include "cli/openmp_wait.h"
+#include "churnwatch/openmp_wait.h"
 
 #include <gtest/gtest.h>
 

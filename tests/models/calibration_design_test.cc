@@ -50,7 +50,7 @@ TEST(CalibrationDesign, NoneKeepsTheStackedScoreAndSurvivesSaveLoad) {
   const TrainingSet data = split.data();
   TrainOptions options;
   options.trees.max_rounds = 60;
-  options.calibration = "none";
+  options.calibration = CalibrationChoice::kNone;
   auto m = ChurnModel::Train(data, options);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ((*m)->calibration().MethodName(), "none");
@@ -68,20 +68,17 @@ TEST(CalibrationDesign, NoneKeepsTheStackedScoreAndSurvivesSaveLoad) {
 }
 
 TEST(CalibrationDesign, UnknownDesignIsInvalidArgument) {
-  const testing::SyntheticSplit split = testing::MakeSyntheticSplit(11, 500, 500);
-  const TrainingSet data = split.data();
-  TrainOptions options;
-  options.trees.max_rounds = 5;
-  options.calibrate_on = "test";
-  auto m = ChurnModel::Train(data, options);
-  ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(m.status().message().find("calibrate_on must be valid or time-folds"), std::string::npos);
-  options.calibrate_on = "valid";
-  options.calibration = "sigmoid";
-  m = ChurnModel::Train(data, options);
-  ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
+  // The designs are enums (TrainOptions); a word outside them is refused where it is read.
+  const auto rows = ParseCalibrationRows("test", "calibrate_on");
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(rows.status().message().find("calibrate_on must be valid or time-folds"), std::string::npos);
+  EXPECT_EQ(*ParseCalibrationRows("time-folds", "calibrate_on"), CalibrationRows::kTimeFolds);
+  const auto method = ParseCalibrationChoice("sigmoid", "calibration");
+  ASSERT_FALSE(method.ok());
+  EXPECT_EQ(method.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(*ParseCalibrationChoice("isotonic", "calibration"), CalibrationChoice::kIsotonic);
+  EXPECT_FALSE(ParseStackerKind("median", "stacker").ok());
 }
 
 TEST(CalibrationDesign, TimeFoldsPullTowardTheTrainingCutoffsRate) {
@@ -104,9 +101,9 @@ TEST(CalibrationDesign, TimeFoldsPullTowardTheTrainingCutoffsRate) {
   data.refit = &refit;
   TrainOptions options;
   options.trees.max_rounds = 60;
-  options.calibration = "platt";
+  options.calibration = CalibrationChoice::kPlatt;
   auto on_valid = ChurnModel::Train(data, options);
-  options.calibrate_on = "time-folds";
+  options.calibrate_on = CalibrationRows::kTimeFolds;
   auto on_folds = ChurnModel::Train(data, options);
   ASSERT_TRUE(on_valid.ok()) << on_valid.status().ToString();
   ASSERT_TRUE(on_folds.ok()) << on_folds.status().ToString();

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "churnwatch/pipeline.h"
+#include "churnwatch/app/run.h"
 #include "churnwatch/store.h"
 #include "test_helpers.h"
 
@@ -51,11 +51,11 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
   LoadSynthetic(url);
   testing::WriteFile(dir / "run.toml", "[run]\nname = \"synthetic\"\nout_dir = \"out\"\nthreads = 1\n"
                                        "[model]\nhorizon_days = 90\n[budget]\ntotal = 300\n");
-  auto config = LoadRunConfig(dir / "run.toml");
+  auto config = app::LoadRunConfig(dir / "run.toml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   config->db_url = url;
   EXPECT_EQ(config->out_dir, dir / "out");
-  auto run = RunPipeline(*config);
+  auto run = app::RunWithConfig(*config);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   const RunSummary& s = *run;
 
@@ -147,9 +147,9 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
   auto versions = (*store)->ListDocumentKeys("models");
   ASSERT_TRUE(versions.ok());
   EXPECT_EQ(versions->size(), 1u);
-  config->model_mode = "champion";
+  config->model_mode = RunModelMode::kChampion;
   config->out_dir = dir / "out2";
-  auto again = RunPipeline(*config);
+  auto again = app::RunWithConfig(*config);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->model_version, s.model_version);
   EXPECT_EQ(again->customers, s.customers);
@@ -160,31 +160,31 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
 
 TEST(RunPipeline, ConfigErrorsNameFileAndLine) {
   testing::TempDir dir;
-  EXPECT_EQ(LoadRunConfig(dir / "missing.toml").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(app::LoadRunConfig(dir / "missing.toml").status().code(), StatusCode::kNotFound);
   testing::WriteFile(dir / "a.toml", "[model]\n\nas_of = \"2011-13-01\"\n");
-  EXPECT_EQ(LoadRunConfig(dir / "a.toml").status().message(),
+  EXPECT_EQ(app::LoadRunConfig(dir / "a.toml").status().message(),
             (dir / "a.toml").string() + ":3: [model] as_of must be a date YYYY-MM-DD, got \"2011-13-01\"");
   testing::WriteFile(dir / "b.toml", "[model]\nformat = \"bakery\"\n");
-  auto b = LoadRunConfig(dir / "b.toml");
+  auto b = app::LoadRunConfig(dir / "b.toml");
   EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(b.status().message().find((dir / "b.toml").string() + ":2: [model]"), std::string::npos);
   testing::WriteFile(dir / "c.toml", "[ingest]\ntransactions = \"t.csv\"\n");
-  EXPECT_EQ(LoadRunConfig(dir / "c.toml").status().message(),
+  EXPECT_EQ(app::LoadRunConfig(dir / "c.toml").status().message(),
             (dir / "c.toml").string() + ": [ingest] names input files but no mapping");
   testing::WriteFile(dir / "m.toml", "[model]\nmode = \"retrain\"\n");
-  EXPECT_EQ(LoadRunConfig(dir / "m.toml").status().message(),
+  EXPECT_EQ(app::LoadRunConfig(dir / "m.toml").status().message(),
             (dir / "m.toml").string() + ":2: [model] mode must be \"train\" or \"champion\", got \"retrain\"");
   testing::WriteFile(dir / "d.toml", "[[rules]]\nname = \"r\"\nwhen = \"a >\"\n");
-  EXPECT_NE(LoadRunConfig(dir / "d.toml").status().message().find("rule 'r', column 4"), std::string::npos);
+  EXPECT_NE(app::LoadRunConfig(dir / "d.toml").status().message().find("rule 'r', column 4"), std::string::npos);
 }
 
 TEST(RunPipeline, EmptyStoreIsADataError) {
   testing::TempDir dir;
   testing::WriteFile(dir / "run.toml", "[run]\nout_dir = \"out\"\n");
-  auto config = LoadRunConfig(dir / "run.toml");
+  auto config = app::LoadRunConfig(dir / "run.toml");
   ASSERT_TRUE(config.ok());
   config->db_url = "sqlite:" + (dir / "empty.db").string();
-  auto run = RunPipeline(*config);
+  auto run = app::RunWithConfig(*config);
   ASSERT_FALSE(run.ok());
   EXPECT_EQ(run.status().code(), StatusCode::kDataError);
   EXPECT_NE(run.status().message().find("holds no transactions"), std::string::npos);
@@ -198,10 +198,10 @@ TEST(RunPipeline, AFailedIngestLeavesNoStore) {
   testing::WriteFile(dir / "map.toml", "[transactions]\ncustomer_id = \"c\"\n");
   testing::WriteFile(dir / "run.toml", "[run]\nout_dir = \"out\"\n[ingest]\nmapping = \"map.toml\"\n"
                                        "transactions = \"missing.csv\"\n");
-  auto config = LoadRunConfig(dir / "run.toml");
+  auto config = app::LoadRunConfig(dir / "run.toml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   config->db_url = "sqlite:" + (dir / "cw.db").string();
-  auto run = RunPipeline(*config);
+  auto run = app::RunWithConfig(*config);
   ASSERT_FALSE(run.ok());
   EXPECT_FALSE(std::filesystem::exists(dir / "cw.db"));
 }

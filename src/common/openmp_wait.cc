@@ -1,4 +1,4 @@
-// Why the CLI re-executes itself once before training or explaining.
+// Why the CLI (and any shell that trains or explains) re-executes itself once before training or explaining.
 //
 // XGBoost parallelises with OpenMP (libgomp). By default libgomp's idle worker threads spin
 // for a while before sleeping, which costs nothing on cores the process has to itself. When
@@ -10,14 +10,14 @@
 // policies take the same time. libgomp reads the variable in its load-time constructor,
 // before main, so setting it from main has no effect on this process: it must be in the
 // environment the program starts with, hence one execv of /proc/self/exe (a few ms).
-#include "cli/openmp_wait.h"
+#include "churnwatch/openmp_wait.h"
 
 #include <unistd.h>
 
 #include <array>
 #include <cstdlib>
 
-namespace churnwatch::cli {
+namespace churnwatch {
 
 bool CommandUsesOpenMp(std::string_view command) {
   constexpr std::array<std::string_view, 4> kCommands = {"train", "evaluate", "score", "run"};
@@ -34,4 +34,4 @@ void ReexecWithPassiveOpenMpWait(char** argv) {
   // policy, which is slower on busy cores but correct.
 }
 
-}  // namespace churnwatch::cli
+}  // namespace churnwatch

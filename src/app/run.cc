@@ -1,5 +1,6 @@
-// `churnwatch run` end to end (include/churnwatch/pipeline.h): the order of the steps and
-// the cutoff arithmetic live here; each step is a call into its own stage.
+// The run use case (app/run.h): the order of the steps and the cutoff arithmetic live
+// here; each step is the other use cases' step (IngestInto, TrainAndRegister,
+// BuildScoringTable, ScoreAndDecide) or a call into its own stage.
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -7,34 +8,21 @@
 #include <string>
 #include <unordered_map>
 
+#include "churnwatch/app/ingest.h"
+#include "churnwatch/app/run.h"
+#include "churnwatch/app/score.h"
+#include "churnwatch/app/train.h"
 #include "churnwatch/churn_pipeline.h"
 #include "churnwatch/features.h"
-#include "churnwatch/ingest.h"
-#include "churnwatch/mapping.h"
-#include "churnwatch/pipeline.h"
 #include "churnwatch/recommend.h"
 #include "churnwatch/registry.h"
-#include "churnwatch/scoring.h"
-#include "report/run_internal.h"
+#include "churnwatch/run_record.h"
 
-namespace churnwatch {
+namespace churnwatch::app {
 
-using run_internal::RunState;
+using run_output::RunState;
 
 namespace {
-
-class Stopwatch {
- public:
-  double Lap() {
-    const auto now = std::chrono::steady_clock::now();
-    const double s = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
-    return s;
-  }
-
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
 
 struct Cutoffs {
   DayNumber as_of = 0, test = 0, valid = 0;
@@ -44,15 +32,15 @@ struct Cutoffs {
 Result<Cutoffs> ChooseCutoffs(const RunConfig& c, const RetailColumns& cols) {
   Cutoffs k;
   const int h = c.horizon_days;
-  k.as_of = c.as_of.empty() ? cols.last_day + 1 : *ParseIsoDate(c.as_of);
-  k.test = c.test_cutoff.empty() ? k.as_of - h : *ParseIsoDate(c.test_cutoff);
+  k.as_of = c.as_of.value_or(cols.last_day + 1);
+  k.test = c.test_cutoff.value_or(k.as_of - h);
   // Validation's label window [valid, valid + H) ends by the test cutoff, so the test
   // window shares no weeks with what the model is tuned on (evaluate warns otherwise).
   // Training cutoffs step back from it; those within H of it are purged from selection by
   // TrainOnSnapshots exactly as `train` does (PipelineOptions::purge, docs/models.md).
-  k.valid = c.valid_cutoff.empty() ? k.test - h : *ParseIsoDate(c.valid_cutoff);
+  k.valid = c.valid_cutoff.value_or(k.test - h);
   if (!c.train_cutoffs.empty()) {
-    for (const auto& t : c.train_cutoffs) k.train.push_back(*ParseIsoDate(t));
+    k.train = c.train_cutoffs;
   } else {
     for (DayNumber t = k.valid - c.train_every_days; t >= cols.first_day + c.min_history_days; t -= c.train_every_days)
       k.train.insert(k.train.begin(), t);
@@ -77,7 +65,7 @@ Result<Cutoffs> ChooseCutoffs(const RunConfig& c, const RetailColumns& cols) {
 
 }  // namespace
 
-Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progress) {
+Result<RunSummary> RunWithConfig(const RunConfig& config, const Notify& progress) {
   auto say = [&](const std::string& line) {
     if (progress) progress(line);
   };
@@ -99,11 +87,12 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
 
   // 1. Ingest, when the config names inputs (idempotent: a re-run adds nothing).
   if (!config.mapping.empty()) {
-    CW_ASSIGN_OR_RETURN(Mapping mapping, LoadMapping(config.mapping.string()));
-    IngestInputs inputs{config.transactions.string(), config.customers.string(), config.events.string()};
-    IngestOptions options;
-    options.rejects_dir = config.rejects_dir.empty() ? config.out_dir.string() : config.rejects_dir.string();
-    CW_ASSIGN_OR_RETURN(IngestReport report, Ingest(mapping, inputs, store.get(), options));
+    IngestRequest ingest;
+    ingest.mapping_path = config.mapping.string();
+    ingest.inputs = {config.transactions.string(), config.customers.string(), config.events.string()};
+    ingest.threads = config.threads;
+    ingest.rejects_dir = config.rejects_dir.empty() ? config.out_dir.string() : config.rejects_dir.string();
+    CW_ASSIGN_OR_RETURN(IngestReport report, IngestInto(*store, ingest));
     sum.rows_loaded = report.totals.rows_loaded;
     say("ingest: " + FormatCount(report.totals.rows_read) + " rows read, " + FormatCount(report.totals.rows_loaded) +
         " loaded, " + FormatCount(report.totals.already_present) + " already present, " +
@@ -133,10 +122,9 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
   PipelineOptions popts;
   popts.horizon_days = config.horizon_days;
   popts.threads = config.threads;
-  ModelRegistry registry(*store);
   std::shared_ptr<const ChurnModel> model;
-  if (config.model_mode == "champion") {
-    auto loaded = registry.Load("champion", config.threads);
+  if (config.model_mode == RunModelMode::kChampion) {
+    auto loaded = ModelRegistry(*store).Load("champion", config.threads);
     if (loaded.ok()) {
       model = *loaded;
       say("model: champion " + model->info().version);
@@ -147,8 +135,8 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
   if (model == nullptr) {
     TrainOptions topts;
     topts.trees.nthread = config.threads;
-    CW_ASSIGN_OR_RETURN(auto trained, TrainOnSnapshots(columns, cut.train, cut.valid, popts, topts));
-    CW_ASSIGN_OR_RETURN(model, registry.Register(*trained, /*make_champion=*/true));
+    CW_ASSIGN_OR_RETURN(model, TrainAndRegister(*store, columns, cut.train, cut.valid, popts, topts,
+                                                /*make_champion=*/true));
     say("train: " + FormatCount(model->info().train_rows) + " training rows, " +
         std::to_string(model->info().best_iteration) + " trees; registered " + model->info().version + " as champion");
   }
@@ -167,22 +155,23 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
 
   // 4. Score every active customer as of the scoring date, with CLV, segments and the
   //    three reasons (explain/: SHAP contributions by reason category, bilingual sentences).
-  const std::vector<DayNumber> as_of{cut.as_of};
-  std::map<DayNumber, std::string> bgnbd_notes;
-  CW_ASSIGN_OR_RETURN(state.table,
-                      BuildSnapshotTable(columns, as_of, popts, Eligibility::kActive, true, &bgnbd_notes));
+  CW_ASSIGN_OR_RETURN(ScoringTable snapshot, BuildScoringTable(columns, cut.as_of, popts, Eligibility::kActive));
+  state.table = std::move(snapshot.table);
   // Printed once, in the run's summary (and the report), not also as a progress line.
-  if (auto note = bgnbd_notes.find(cut.as_of); note != bgnbd_notes.end()) sum.bgnbd_note = note->second;
+  sum.bgnbd_note = std::move(snapshot.bgnbd_note);
   const ReasonMap reasons = ReasonMap::Defaults(model->feature_names());
-  CW_ASSIGN_OR_RETURN(state.scored, ScoreTable(*model, state.table, reasons, ScoreOptions{}));
+  CW_ASSIGN_OR_RETURN(Decisions decided, ScoreAndDecide(*model, state.table, reasons, ScoreOptions{}, config.policy,
+                                                        state.raised_at));
+  state.scored = std::move(decided.scored);
+  state.policy = std::move(decided.policy);
   sum.customers = static_cast<std::int64_t>(state.scored.size());
   sum.reasons_source =
       "explain: SHAP by reason category (exact Tree SHAP for the 1,000 riskiest and the 1,000 highest risk x CLV, "
       "approximate for the rest)";
   sum.seconds["score"] = clock.Lap();
 
-  // 6. Zones, rules, playbook, budget; products for the funded recommendations.
-  CW_ASSIGN_OR_RETURN(state.policy, ApplyPolicy(config.policy, {state.scored, &state.table, state.raised_at}));
+  // 5. Products for the funded recommendations (zones, rules, playbook and budget were
+  //    applied with the scores above).
   bool any_alternative = false;
   for (const auto& a : state.policy.actions) any_alternative |= a.funded && a.action == "alternative_products";
   if (any_alternative) {
@@ -208,13 +197,54 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
   sum.expected_net_benefit = state.policy.budget.total_net_benefit;
   sum.seconds["policy"] = clock.Lap();
 
-  // 7. Outputs: files, store tables, report.
+  // 6. Outputs: files, store tables, report.
   sum.report = config.out_dir / config.report_file;
-  CW_RETURN_IF_ERROR(run_internal::WriteRunFiles(state));
-  CW_RETURN_IF_ERROR(run_internal::StoreRunResults(state, *store));
-  CW_RETURN_IF_ERROR(WriteHtmlReport(run_internal::BuildReportData(state), sum.report));
+  CW_RETURN_IF_ERROR(run_output::WriteRunFiles(state));
+  CW_RETURN_IF_ERROR(run_output::StoreRunResults(state, *store));
+  CW_RETURN_IF_ERROR(WriteHtmlReport(run_output::BuildReportData(state), sum.report));
   sum.seconds["outputs"] = clock.Lap();
   return std::move(state.summary);
 }
 
-}  // namespace churnwatch
+Result<RunOutcome> Run(const RunRequest& request) {
+  CW_ASSIGN_OR_RETURN(RunConfig config, LoadRunConfig(request.config_path));
+  if (request.db_url) config.db_url = *request.db_url;
+  if (request.out_dir) config.out_dir = *request.out_dir;
+  if (request.threads) config.threads = *request.threads;
+  RunOutcome outcome;
+  CW_ASSIGN_OR_RETURN(outcome.summary, RunWithConfig(config, request.progress));
+  return outcome;
+}
+
+nlohmann::json RunOutcome::ToJson() const {
+  const RunSummary& s = summary;
+  const auto zone = [&](Zone z) { return s.zones[static_cast<std::size_t>(z)]; };
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const auto& [model, m] : s.metrics) metrics[model] = m;
+  nlohmann::json j = {{"report", s.report.string()},
+                      {"alerts", s.alerts},
+                      {"actions", s.actions},
+                      {"action_candidates", s.action_candidates},
+                      {"customers", s.customers},
+                      {"zones",
+                       {{"red", zone(Zone::kRed)},
+                        {"yellow", zone(Zone::kYellow)},
+                        {"blue", zone(Zone::kBlue)},
+                        {"none", zone(Zone::kNone)}}},
+                      {"model_version", s.model_version},
+                      {"metrics", metrics},
+                      {"as_of", s.as_of},
+                      {"test_cutoff", s.test_cutoff},
+                      {"valid_cutoff", s.valid_cutoff},
+                      {"train_cutoffs", s.train_cutoffs},
+                      {"money_at_risk", s.money_at_risk},
+                      {"budget_spent", s.budget_spent},
+                      {"expected_net_benefit", s.expected_net_benefit},
+                      {"out_dir", s.out_dir.string()},
+                      {"run_id", s.run_id},
+                      {"seconds", s.seconds}};
+  if (!s.bgnbd_note.empty()) j["bgnbd_note"] = s.bgnbd_note;
+  return j;
+}
+
+}  // namespace churnwatch::app

@@ -1,9 +1,12 @@
 #pragma once
-// XGBoost's OpenMP runtime on cores shared with other work (see openmp_wait.cc).
+/// \file openmp_wait.h
+/// XGBoost's OpenMP runtime on cores shared with other work (src/common/openmp_wait.cc
+/// explains): the one process-wide setting of the runtime that a shell (the CLI, the
+/// server) makes before any use case runs.
 
 #include <string_view>
 
-namespace churnwatch::cli {
+namespace churnwatch {
 
 /// Whether `command` runs XGBoost's own threads (training, SHAP contributions): train,
 /// evaluate, score and run.
@@ -16,4 +19,4 @@ bool CommandUsesOpenMp(std::string_view command);
 /// re-execution is impossible.
 void ReexecWithPassiveOpenMpWait(char** argv);
 
-}  // namespace churnwatch::cli
+}  // namespace churnwatch

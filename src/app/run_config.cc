@@ -1,16 +1,17 @@
-// Reads a run config (include/churnwatch/pipeline.h): the [run] [ingest] [model]
+// Reads a run config (include/churnwatch/app/run.h): the [run] [ingest] [model]
 // [recommend] [report] tables here, the policy tables through ParsePolicyConfig.
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
 #include <toml++/toml.h>
 
 #include "churnwatch/features.h"
-#include "churnwatch/pipeline.h"
+#include "churnwatch/app/run.h"
 #include "churnwatch/types.h"
 
-namespace churnwatch {
+namespace churnwatch::app {
 
 namespace {
 
@@ -54,11 +55,14 @@ class Reader {
     return Status::OK();
   }
 
-  Status Date(std::string_view table, std::string_view key, std::string& out) const {
-    CW_RETURN_IF_ERROR(Text(table, key, out));
-    if (!out.empty() && !ParseIsoDate(out))
+  Status Date(std::string_view table, std::string_view key, std::optional<DayNumber>& out) const {
+    std::string text;
+    CW_RETURN_IF_ERROR(Text(table, key, text));
+    if (text.empty()) return Status::OK();
+    out = ParseIsoDate(text);
+    if (!out)
       return Error(*Get(table, key), "[" + std::string(table) + "] " + std::string(key) + " must be a date YYYY-MM-DD, got \"" +
-                                         out + "\"");
+                                         text + "\"");
     return Status::OK();
   }
 
@@ -105,9 +109,11 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
   if (has_inputs && c.mapping.empty())
     return Status::InvalidArgument(source + ": [ingest] names input files but no mapping");
 
-  CW_RETURN_IF_ERROR(r.Text("model", "mode", c.model_mode));
-  if (c.model_mode != "train" && c.model_mode != "champion")
-    return r.Error(*r.Get("model", "mode"), "[model] mode must be \"train\" or \"champion\", got \"" + c.model_mode + "\"");
+  std::string mode = "train";
+  CW_RETURN_IF_ERROR(r.Text("model", "mode", mode));
+  if (mode != "train" && mode != "champion")
+    return r.Error(*r.Get("model", "mode"), "[model] mode must be \"train\" or \"champion\", got \"" + mode + "\"");
+  c.model_mode = mode == "train" ? RunModelMode::kTrain : RunModelMode::kChampion;
   if (const toml::node* f = r.Get("model", "format")) {
     if (!f->is_string()) return r.Error(*f, "[model] format must be a string");
     auto h = HorizonForFormat(f->as_string()->get());
@@ -124,9 +130,10 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
     const toml::array* a = t->as_array();
     if (a == nullptr) return r.Error(*t, "[model] train_cutoffs must be a list of dates");
     for (const toml::node& d : *a) {
-      auto s = d.value<std::string>();
-      if (!s || !ParseIsoDate(*s)) return r.Error(d, "[model] train_cutoffs must hold dates YYYY-MM-DD");
-      c.train_cutoffs.push_back(*s);
+      const auto s = d.value<std::string>();
+      const auto day = s ? ParseIsoDate(*s) : std::nullopt;
+      if (!day) return r.Error(d, "[model] train_cutoffs must hold dates YYYY-MM-DD");
+      c.train_cutoffs.push_back(*day);
     }
   }
 
@@ -136,4 +143,4 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
   return c;
 }
 
-}  // namespace churnwatch
+}  // namespace churnwatch::app

@@ -1,0 +1,117 @@
+#pragma once
+/// \file run_record.h
+/// What a finished `churnwatch run` knows (app/run.h runs it) and the report stage's
+/// renderings of it: the files in the output folder, the store's result tables, the HTML
+/// report's content.
+///
+/// Outputs in out_dir: report.html, customers.csv (one row per scored customer, the
+/// SPEC.md §14 columns), actions.csv and actions.json (funded actions: the file a CRM or
+/// SMS tool imports; customer ids are the retailer's own, never contact data), alerts.csv.
+/// Store: result tables "alerts", "actions" and "run_customers"; document ("runs", run id).
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "churnwatch/churn_pipeline.h"
+#include "churnwatch/feature_table.h"
+#include "churnwatch/models.h"
+#include "churnwatch/policy.h"
+#include "churnwatch/policy_config.h"
+#include "churnwatch/policy_engine.h"
+#include "churnwatch/report.h"
+#include "churnwatch/scored_customer.h"
+#include "churnwatch/status.h"
+#include "churnwatch/store.h"
+
+namespace churnwatch {
+
+/// [model] mode: train on the run's cutoffs and register the model as the champion, or
+/// score with the registered champion (training only when there is none).
+enum class RunModelMode { kTrain, kChampion };
+
+/// A run config (app::LoadRunConfig reads it from TOML; app/run.h lists the keys).
+struct RunConfig {
+  std::filesystem::path config_path;    ///< the file read (for messages)
+  std::string name = "churnwatch run";
+  std::string db_url = "sqlite:churnwatch.db";
+  std::filesystem::path out_dir = "churnwatch-run";
+  std::string currency;
+  int threads = 2;
+
+  // [ingest]
+  std::filesystem::path mapping;
+  std::filesystem::path transactions, customers, events;
+  std::filesystem::path rejects_dir;
+
+  // [model]
+  RunModelMode model_mode = RunModelMode::kTrain;
+  int horizon_days = 90;
+  std::optional<DayNumber> as_of, test_cutoff, valid_cutoff;  ///< nullopt: the defaults (app/run.h)
+  std::vector<DayNumber> train_cutoffs;                       ///< empty: every train_every_days
+  int train_every_days = 14;
+  int min_history_days = 90;
+
+  // [recommend] (numbers live in policy.recommend)
+  std::filesystem::path product_names;
+
+  // [report]
+  std::string report_file = "report.html";
+  int top_customers = 30;
+
+  PolicyConfig policy;
+};
+
+struct RunSummary {
+  std::string run_id;
+  std::filesystem::path report;
+  std::filesystem::path out_dir;
+  std::int64_t customers = 0;           ///< scored
+  std::int64_t alerts = 0;
+  std::int64_t actions = 0;             ///< funded
+  std::int64_t action_candidates = 0;   ///< alerted customers with a proposed action
+  std::array<std::int64_t, kZoneCount> zones{};
+  std::string model_version;
+  std::string as_of, test_cutoff, valid_cutoff;
+  std::vector<std::string> train_cutoffs;
+  std::map<std::string, std::map<std::string, double>> metrics;  ///< model -> metric -> value (test cutoff)
+  double money_at_risk = 0;
+  double budget_spent = 0;
+  double expected_net_benefit = 0;
+  std::int64_t rows_loaded = 0;         ///< by the ingest step (0 when none)
+  std::map<std::string, double> seconds;  ///< per step
+  std::string reasons_source;           ///< how reasons were computed
+  /// clv::BgNbdDropoutNote of the BG/NBD fit at as_of when the fit sees almost no dropout
+  /// (P(alive) then ranks nobody), else empty; also shown in the report.
+  std::string bgnbd_note;
+};
+
+}  // namespace churnwatch
+
+namespace churnwatch::run_output {
+
+/// Everything a finished run knows, for the outputs and the report.
+struct RunState {
+  const RunConfig* config = nullptr;
+  RunSummary summary;
+  FeatureTable table;                       ///< features as of the scoring date
+  std::vector<ScoredCustomer> scored;       ///< one per table row, same order
+  PolicyOutcome policy;
+  std::optional<Evaluation> evaluation;     ///< on the test cutoff
+  Timestamp raised_at = 0;
+};
+
+/// customers.csv, actions.csv, actions.json, alerts.csv in the out dir.
+Status WriteRunFiles(const RunState& state);
+/// Result tables "alerts", "actions", "run_customers" and the ("runs", id) document.
+Status StoreRunResults(const RunState& state, Store& store);
+/// The report's content.
+ReportData BuildReportData(const RunState& state);
+
+std::string FormatDeadline(Timestamp ts);  ///< "YYYY-MM-DD HH:MM"
+
+}  // namespace churnwatch::run_output
