@@ -455,7 +455,7 @@ void SimulateCustomer(const WorldConfig& c, int index, CustomerRows& out) {
   rt.price_sensitivity = t.price_sensitivity;
   rt.value_rank = std::clamp(annual / 1500.0, 0.0, 1.0);
   rt.app_user = t.login_rate > 0;
-  rt.already_left = churn_day < T;
+  rt.days_gone = churn_day < T ? T - churn_day : -1;
   rt.persuadability = t.persuadability;
   const auto responses = ActionResponses(cause, rt);
   std::string& tr = out.truth;

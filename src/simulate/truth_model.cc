@@ -80,7 +80,9 @@ std::array<double, kActionCount> ActionResponses(ChurnCause cause, const Respons
       case 6: m *= 0.7 + tr.value_rank * 0.6; break;         // perks mean more to regulars
       default: break;
     }
-    if (tr.already_left) m *= 0.5;  // winning back is harder than keeping
+    // Winning back is harder than keeping, and the longer gone the harder (a quarter-life of
+    // about two months).
+    if (tr.days_gone >= 0) m *= 0.5 * std::exp(-tr.days_gone / 90.0);
     r[a] = std::clamp(base[a] * m, 0.0, 0.95);
   }
   return r;

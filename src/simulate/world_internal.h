@@ -50,7 +50,8 @@ struct ResponseTraits {
   double price_sensitivity = 0;  ///< 0..1
   double value_rank = 0;         ///< 0..1, the customer's baseline spend rank proxy
   bool app_user = false;
-  bool already_left = false;     ///< left before the cutoff: an action is a win-back, weaker
+  int days_gone = -1;            ///< days between leaving and the cutoff (−1: not gone); a win-back is
+                                 ///< weaker, and fades with time gone
   double persuadability = 1;     ///< the customer's own multiplier (log-normal around 1)
 };
 /// Probability that each action of kActionKeys, taken at the cutoff, prevents this
