@@ -130,8 +130,8 @@ Status Run(const GradeFlags& f, const CommonOptions& common) {
     req.budget = f.budget;
   }
   CW_ASSIGN_OR_RETURN(GradeOutcome g, GradePlan(req));
-  if (common.json) PrintJson(ToJson(g));
-  else PrintText(g);
+  if (common.json) return PrintJson(ToJson(g));
+  PrintText(g);
   return Status::OK();
 }
 

@@ -37,7 +37,7 @@ Status Run(const SimulateFlags& f, const CommonOptions& common) {
   for (int k = 1; k < kChurnCauseCount; ++k)
     by_cause[std::string(ChurnCauseKey(static_cast<ChurnCause>(k)))] = o.churners_by_cause[static_cast<std::size_t>(k)];
   if (common.json) {
-    PrintJson({{"out", o.out_dir.string()},
+    return PrintJson({{"out", o.out_dir.string()},
                {"seed", config.seed},
                {"cutoff", FormatIsoDate(o.cutoff)},
                {"horizon_days", o.horizon_days},
@@ -51,7 +51,6 @@ Status Run(const SimulateFlags& f, const CommonOptions& common) {
                {"budget", o.budget},
                {"run_config", (o.out_dir / "run.toml").string()},
                {"seconds", seconds}});
-    return Status::OK();
   }
   std::printf("simulated %s customers (seed %llu) in %.1f s: %s orders, %s transaction rows, %s events\n",
               FormatCount(o.customers).c_str(), static_cast<unsigned long long>(config.seed), seconds,
