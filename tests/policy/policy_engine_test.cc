@@ -58,7 +58,7 @@ EngineFixture LoadEngineFixture() {
     sc.customer_id = cells[0];
     sc.as_of = 15000;
     sc.p_churn = 0.1;  // below every zone: only rules raise alerts here
-    sc.clv = 100;
+    sc.clv = 10000;
     sc.value_tier = cells[1];
     f.scored.push_back(sc);
     auto& want = f.expected[cells[0]];
@@ -96,11 +96,15 @@ TEST(PolicyEngine, RuleReasonDrivesThePlaybookAndSlaOfTheRuleZone) {
   ASSERT_TRUE(out.ok());
   std::map<std::string, const ActionItem*> by_id;
   for (const auto& a : out->actions) by_id[a.customer_id] = &a;
-  // c05: complaints → experience → service recovery, red-rule SLA 24 h.
+  // c05: complaints → experience: service recovery (0.1 × 10000 × 0.30 − 15 = 285) beats
+  // the app push the last entry allows (0.1 × 10000 × 0.02 − 0.2 = 19.8); red-rule SLA 24 h.
   ASSERT_TRUE(by_id.count("c05"));
   EXPECT_EQ(by_id["c05"]->action, "service_recovery");
   EXPECT_EQ(by_id["c05"]->reasons.front(), "experience");
   EXPECT_EQ(by_id["c05"]->deadline, 1000 + 24 * 3600);
+  EXPECT_DOUBLE_EQ(by_id["c05"]->expected_benefit, 285);
+  EXPECT_EQ(by_id["c05"]->runner_up, "app_push");
+  EXPECT_NEAR(by_id["c05"]->runner_up_benefit, 19.8, 1e-9);
   // c09: cart abandon → price → coupon (mid tier), yellow-rule SLA 72 h.
   EXPECT_EQ(by_id["c09"]->action, "coupon");
   EXPECT_EQ(by_id["c09"]->deadline, 1000 + 72 * 3600);
@@ -136,25 +140,42 @@ TEST(PolicyEngine, ZonesAlertsBenefitAndBudget) {
   EXPECT_EQ(out->alerts[0].deadline, 24 * 3600);
   EXPECT_EQ(out->alerts[1].deadline, 72 * 3600);
   ASSERT_EQ(out->actions.size(), 3u);
-  // k0: high/red → VIP call 25, uplift .25: 0.9 × 1000 × 0.25 − 25 = 200.
-  EXPECT_EQ(out->actions[0].action, "vip_manager_call");
-  EXPECT_DOUBLE_EQ(out->actions[0].expected_benefit, 200);
-  // k1: price → coupon 5, uplift .10: 0.5 × 1000 × 0.1 − 5 = 45.
+  // Allowed (every matching entry) and valued with the shipped effects, cause price:
+  // k0 high/red: coupon 0.9 × 1000 × 0.20 − 5 = 175 beats the call 0.9 × 1000 × 0.15 − 25 = 110.
+  EXPECT_EQ(out->actions[0].action, "coupon");
+  EXPECT_DOUBLE_EQ(out->actions[0].expected_benefit, 175);
+  EXPECT_EQ(out->actions[0].runner_up, "vip_manager_call");
+  EXPECT_DOUBLE_EQ(out->actions[0].runner_up_benefit, 110);
+  // k1 mid/yellow: coupon 0.5 × 1000 × 0.2 − 5 = 95; push 0.5 × 1000 × 0.02 − 0.2 = 9.8.
   EXPECT_EQ(out->actions[1].action, "coupon");
-  EXPECT_DOUBLE_EQ(out->actions[1].expected_benefit, 45);
-  // k2: low → push 0.2, uplift .03: 0.8 × 1000 × 0.03 − 0.2 = 23.8.
-  EXPECT_EQ(out->actions[2].action, "app_push");
-  EXPECT_NEAR(out->actions[2].expected_benefit, 23.8, 1e-9);
+  EXPECT_DOUBLE_EQ(out->actions[1].expected_benefit, 95);
+  EXPECT_NEAR(out->actions[1].runner_up_benefit, 9.8, 1e-9);
+  // k2 low/red: coupon 0.8 × 1000 × 0.2 − 5 = 155.
+  EXPECT_EQ(out->actions[2].action, "coupon");
+  EXPECT_DOUBLE_EQ(out->actions[2].expected_benefit, 155);
   for (const auto& a : out->actions) EXPECT_TRUE(a.funded) << a.customer_id;
-  EXPECT_NEAR(out->budget.total_spent, 30.2, 1e-9);
+  EXPECT_NEAR(out->budget.total_spent, 15, 1e-9);
   EXPECT_DOUBLE_EQ(out->money_at_risk, 900 + 500 + 800);
-  // With a budget of 10 the high tier gets 6, too little for the call.
+  EXPECT_NEAR(out->split_gives_up, 0, 1e-9);  // 60 / 30 / 10 of 100 affords the same three
+  // Budget 10: by benefit per unit cost the three pushes (ratios 89, 79, 49) come first,
+  // then k0's upgrade to the coupon (157.2 / 4.8); k2's upgrade no longer fits.
   config.budget.total = 10;
   out = ApplyPolicy(config, {scored, nullptr, 0});
   ASSERT_TRUE(out.ok());
-  EXPECT_FALSE(out->actions[0].funded);
-  EXPECT_FALSE(out->actions[1].funded);  // mid share 3 < coupon 5
-  EXPECT_TRUE(out->actions[2].funded);
+  for (const auto& a : out->actions) EXPECT_TRUE(a.funded) << a.customer_id;
+  EXPECT_EQ(out->actions[0].action, "coupon");
+  EXPECT_EQ(out->actions[1].action, "app_push");
+  EXPECT_EQ(out->actions[2].action, "app_push");
+  EXPECT_NEAR(out->budget.total_spent, 5.4, 1e-9);
+  // Kept to 60 / 30 / 10 (6, 3, 1 with flow): high funds its coupon (5), 1 flows to mid
+  // (4: only the push 0.2), 3.8 flows to low (4.8 < 5: the push).
+  EXPECT_NEAR(out->net_benefit_with_split, 175 + 9.8 + 15.8, 1e-9);
+  EXPECT_NEAR(out->split_gives_up, 0, 1e-9);
+  config.budget.split_by_tier = true;
+  out = ApplyPolicy(config, {scored, nullptr, 0});
+  ASSERT_TRUE(out.ok());
+  EXPECT_NEAR(out->budget.tier_budget[1], 3 + 1, 1e-9);
+  EXPECT_NEAR(out->budget.tier_budget[2], 1 + 3.8, 1e-9);
 }
 
 TEST(PolicyEngine, UnknownFeatureInARuleIsRefused) {
