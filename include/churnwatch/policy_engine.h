@@ -22,12 +22,14 @@
 /// Actions by expected value: every action the playbook allows for the customer
 /// (Playbook::Allowed on (reason, tier, zone, stage), where stage is "new" / "winback" on
 /// those tracks) is valued as P × value × effect(action | cause, tier, stage) − cost, with
+/// (P below is PolicyInput::p_money when given, else p_churn.)
 ///   - retain: P = p_churn, value = CLV (monetary_365 when CLV is missing);
 ///   - onboarding: P = p_churn (no second purchase within H), value = the customer's own
 ///     spend per order shrunk toward the other new customers' mean
 ///     ((own + k·peer) / (1 + k), k = new_value_prior_orders), times the new customers'
 ///     mean CLV per unit of that spend (1 without CLV);
-///   - win-back: P = 1 − p_alive (the customer has left; p_churn when p_alive is missing),
+///   - win-back: P = p_churn (no purchase within H unless acted on; 1 − p_alive when
+///     p_churn is missing),
 ///     value = monetary_365 (a year's spend is what winning them back regains).
 /// The cause is the top reason key. The budget (AllocateChoices) funds at most one action
 /// per customer; each item carries the funded action (or, unfunded, the best one), the
@@ -62,6 +64,11 @@ struct PolicyInput {
   /// Effects to value actions with (e.g. priors with measured uplift overlaid); null:
   /// EffectTable::Defaults of the playbook plus the config's [[effects]] rows.
   const EffectTable* effects = nullptr;
+  /// P(churn) for the money figures (expected net benefit, value kept), one per scored
+  /// customer, e.g. recalibrated on the most recent matured cutoff
+  /// (include/churnwatch/decision_inputs.h); empty: ScoredCustomer::p_churn. Zones and
+  /// rules always read p_churn.
+  std::span<const double> p_money;
 };
 
 struct Alert {

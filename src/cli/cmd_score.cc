@@ -88,10 +88,11 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
     so.exact_reason_count = 0;
     so.exact_reason_share = 0.0;
   }
+  so.causes.history = &columns;  // need shift read per category
   CW_ASSIGN_OR_RETURN(auto scored, ScoreTable(*model, table, reasons, so));
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
-  CW_ASSIGN_OR_RETURN(PolicyOutcome outcome, ApplyPolicy(policy, {scored, &table, static_cast<Timestamp>(now)}));
+  CW_ASSIGN_OR_RETURN(PolicyOutcome outcome, ApplyPolicy(policy, {scored, &table, static_cast<Timestamp>(now), po.horizon_days}));
   std::vector<const ActionItem*> action_of(scored.size(), nullptr);
   for (const auto& a : outcome.actions)
     if (a.scored_index < scored.size()) action_of[a.scored_index] = &a;

@@ -17,6 +17,10 @@ namespace {
 constexpr const char* kExtraNumbers[] = {"p_churn", "p_alive", "clv", "expected_days_to_churn"};
 constexpr const char* kTexts[] = {"value_tier", "frequency_tier", "segment", "lifecycle_stage", "zone", "grade"};
 
+bool IsCauseKey(std::string_view k) {
+  return k == "price" || k == "experience" || k == "competition" || k == "need_shift";
+}
+
 Zone ParseZone(std::string_view z) {
   if (z == "red") return Zone::kRed;
   if (z == "yellow") return Zone::kYellow;
@@ -131,17 +135,18 @@ Result<PolicyOutcome> ApplyPolicy(const PolicyConfig& config, const PolicyInput&
     out.zones[i] = za;
     ++out.zone_counts[static_cast<int>(za.zone)];
     double value = std::isnan(sc.clv) ? feature_at(i, monetary_col) : sc.clv;
-    double p_loss = sc.p_churn;
+    const double p_model = input.p_money.size() == n ? input.p_money[i] : sc.p_churn;
+    double p_loss = p_model;
     if (track == Track::kOnboard) {
       const double own = own_spend_per_order(i);
       if (!std::isnan(own) && !std::isnan(peer_spend))
         value = (own + k_prior * peer_spend) / (1 + k_prior) * clv_per_spend;
     } else if (track == Track::kWinBack) {
       value = feature_at(i, monetary_col);
-      if (!std::isnan(sc.p_alive)) p_loss = 1 - sc.p_alive;
+      if (std::isnan(p_loss) && !std::isnan(sc.p_alive)) p_loss = 1 - sc.p_alive;
     }
-    if ((za.zone == Zone::kRed || za.zone == Zone::kYellow) && !std::isnan(sc.p_churn) && !std::isnan(value))
-      out.money_at_risk += sc.p_churn * std::max(0.0, value);
+    if ((za.zone == Zone::kRed || za.zone == Zone::kYellow) && !std::isnan(p_model) && !std::isnan(value))
+      out.money_at_risk += p_model * std::max(0.0, value);
 
     numbers[num_features + 0] = sc.p_churn;
     numbers[num_features + 1] = sc.p_alive;
@@ -207,11 +212,17 @@ Result<PolicyOutcome> ApplyPolicy(const PolicyConfig& config, const PolicyInput&
     item.value_tier = sc.value_tier;
     item.lifecycle_stage = sc.lifecycle_stage;
     item.track = track;
-    if (!rule_reason.empty()) item.reasons.push_back(rule_reason);
+    // A rule's reason leads, unless it names a symptom while the model found a cause.
+    const bool rule_symptom = rule_reason == "disengagement" || rule_reason == "value_decline";
+    const bool model_cause = sc.reason_count > 0 && IsCauseKey(PlaybookReasonKey(sc.reasons[0].category));
+    if (!rule_reason.empty() && !(rule_symptom && model_cause)) item.reasons.push_back(rule_reason);
     for (int k = 0; k < sc.reason_count && k < 3; ++k) {
       std::string key(PlaybookReasonKey(sc.reasons[static_cast<std::size_t>(k)].category));
       if (std::find(item.reasons.begin(), item.reasons.end(), key) == item.reasons.end()) item.reasons.push_back(key);
     }
+    if (!rule_reason.empty() &&
+        std::find(item.reasons.begin(), item.reasons.end(), rule_reason) == item.reasons.end())
+      item.reasons.push_back(rule_reason);
     if (sc.reason_count > 0) {
       item.reason_en = sc.reasons[0].sentence_en;
       item.reason_zh = sc.reasons[0].sentence_zh;
@@ -221,7 +232,7 @@ Result<PolicyOutcome> ApplyPolicy(const PolicyConfig& config, const PolicyInput&
     item.p_churn = p_loss;
     item.value_at_stake = value;
     item.deadline = deadline != 0 ? deadline : SlaDeadline(config.zones, Zone::kYellow, input.raised_at);
-    if (track == Track::kOnboard && !std::isnan(sc.p_churn)) item.p_second_purchase = 1 - sc.p_churn;
+    if (track == Track::kOnboard && !std::isnan(p_model)) item.p_second_purchase = 1 - p_model;
     const std::string_view stage = track == Track::kOnboard   ? std::string_view("new")
                                    : track == Track::kWinBack ? std::string_view("winback")
                                                               : std::string_view(sc.lifecycle_stage);
