@@ -50,5 +50,7 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common);
 CommandRun RegisterEvaluate(CLI::App& app, CommonOptions& common);
 CommandRun RegisterScore(CLI::App& app, CommonOptions& common);
 CommandRun RegisterRun(CLI::App& app, CommonOptions& common);
+CommandRun RegisterSimulate(CLI::App& app, CommonOptions& common);
+CommandRun RegisterGrade(CLI::App& app, CommonOptions& common);
 
 }  // namespace churnwatch::cli
