@@ -11,14 +11,14 @@ namespace churnwatch::report_internal {
 
 namespace {
 
-std::string Num(double v, int decimals) {
+std::string FixedOrDash(double v, int decimals) {
   if (std::isnan(v)) return "–";
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
 
-std::string ListTable(const std::vector<DecisionRow>& rows, const std::string& currency, std::string_view p_en,
+std::string DecisionTable(const std::vector<DecisionRow>& rows, const std::string& currency, std::string_view p_en,
                       std::string_view p_zh) {
   if (rows.empty()) return "<p class=\"note\">" + Both("Nobody on this list.", "名单为空。") + "</p>";
   std::string s = "<table><tr><th>" + Both("customer", "客户") + "</th><th>" + Both(p_en, p_zh) + "</th><th>" +
@@ -27,7 +27,7 @@ std::string ListTable(const std::vector<DecisionRow>& rows, const std::string& c
                   Both("runner-up", "次优动作") + "</th></tr>";
   for (const auto& r : rows) {
     s += "<tr><td>" + Escape(r.customer_id) + (r.grade.empty() ? "" : " <span class=\"note\">" + Escape(r.grade) + "</span>") +
-         "</td><td class=\"num\">" + Num(r.p, 2) + "</td><td class=\"num\">" + Escape(FormatMoney(r.value, currency)) +
+         "</td><td class=\"num\">" + FixedOrDash(r.p, 2) + "</td><td class=\"num\">" + Escape(FormatMoney(r.value, currency)) +
          "</td><td>" + Both(r.reason) + "</td><td>" + Both(r.action) + " · " +
          Escape(FormatMoney(r.expected_benefit, currency)) +
          (r.funded ? "" : " <span class=\"note\">" + Both("(not funded)", "（预算外）") + "</span>") + "</td><td>" +
@@ -37,7 +37,7 @@ std::string ListTable(const std::vector<DecisionRow>& rows, const std::string& c
   return s + "</table>";
 }
 
-std::string Section(std::string_view id, const std::string& en, const std::string& zh, const std::string& body) {
+std::string DecisionSection(std::string_view id, const std::string& en, const std::string& zh, const std::string& body) {
   return "<section id=\"" + std::string(id) + "\"><h2>" + Both(en, zh) + "</h2>" + body + "</section>";
 }
 
@@ -48,20 +48,20 @@ std::string DecisionSections(const ReportData& d) {
   if (!x.available) return {};
   const std::string& cur = d.currency;
   std::string h;
-  h += Section("red-list", "Red list: act within a day (" + FormatCount(x.red_total) + ")",
-               "红色名单：一天内处理（" + FormatCount(x.red_total) + "）", ListTable(x.red, cur, "p_churn", "流失概率"));
-  h += Section("onboard", "Onboarding list: new customers to bring back for a second purchase (" +
+  h += DecisionSection("red-list", "Red list: act within a day (" + FormatCount(x.red_total) + ")",
+               "红色名单：一天内处理（" + FormatCount(x.red_total) + "）", DecisionTable(x.red, cur, "p_churn", "流失概率"));
+  h += DecisionSection("onboard", "Onboarding list: new customers to bring back for a second purchase (" +
                               FormatCount(x.onboarding_total) + ")",
                "新客培育名单：促成第二次购买（" + FormatCount(x.onboarding_total) + "）",
                "<p class=\"note\">" +
                    Both("No established buying pattern yet, so not a churn warning; ranked by the chance of a second "
                         "purchase × their own spend.",
                         "尚无稳定购买规律，不算流失预警；按再次购买概率 × 本人消费排序。") +
-                   "</p>" + ListTable(x.onboarding, cur, "P(second purchase)", "再次购买概率"));
-  h += Section("winback", "Win-back list: lapsed " + std::to_string(d.horizon_days) + "+ days (" +
+                   "</p>" + DecisionTable(x.onboarding, cur, "P(second purchase)", "再次购买概率"));
+  h += DecisionSection("winback", "Win-back list: lapsed " + std::to_string(d.horizon_days) + "+ days (" +
                               FormatCount(x.winback_total) + ")",
                "挽回名单：已沉默 " + std::to_string(d.horizon_days) + " 天以上（" + FormatCount(x.winback_total) + "）",
-               ListTable(x.winback, cur, "P(has left)", "已流失概率"));
+               DecisionTable(x.winback, cur, "P(has left)", "已流失概率"));
   std::string budget = "<p id=\"split-give-up\">";
   if (x.split_in_use)
     budget += Both("Keeping the value-tier shares of the budget gives up " + FormatMoney(x.split_gives_up, cur) +
@@ -87,7 +87,7 @@ std::string DecisionSections(const ReportData& d) {
   else
     budget += Both("The whole budget is used.", "预算已全部使用。");
   budget += "</p>";
-  h += Section("budget-choice", "Budget by expected value", "按预期收益分配预算", budget);
+  h += DecisionSection("budget-choice", "Budget by expected value", "按预期收益分配预算", budget);
   return h;
 }
 
