@@ -200,3 +200,67 @@ TEST(PolicyEngine, RulesSeeScoresAndSegments) {
 
 }  // namespace
 }  // namespace churnwatch
+
+namespace churnwatch {
+namespace {
+
+// New customers are never red and are valued from their own spend shrunk toward the other
+// new customers'; lapsed customers are blue, on the win-back track, with win-back actions.
+TEST(PolicyEngine, OnboardingAndWinBackTracks) {
+  FeatureTable t;
+  for (const char* name : {"recency_days", "tenure_days", "purchase_days_365", "monetary_365", "frequency_365"}) {
+    t.names.emplace_back(name);
+    t.columns.emplace_back();
+  }
+  struct C {
+    const char* id;
+    double recency, tenure, days, monetary, orders, p, clv;
+  };
+  const C rows[] = {{"n0", 5, 5, 1, 100, 1, 0.9, 50},
+                    {"n1", 10, 10, 1, 300, 1, 0.5, 50},
+                    {"e0", 20, 400, 10, 1000, 10, 0.9, 800},
+                    {"w0", 120, 400, 5, 500, 5, 0.8, 100}};
+  std::vector<ScoredCustomer> scored;
+  for (const C& c : rows) {
+    t.customer_ids.push_back(c.id);
+    t.cutoffs.push_back(15000);
+    const double v[] = {c.recency, c.tenure, c.days, c.monetary, c.orders};
+    for (std::size_t f = 0; f < 5; ++f) t.columns[f].push_back(v[f]);
+    ScoredCustomer sc;
+    sc.customer_id = c.id;
+    sc.as_of = 15000;
+    sc.p_churn = c.p;
+    sc.clv = c.clv;
+    sc.value_tier = "mid";
+    scored.push_back(sc);
+  }
+  PolicyConfig config = DefaultPolicyConfig();
+  config.rules.clear();
+  auto out = ApplyPolicy(config, {scored, &t, 0, 90});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->zones[0].zone, Zone::kNone);  // p 0.9, but one purchase day: not a warning
+  EXPECT_EQ(out->zones[1].zone, Zone::kNone);
+  EXPECT_EQ(out->zones[2].grade, "R2");
+  EXPECT_EQ(out->zones[3].grade, "B2");
+  EXPECT_EQ(out->track_counts[static_cast<std::size_t>(Track::kOnboard)], 2);
+  EXPECT_EQ(out->track_counts[static_cast<std::size_t>(Track::kWinBack)], 1);
+  ASSERT_EQ(out->actions.size(), 4u);
+  for (const auto& a : out->alerts) EXPECT_NE(a.customer_id.substr(0, 1), "n");  // no zone alert for new ones
+  // Own spend per order 100 and 300, peers' mean 200; CLV per unit of spend (50 + 50) / 400.
+  const ActionItem& n0 = out->actions[0];
+  EXPECT_EQ(n0.track, Track::kOnboard);
+  EXPECT_NEAR(n0.value_at_stake, (100 + 200) / 2.0 * 0.25, 1e-12);
+  EXPECT_NEAR(n0.p_second_purchase, 0.1, 1e-12);
+  EXPECT_NEAR(out->actions[1].value_at_stake, (300 + 200) / 2.0 * 0.25, 1e-12);
+  // Win-back: P = p_churn 0.8, value = a year's spend 500; coupon 0.8 × 500 × 0.08 − 5 = 27
+  // beats the member perk 0.8 × 500 × 0.04 − 6 = 10.
+  const ActionItem& w0 = out->actions[3];
+  EXPECT_EQ(w0.track, Track::kWinBack);
+  EXPECT_EQ(w0.action, "coupon");
+  EXPECT_NEAR(w0.expected_benefit, 27, 1e-9);
+  EXPECT_EQ(w0.runner_up, "member_perk");
+  EXPECT_NEAR(w0.runner_up_benefit, 10, 1e-9);
+}
+
+}  // namespace
+}  // namespace churnwatch
