@@ -17,6 +17,7 @@
 #include <random>
 
 #include "churnwatch/churn_pipeline.h"
+#include "churnwatch/policy_engine.h"
 #include "churnwatch/scoring.h"
 #include "features/synthetic.h"
 #include "online_retail_rows.h"
@@ -131,17 +132,25 @@ int main(int argc, char** argv) {
   opt.reason_share = 0.2;
   opt.exact_reason_count = 1000;
   opt.exact_reason_share = 0.0;
+  opt.causes.history = &columns;  // reasons name causes; need shift read per category
   auto scored = Must(ScoreTable(*model, table, ReasonMap::Defaults(model->feature_names()), opt), "score");
   const double t_score = Since(t1);
+  // Action choice: tracks, every allowed action valued, the budget as a choice knapsack.
+  t1 = Clock::now();
+  auto policy = Must(ApplyPolicy(DefaultPolicyConfig(), {scored, &table, 0, po.horizon_days}), "policy");
+  const double t_policy = Since(t1);
   const double total = Since(start);
   const double cpu = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
   std::size_t with_reasons = 0;
   for (const auto& s : scored) with_reasons += s.reason_count > 0;
   std::printf("end to end, %zu customers scored, %d threads: %.1f s total (features + BG/NBD P(alive)%s + segments "
-              "%.1f s; ensemble + lead time + reasons for the top 20 %% (exact Tree SHAP for the top %zu, "
-              "approximate for the rest) %.1f s); %zu with reasons\n",
+              "%.1f s; ensemble + lead time + reasons as causes for the top 20 %% (exact Tree SHAP for the top %zu, "
+              "approximate for the rest) %.1f s; action choice %.1f s); %zu with reasons\n",
               scored.size(), threads, total, score_po.clv ? " + CLV" : "", t_features, opt.exact_reason_count,
-              t_score, with_reasons);
+              t_score, t_policy, with_reasons);
+  std::printf("  action choice (tracks, expected value of every allowed action, choice budget): %.1f s for %zu "
+              "candidates, %zu funded (included in the total above)\n",
+              t_policy, policy.actions.size(), policy.budget.funded_count);
   std::printf("  process CPU time of the end-to-end step: %.1f s (= %.1f s wall if %d idle cores were ours)\n", cpu,
               cpu / threads, threads);
 

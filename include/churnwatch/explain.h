@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "churnwatch/category_stops.h"
 #include "churnwatch/feature_table.h"
 #include "churnwatch/models.h"
 #include "churnwatch/scored_customer.h"
@@ -57,7 +58,44 @@ std::optional<ReasonCategory> ParseReasonKey(std::string_view key);
 struct RowReasons {
   std::array<Reason, 3> reasons{};
   int count = 0;
+  /// The summed contribution of every category (only features pointing toward churn).
+  std::array<double, kReasonCategoryCount> sums{};
 };
+
+/// Price, poor experience, competition and need shift are causes; disengagement and value
+/// decline are symptoms.
+bool IsCause(ReasonCategory c);
+
+struct CauseOptions {
+  /// The transactions, for need shift read per category (FindCategoryStop); null: need
+  /// shift has no evidence.
+  const RetailColumns* history = nullptr;
+  CategoryStopOptions stops;
+  /// A cause with evidence is named only when its category's contribution is positive
+  /// (it adds to the risk); a stopped category adds when it held at least
+  /// `stop_share_adds` of the customer's spend. False: evidence alone names a cause.
+  bool require_risk = true;
+  double stop_share_adds = 0.25;
+  /// Causes are ranked by max(contribution, 0) + evidence_weight × ln(evidence strength).
+  double evidence_weight = 0.5;
+};
+
+/// Turns each row's reasons into causes (docs/models.md "Reasons"): a cause is named when
+/// its evidence rule holds on the row before the cutoff and it adds to the risk; the
+/// sentence quotes the evidence ("2 complaints in the last 90 days", "stopped buying cat
+/// food in March after 14 months; still buys litter"). Evidence rules: experience —
+/// complaints, reviews rated ≤ 2, a burst of service contacts, a falling rating, a high
+/// return rate; competition — competitor views, a channel shift of ≥ 30 points; price —
+/// discount dependence (≥ 60 % of spend or of orders on discount), a rising discounted
+/// share, coupon redemption ≥ 50 %, trading down (unit price ≤ 80 % of the prior 90 days),
+/// cart abandonment ≥ 30 %; need shift — a stopped category (FindCategoryStop). Named causes
+/// replace the row's reasons, strongest first (up to three). When no cause qualifies the
+/// symptoms stay, the first sentence prefixed "no clear cause; " ("原因不明;"), and a row
+/// with no reason at all gets its most useful symptom from its own numbers (the usual
+/// interval against the days since the last purchase), so every row ends with a reason.
+/// `rows` maps reasons[i] to its table row (identity when empty); `sums` are per reasons[i].
+void NameCauses(const FeatureTable& table, std::span<const std::array<double, kReasonCategoryCount>> sums,
+                std::span<RowReasons> reasons, std::span<const std::size_t> rows, const CauseOptions& options);
 
 /// Explains `rows` of `table` (all rows when empty). kInvalidArgument when the table lacks
 /// the model's features or the map was built for another feature list.

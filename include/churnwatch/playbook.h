@@ -75,6 +75,11 @@ struct Playbook {
 
   /// The first matching entry's action, or nullptr when no entry matches.
   const ActionDef* Select(const PlaybookQuery& query) const;
+
+  /// Every action some matching entry names, in entry order, each once: the actions the
+  /// playbook allows for the customer, among which the policy engine picks by expected
+  /// net benefit (include/churnwatch/policy_engine.h).
+  std::vector<const ActionDef*> Allowed(const PlaybookQuery& query) const;
 };
 
 }  // namespace churnwatch

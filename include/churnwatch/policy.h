@@ -75,6 +75,9 @@ struct BudgetConfig {
   double tier_shares[3] = {0.6, 0.3, 0.1};    ///< high / mid / low; must sum to 1
   /// Only actions expected to pay for themselves (net benefit > min_net_benefit) are funded.
   double min_net_benefit = 0;
+  /// AllocateChoices only: false (default) funds the best total whatever the tiers; true
+  /// keeps `tier_shares` as a constraint, with money a tier cannot use flowing to the next.
+  bool split_by_tier = false;
 };
 
 struct BudgetAllocation {
@@ -94,6 +97,41 @@ struct BudgetAllocation {
 /// never worse than OPT / floor(tier budget / smallest cost) within a tier, because its
 /// first pick is the best single affordable action (tests/policy/budget_test.cc).
 BudgetAllocation AllocateBudget(const BudgetConfig& config, std::span<const BudgetCandidate> candidates);
+
+/// One way to act on a customer, as the choice allocator sees it.
+struct ChoiceOption {
+  double cost = 0;         ///< ≥ 0
+  double net_benefit = 0;  ///< P(churn) × value × effect − cost
+};
+
+/// One customer: its value tier and the actions it may receive (at most one is funded).
+struct ChoiceCandidate {
+  int value_tier = 2;  ///< 0 high, 1 mid, 2 low
+  std::vector<ChoiceOption> options;
+};
+
+struct ChoiceAllocation {
+  std::vector<int> chosen;  ///< per candidate: index of the funded option, or -1
+  double tier_budget[3] = {0, 0, 0};  ///< money available to each tier (with inflow) when split_by_tier
+  double tier_spent[3] = {0, 0, 0};
+  double total_spent = 0;
+  double total_net_benefit = 0;
+  std::size_t funded_count = 0;
+};
+
+/// Funds at most one option per candidate to maximise the total net benefit within the
+/// budget (a multiple-choice knapsack), greedily by net benefit per unit of cost: each
+/// candidate's options with net benefit > min_net_benefit are reduced to the upper convex
+/// hull of (cost, net benefit) from (0, 0), whose steps are taken in falling order of
+/// benefit per cost across all candidates (a step that does not fit stops that candidate's
+/// upgrades; cheaper steps of others are still tried); then leftover money upgrades
+/// candidates to any better option that still fits, largest gain first. Free options with
+/// positive benefit are always funded. Guarantee: total ≥ OPT − the largest single option
+/// benefit (the LP bound of the greedy; tests/policy/budget_choice_test.cc checks it and
+/// the optimum itself on small cases by exhaustive search). With split_by_tier the high tier
+/// is allocated first within its share, its unspent money joins the mid tier's share, and
+/// the mid tier's unspent money joins the low tier's. O(k log k) for k options.
+ChoiceAllocation AllocateChoices(const BudgetConfig& config, std::span<const ChoiceCandidate> candidates);
 
 /// Expected net benefit of one action (SPEC.md §9). Missing p or CLV gives −cost.
 double ExpectedNetBenefit(double p_churn, double clv, double uplift, double cost);

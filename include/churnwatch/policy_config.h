@@ -13,6 +13,9 @@
 ///     [actions.coupon]  channel = "sms"  cost = 5  uplift = 0.10  label_en/label_zh
 ///     [[playbook]]  reason = "price"  value_tier = "*"  zone = "*"  lifecycle = "*"  action = "coupon"
 ///     [recommend]  products = 3   stopped_after_days = 90
+///     [tracks]   new_customer_days = 30   winback_days = 0 (= 2·H)   new_value_prior_orders = 1
+///     [[effects]]  action = "coupon"  cause = "price"  value_tier = "*"  stage = "*"  effect = 0.2
+///     [budget]   split = "total" | "tiers"
 ///
 /// Giving `[[rules]]` replaces the shipped rules; `[[playbook]]` replaces the default
 /// entries; `[actions.X]` overrides or adds one action.
@@ -21,9 +24,11 @@
 #include <string_view>
 #include <vector>
 
+#include "churnwatch/effects.h"
 #include "churnwatch/playbook.h"
 #include "churnwatch/policy.h"
 #include "churnwatch/status.h"
+#include "churnwatch/tracks.h"
 
 namespace churnwatch {
 
@@ -49,6 +54,12 @@ struct PolicyConfig {
   std::vector<RuleSpec> rules;
   Playbook playbook;
   RecommendConfig recommend;
+  TrackConfig tracks;
+  /// A new customer's spend per order is shrunk toward that of the other new customers
+  /// as if the peers' mean were worth this many more orders of the customer's own.
+  double new_value_prior_orders = 1;
+  /// Effect rows added after the shipped priors (DefaultEffectRows), so they win over them.
+  std::vector<EffectRow> effects;
 };
 
 /// The SPEC.md §9 seed rules, over the feature names of docs/features.md.

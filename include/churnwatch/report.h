@@ -82,6 +82,34 @@ struct TopCustomerRow {
   std::string deadline;              ///< "YYYY-MM-DD HH:MM"
 };
 
+/// One row of the red, onboarding or win-back list: the chosen action, the runner-up and
+/// both expected net benefits.
+struct DecisionRow {
+  std::string customer_id;
+  std::string grade;                 ///< zone grade, empty on the onboarding list
+  double p = 0;                      ///< P(churn); onboarding: P(second purchase); win-back: P(has left)
+  double value = 0;                  ///< value at stake
+  Bilingual reason;                  ///< top reason sentence ("no clear cause; …" for a symptom)
+  Bilingual action;
+  double expected_benefit = 0;
+  std::string runner_up;             ///< action key, may be empty
+  double runner_up_benefit = 0;
+  bool funded = false;
+};
+
+/// The decision lists and the budget figures of a run (src/report/decision_sections.cc).
+struct DecisionLists {
+  bool available = false;
+  std::vector<DecisionRow> red, onboarding, winback;  ///< the top rows of each list
+  std::int64_t red_total = 0, onboarding_total = 0, winback_total = 0;
+  bool split_in_use = false;         ///< the budget keeps the tier shares
+  double net_benefit_without_split = 0;
+  double net_benefit_with_split = 0;
+  double split_gives_up = 0;         ///< without − with
+  double unspent = 0;                ///< budget left
+  std::int64_t unfunded_positive = 0;  ///< unfunded customers whose best action has positive value
+};
+
 struct ReportData {
   std::string title = "churnwatch";
   std::string as_of;                 ///< "YYYY-MM-DD"
@@ -115,6 +143,7 @@ struct ReportData {
   /// so P(alive) is close to 1 for everyone (clv::BgNbdDropoutNote).
   Bilingual bgnbd_note;
   std::vector<TopCustomerRow> top_customers;
+  DecisionLists decisions;
 };
 
 /// The whole HTML document. Text is HTML-escaped; the result is valid UTF-8 if the input is.

@@ -34,6 +34,9 @@ struct ScoreOptions {
   /// (Saabas) attribution, far cheaper than Tree SHAP (docs/models.md, benchmarks), or
   /// exact when false.
   bool approximate_rest = true;
+  /// Reasons name causes (NameCauses); `causes.history` enables need shift per category.
+  bool name_causes = true;
+  CauseOptions causes;
 };
 
 /// One ScoredCustomer per row of `table`, in row order (as_of = the row's cutoff).

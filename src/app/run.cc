@@ -13,6 +13,7 @@
 #include "churnwatch/app/score.h"
 #include "churnwatch/app/train.h"
 #include "churnwatch/churn_pipeline.h"
+#include "churnwatch/decision_inputs.h"
 #include "churnwatch/features.h"
 #include "churnwatch/recommend.h"
 #include "churnwatch/registry.h"
@@ -160,18 +161,29 @@ Result<RunSummary> RunWithConfig(const RunConfig& config, const Notify& progress
   // Printed once, in the run's summary (and the report), not also as a progress line.
   sum.bgnbd_note = std::move(snapshot.bgnbd_note);
   const ReasonMap reasons = ReasonMap::Defaults(model->feature_names());
-  CW_ASSIGN_OR_RETURN(Decisions decided, ScoreAndDecide(*model, state.table, reasons, ScoreOptions{}, config.policy,
-                                                        state.raised_at));
-  state.scored = std::move(decided.scored);
-  state.policy = std::move(decided.policy);
+  ScoreOptions score_options;
+  score_options.causes.history = &columns;  // need shift read per category
+  CW_ASSIGN_OR_RETURN(state.scored, ScoreTable(*model, state.table, reasons, score_options));
+  // Win-back: the customers lapsed H..window days ago, scored by the same model; then
+  // P(churn) for money calibrated on the most recent matured cutoff (the test cutoff).
+  CW_ASSIGN_OR_RETURN(std::size_t lapsed,
+                      AppendLapsedCustomers(*model, columns, cut.as_of, popts,
+                                            WinBackWindowDays(config.policy.tracks, popts.horizon_days), reasons,
+                                            score_options, state.table, state.scored));
+  Calibration money_calibration;
+  money_calibration.method = Calibration::Method::kNone;
+  if (state.evaluation) money_calibration = MoneyCalibration(*state.evaluation);
+  const std::vector<double> p_money = MoneyProbabilities(money_calibration, state.scored);
+  say("score: " + FormatCount(static_cast<std::int64_t>(state.scored.size())) + " customers, " +
+      FormatCount(static_cast<std::int64_t>(lapsed)) + " of them lapsed (win-back)");
   sum.customers = static_cast<std::int64_t>(state.scored.size());
   sum.reasons_source =
       "explain: SHAP by reason category (exact Tree SHAP for the 1,000 riskiest and the 1,000 highest risk x CLV, "
       "approximate for the rest)";
   sum.seconds["score"] = clock.Lap();
 
-  // 5. Products for the funded recommendations (zones, rules, playbook and budget were
-  //    applied with the scores above).
+  // 5. Zones, rules, playbook, budget; products for the funded recommendations.
+  CW_ASSIGN_OR_RETURN(state.policy, ApplyPolicy(config.policy, {state.scored, &state.table, state.raised_at, popts.horizon_days, nullptr, p_money}));
   bool any_alternative = false;
   for (const auto& a : state.policy.actions) any_alternative |= a.funded && a.action == "alternative_products";
   if (any_alternative) {

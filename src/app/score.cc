@@ -114,7 +114,7 @@ Result<Decisions> ScoreAndDecide(const ChurnModel& model, const FeatureTable& ta
                                  const ScoreOptions& options, const PolicyConfig& policy, Timestamp raised_at) {
   Decisions d;
   CW_ASSIGN_OR_RETURN(d.scored, ScoreTable(model, table, reasons, options));
-  CW_ASSIGN_OR_RETURN(d.policy, ApplyPolicy(policy, {d.scored, &table, raised_at}));
+  CW_ASSIGN_OR_RETURN(d.policy, ApplyPolicy(policy, {d.scored, &table, raised_at, model.info().horizon_days}));
   return d;
 }
 
@@ -161,9 +161,10 @@ Result<ScoreOutcome> Score(const ScoreRequest& r) {
   }
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
-  CW_ASSIGN_OR_RETURN(Decisions d, ScoreAndDecide(*model, snapshot.table, reasons,
-                                                  ScoreOptionsFor(r.explain, r.exact_count, r.exact_share), policy,
-                                                  static_cast<Timestamp>(now)));
+  ScoreOptions options = ScoreOptionsFor(r.explain, r.exact_count, r.exact_share);
+  options.causes.history = &columns;  // need shift read per category
+  CW_ASSIGN_OR_RETURN(Decisions d,
+                      ScoreAndDecide(*model, snapshot.table, reasons, options, policy, static_cast<Timestamp>(now)));
   if (!r.out.empty()) {
     std::ofstream out(r.out, std::ios::binary);
     out << FormatScoreCsv(d.scored, d.policy);

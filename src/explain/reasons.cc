@@ -50,6 +50,7 @@ Result<std::vector<RowReasons>> ExplainRows(const ChurnModel& model, const Featu
       // Stable so equal sums keep the SPEC.md §8 category order.
       std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sum[a] > sum[b]; });
       RowReasons& rr = out[i];
+      rr.sums = sum;
       for (std::size_t c : order) {
         if (rr.count == 3 || sum[c] <= 0 || !strongest[c]) break;
         Reason& reason = rr.reasons[static_cast<std::size_t>(rr.count++)];

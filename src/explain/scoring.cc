@@ -69,6 +69,11 @@ Result<std::vector<ScoredCustomer>> ScoreTable(const ChurnModel& model, const Fe
   auto fill = [&](const std::vector<std::size_t>& rows, bool approximate) -> Status {
     if (rows.empty()) return Status::OK();
     CW_ASSIGN_OR_RETURN(auto explained, ExplainRows(model, table, rows, reasons, approximate));
+    if (options.name_causes) {
+      std::vector<std::array<double, kReasonCategoryCount>> sums(explained.size());
+      for (std::size_t i = 0; i < explained.size(); ++i) sums[i] = explained[i].sums;
+      NameCauses(table, sums, explained, rows, options.causes);
+    }
     for (std::size_t i = 0; i < rows.size(); ++i) {
       out[rows[i]].reasons = explained[i].reasons;
       out[rows[i]].reason_count = explained[i].count;

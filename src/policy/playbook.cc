@@ -52,6 +52,10 @@ Playbook Playbook::Defaults() {
       {"value_decline", "", "", "", "gift"},
       {"disengagement", "high", "", "", "gift"},
       {"", "", "", "new", "member_perk"},
+      {"", "", "", "new", "coupon"},
+      {"", "high", "", "winback", "vip_manager_call"},
+      {"", "", "", "winback", "coupon"},
+      {"", "", "", "winback", "member_perk"},
       {"", "", "", "", "app_push"},
   };
   return p;
@@ -93,6 +97,18 @@ const ActionDef* Playbook::Select(const PlaybookQuery& q) const {
         Matches(e.lifecycle_stage, q.lifecycle_stage))
       return FindAction(e.action);
   return nullptr;
+}
+
+std::vector<const ActionDef*> Playbook::Allowed(const PlaybookQuery& q) const {
+  std::vector<const ActionDef*> out;
+  for (const auto& e : entries) {
+    if (!(Matches(e.reason, q.reason) && Matches(e.value_tier, q.value_tier) && Matches(e.zone, q.zone) &&
+          Matches(e.lifecycle_stage, q.lifecycle_stage)))
+      continue;
+    const ActionDef* def = FindAction(e.action);
+    if (def != nullptr && std::find(out.begin(), out.end(), def) == out.end()) out.push_back(def);
+  }
+  return out;
 }
 
 }  // namespace churnwatch

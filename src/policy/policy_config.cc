@@ -132,6 +132,46 @@ Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_v
       if (sum > 1.0 + 1e-9) return r.Error(*n, "[budget] shares add up to " + std::to_string(sum) + ", more than 1");
     }
   }
+  if (const toml::table* b = doc["budget"].as_table()) {
+    std::string split = "total";
+    CW_RETURN_IF_ERROR(r.Text(*b, "budget", "split", split));
+    if (split != "total" && split != "tiers")
+      return r.Error(*b->get("split"), "[budget] split must be \"total\" (fund the best total) or \"tiers\" "
+                                       "(keep the shares), got \"" + split + "\"");
+    c.budget.split_by_tier = split == "tiers";
+  }
+  if (const toml::table* t = doc["tracks"].as_table()) {
+    for (const auto& [key, node] : *t)
+      if (key.str() != "new_customer_days" && key.str() != "winback_days" && key.str() != "new_value_prior_orders")
+        return r.Error(node, "[tracks] has no key '" + std::string(key.str()) +
+                                 "' (use new_customer_days, winback_days, new_value_prior_orders)");
+    CW_RETURN_IF_ERROR(r.Int(*t, "tracks", "new_customer_days", 0, 3650, c.tracks.new_customer_days));
+    CW_RETURN_IF_ERROR(r.Int(*t, "tracks", "winback_days", 0, 7300, c.tracks.winback_days));
+    CW_RETURN_IF_ERROR(r.Number(*t, "tracks", "new_value_prior_orders", 0, 1e6, c.new_value_prior_orders));
+  }
+  if (const toml::node* ef = doc.get("effects")) {
+    const toml::array* a = ef->as_array();
+    if (a == nullptr) return r.Error(*ef, "effects must be an array of tables: [[effects]]");
+    for (const toml::node& item : *a) {
+      const toml::table* t = item.as_table();
+      if (t == nullptr) return r.Error(item, "each [[effects]] entry must be a table");
+      for (const auto& [key, node] : *t)
+        if (key.str() != "action" && key.str() != "cause" && key.str() != "value_tier" && key.str() != "stage" &&
+            key.str() != "effect")
+          return r.Error(node, "[[effects]] has no key '" + std::string(key.str()) +
+                                   "' (use action, cause, value_tier, stage, effect)");
+      EffectRow row;
+      row.effect = -1;
+      CW_RETURN_IF_ERROR(r.Text(*t, "effects", "action", row.action));
+      CW_RETURN_IF_ERROR(r.Text(*t, "effects", "cause", row.cause));
+      CW_RETURN_IF_ERROR(r.Text(*t, "effects", "value_tier", row.value_tier));
+      CW_RETURN_IF_ERROR(r.Text(*t, "effects", "stage", row.stage));
+      CW_RETURN_IF_ERROR(r.Number(*t, "effects", "effect", 0, 1, row.effect));
+      if (row.action.empty()) return r.Error(item, "[[effects]] entry needs an action");
+      if (row.effect < 0) return r.Error(item, "[[effects]] entry for '" + row.action + "' needs an effect in [0, 1]");
+      c.effects.push_back(std::move(row));
+    }
+  }
   if (const toml::table* rc = doc["recommend"].as_table()) {
     CW_RETURN_IF_ERROR(r.Int(*rc, "recommend", "products", 0, 50, c.recommend.products));
     CW_RETURN_IF_ERROR(r.Int(*rc, "recommend", "stopped_after_days", 1, 3650, c.recommend.stopped_after_days));
@@ -202,6 +242,9 @@ Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_v
     }
   }
   if (Status s = c.playbook.Validate(); !s.ok()) return Status::InvalidArgument(std::string(source) + ": " + s.message());
+  EffectTable effects = EffectTable::FromPlaybook(c.playbook);
+  for (const auto& row : c.effects) effects.Add(row);
+  if (Status s = effects.Validate(); !s.ok()) return Status::InvalidArgument(std::string(source) + ": [[effects]] " + s.message());
   return c;
 }
 

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "churnwatch/report.h"
+#include "report/decision_sections.h"
 #include "report/svg_charts.h"
 
 namespace churnwatch {
@@ -183,6 +184,7 @@ std::string RenderHtmlReport(const ReportData& d) {
                report_internal::HorizontalBars(d.actions, d.currency, true));
   h += "</div>";
   h += Section("top", "Top at-risk customers", "高风险客户", TopCustomers(d));
+  h += report_internal::DecisionSections(d);  // red, onboarding and win-back lists; budget choice
   h += "<p class=\"note\">" + Both("Generated ", "生成于 ") + Escape(d.generated_at) + " · churnwatch " +
        Escape(CHURNWATCH_VERSION) + "</p></main><script>" + kScript + "</script></body></html>\n";
   return h;

@@ -12,6 +12,7 @@
 #include "churnwatch/playbook.h"
 #include "churnwatch/score_csv.h"
 #include "churnwatch/run_record.h"
+#include "churnwatch/tracks.h"
 
 namespace churnwatch::run_output {
 
@@ -28,6 +29,13 @@ std::string Join(const std::vector<std::string>& v, char sep) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : std::string(1, sep)) + s;
   return out;
+}
+
+std::string Probability(double v) {
+  if (std::isnan(v)) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  return buf;
 }
 
 Status Write(const std::filesystem::path& path, const std::string& text) {
@@ -58,13 +66,16 @@ Status WriteRunFiles(const RunState& s) {
   std::stable_sort(funded.begin(), funded.end(),
                    [](const ActionItem* x, const ActionItem* y) { return x->expected_benefit > y->expected_benefit; });
   std::string csv = "customer_id,zone,grade,value_tier,reasons,rules,action,channel,action_cost,expected_benefit,deadline,"
-                    "products\n";
+                    "products,track,p_churn,value_at_stake,runner_up,runner_up_benefit,reason_en,reason_zh\n";
   nlohmann::json arr = nlohmann::json::array();
   for (const ActionItem* a : funded) {
     const std::string deadline = FormatIsoTimestamp(a->deadline);
     csv += CsvField(a->customer_id) + "," + std::string(ZoneName(a->zone)) + "," + a->grade + "," + a->value_tier + "," +
            CsvField(Join(a->reasons, '|')) + "," + CsvField(Join(a->rules, '|')) + "," + a->action + "," + a->channel + "," +
-           Money(a->cost) + "," + Money(a->expected_benefit) + "," + deadline + "," + CsvField(a->products) + "\n";
+           Money(a->cost) + "," + Money(a->expected_benefit) + "," + deadline + "," + CsvField(a->products) + "," +
+           std::string(TrackName(a->track)) + "," + Probability(a->p_churn) + "," + Money(a->value_at_stake) + "," +
+           a->runner_up + "," + Money(a->runner_up_benefit) + "," + CsvField(a->reason_en) + "," + CsvField(a->reason_zh) +
+           "\n";
     arr.push_back({{"customer_id", a->customer_id},
                    {"zone", std::string(ZoneName(a->zone))},
                    {"grade", a->grade},
@@ -77,7 +88,14 @@ Status WriteRunFiles(const RunState& s) {
                    {"expected_benefit", a->expected_benefit},
                    {"p_churn", std::isnan(a->p_churn) ? nlohmann::json(nullptr) : nlohmann::json(a->p_churn)},
                    {"deadline", deadline},
-                   {"products", a->products}});
+                   {"products", a->products},
+                   {"track", std::string(TrackName(a->track))},
+                   {"value_at_stake", std::isnan(a->value_at_stake) ? nlohmann::json(nullptr) : nlohmann::json(a->value_at_stake)},
+                   {"runner_up", a->runner_up},
+                   {"runner_up_benefit",
+                    std::isnan(a->runner_up_benefit) ? nlohmann::json(nullptr) : nlohmann::json(a->runner_up_benefit)},
+                   {"reason_en", a->reason_en},
+                   {"reason_zh", a->reason_zh}});
   }
   CW_RETURN_IF_ERROR(Write(dir / "actions.csv", csv));
   CW_RETURN_IF_ERROR(Write(dir / "actions.json", arr.dump(1) + "\n"));

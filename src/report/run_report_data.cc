@@ -8,6 +8,7 @@
 #include "churnwatch/metrics.h"
 #include "churnwatch/playbook.h"
 #include "churnwatch/run_record.h"
+#include "report/decision_sections.h"
 
 namespace churnwatch::run_output {
 
@@ -156,7 +157,8 @@ ReportData BuildReportData(const RunState& s) {
 
   // Top at-risk customers: highest p × value among alerted customers.
   std::vector<const ActionItem*> top;
-  for (const auto& a : s.policy.actions) top.push_back(&a);
+  for (const auto& a : s.policy.actions)
+    if (a.track != Track::kOnboard) top.push_back(&a);  // new customers have their own list
   auto risk = [](const ActionItem* a) {
     return (std::isnan(a->p_churn) ? 0 : a->p_churn) * (std::isnan(a->value_at_stake) ? 0 : a->value_at_stake);
   };
@@ -180,6 +182,7 @@ ReportData BuildReportData(const RunState& s) {
     row.deadline = FormatDeadline(a->deadline);
     d.top_customers.push_back(std::move(row));
   }
+  FillDecisionLists(s, static_cast<std::size_t>(cfg.top_customers), d);
   return d;
 }
 

@@ -157,6 +157,7 @@ TEST_F(ExplainTest, ExactForTheRiskiestApproximateForTheRest) {
   const auto map = ReasonMap::Defaults(m.feature_names());
   ScoreOptions o;
   o.exact_reason_count = 10;
+  o.name_causes = false;  // the raw attributions, before reasons are turned into causes
   auto scored = ScoreTable(m, *valid_, map, o);
   ASSERT_TRUE(scored.ok()) << scored.status().ToString();
   std::vector<std::size_t> order(scored->size());

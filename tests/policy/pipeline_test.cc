@@ -112,7 +112,8 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
   EXPECT_EQ(Lines(dir / "out/actions.csv"), static_cast<std::size_t>(s.actions) + 1);
   EXPECT_EQ(Lines(dir / "out/alerts.csv"), static_cast<std::size_t>(s.alerts) + 1);
 
-  // The funded actions respect each tier's share (60/30/10 of 300).
+  // The funded actions stay within the budget of 300 (by default the best total, not
+  // the tier shares: tests/policy/budget_choice_test.cc checks the split).
   std::ifstream in(dir / "out/actions.json");
   const auto actions = nlohmann::json::parse(in);
   ASSERT_EQ(actions.size(), static_cast<std::size_t>(s.actions));
@@ -126,9 +127,7 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
     previous = a["expected_benefit"].get<double>();
     EXPECT_FALSE(a["customer_id"].get<std::string>().empty());
   }
-  EXPECT_LE(spent[0], 180 + 1e-9);
-  EXPECT_LE(spent[1], 90 + 1e-9);
-  EXPECT_LE(spent[2], 30 + 1e-9);
+  EXPECT_LE(spent[0] + spent[1] + spent[2], 300 + 1e-9);
 
   // The store holds the same alerts and actions.
   auto store = Store::Open(url);

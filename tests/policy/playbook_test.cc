@@ -67,14 +67,14 @@ TEST(Playbook, ActionsCarryCostChannelAndUplift) {
 TEST(Playbook, ValidationNamesTheEntryAndField) {
   Playbook p = Playbook::Defaults();
   p.entries.push_back({"pricey", "", "", "", "coupon"});
-  EXPECT_EQ(p.Validate().message(), "playbook entry 12: unknown reason 'pricey' (use price, experience, competition, "
+  EXPECT_EQ(p.Validate().message(), "playbook entry 16: unknown reason 'pricey' (use price, experience, competition, "
                                     "need_shift, disengagement, value_decline)");
   p.entries.back() = {"", "platinum", "", "", "coupon"};
-  EXPECT_EQ(p.Validate().message(), "playbook entry 12: unknown value_tier 'platinum' (use high, mid, low)");
+  EXPECT_EQ(p.Validate().message(), "playbook entry 16: unknown value_tier 'platinum' (use high, mid, low)");
   p.entries.back() = {"", "", "green", "", "coupon"};
-  EXPECT_EQ(p.Validate().message(), "playbook entry 12: unknown zone 'green' (use red, yellow, blue, none)");
+  EXPECT_EQ(p.Validate().message(), "playbook entry 16: unknown zone 'green' (use red, yellow, blue, none)");
   p.entries.back() = {"", "", "", "", "free_car"};
-  EXPECT_EQ(p.Validate().message(), "playbook entry 12: action 'free_car' is not defined under [actions]");
+  EXPECT_EQ(p.Validate().message(), "playbook entry 16: action 'free_car' is not defined under [actions]");
   p.entries.pop_back();
   p.actions[0].uplift = 1.5;
   EXPECT_EQ(p.Validate().message(), "playbook action 'coupon': uplift must be in [0, 1], got 1.500000");
