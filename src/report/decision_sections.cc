@@ -93,7 +93,7 @@ std::string DecisionSections(const ReportData& d) {
 
 }  // namespace churnwatch::report_internal
 
-namespace churnwatch::run_internal {
+namespace churnwatch::run_output {
 
 void FillDecisionLists(const RunState& s, std::size_t rows, ReportData& d) {
   DecisionLists& x = d.decisions;
@@ -146,4 +146,4 @@ void FillDecisionLists(const RunState& s, std::size_t rows, ReportData& d) {
   rows_of(winback, x.winback);
 }
 
-}  // namespace churnwatch::run_internal
+}  // namespace churnwatch::run_output

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "churnwatch/report.h"
-#include "report/run_internal.h"
+#include "churnwatch/run_record.h"
 
 namespace churnwatch::report_internal {
 
@@ -14,10 +14,10 @@ std::string DecisionSections(const ReportData& d);
 
 }  // namespace churnwatch::report_internal
 
-namespace churnwatch::run_internal {
+namespace churnwatch::run_output {
 
 /// Fills `d.decisions` from a run's policy outcome: up to `rows` customers per list,
 /// highest expected net benefit first (onboarding: P(second purchase) × value first).
 void FillDecisionLists(const RunState& s, std::size_t rows, ReportData& d);
 
-}  // namespace churnwatch::run_internal
+}  // namespace churnwatch::run_output
