@@ -9,7 +9,8 @@
 /// The run config is one TOML file (examples/demo.toml is the reference):
 ///
 ///     [run]     name, db ("sqlite:PATH" | "postgresql://..."), out_dir, currency, threads
-///     [ingest]  mapping, transactions, customers, events, rejects_dir   (all optional)
+///     [ingest]  mapping, transactions, customers, events, rejects_dir,
+///               max_rejected_share (0..1, default 0.05)   (all optional)
 ///     [model]   mode ("train" | "champion"), horizon_days | format, as_of, test_cutoff,
 ///               valid_cutoff, train_cutoffs, train_every_days, min_history_days
 ///     [recommend] product_names (CSV sku,name), products, stopped_after_days, neighbours
@@ -42,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "churnwatch/ingest.h"
 #include "churnwatch/policy.h"
 #include "churnwatch/policy_config.h"
 #include "churnwatch/status.h"
@@ -60,6 +62,10 @@ struct RunConfig {
   std::filesystem::path mapping;
   std::filesystem::path transactions, customers, events;
   std::filesystem::path rejects_dir;
+  /// A file with more of its rows rejected stops the run (IngestOptions::max_rejected_share).
+  double max_rejected_share = 0.05;
+  /// HMAC key file for personal fields (`run --pii-key-file`); empty = $CHURNWATCH_PII_KEY.
+  std::string pii_key_file;
 
   // [model]
   std::string model_mode = "train";     ///< "train" (and register as champion) | "champion"
@@ -101,6 +107,9 @@ struct RunSummary {
   double budget_spent = 0;
   double expected_net_benefit = 0;
   std::int64_t rows_loaded = 0;         ///< by the ingest step (0 when none)
+  /// The ingest step's counts (read, loaded, rejected by reason, excluded by rule,
+  /// duplicates), for the report's data-quality section; all zero when nothing was ingested.
+  IngestCounts ingest;
   std::map<std::string, double> seconds;  ///< per step
   std::string reasons_source;           ///< how reasons were computed
   /// clv::BgNbdDropoutNote of the BG/NBD fit at as_of when the fit sees almost no dropout

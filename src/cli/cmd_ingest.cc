@@ -17,6 +17,7 @@ namespace {
 struct IngestFlags {
   std::string mapping, transactions, customers, events, rejects_dir, pii_key_file;
   bool no_exclude = false;
+  double max_rejected_share = -1;
 };
 
 nlohmann::json TsJson(const std::optional<Timestamp>& t) {
@@ -32,6 +33,7 @@ nlohmann::json CountsJson(const IngestCounts& c) {
           {"duplicates_skipped", c.duplicates_skipped},
           {"rejected_duplicates", c.rejected_duplicates},
           {"rows_excluded", c.rows_excluded},
+          {"duplicates_kept", c.duplicates_kept},
           {"excluded_by_rule", c.excluded_by_rule}};
 }
 
@@ -65,6 +67,7 @@ Status RunIngest(const IngestFlags& f, const CommonOptions& common) {
   IngestOptions options;
   options.rejects_dir = f.rejects_dir;
   options.apply_exclusions = !f.no_exclude;
+  options.max_rejected_share = f.max_rejected_share;
   CW_ASSIGN_OR_RETURN(options.pii_key, ResolvePiiKey(f.pii_key_file));
   const bool tty = isatty(STDERR_FILENO) != 0;
   const bool quiet = common.quiet;
@@ -105,6 +108,10 @@ Status RunIngest(const IngestFlags& f, const CommonOptions& common) {
                 FormatCount(c.rows_read).c_str(), FormatCount(c.rows_loaded).c_str(), FormatCount(c.already_present).c_str(),
                 FormatCount(c.rows_rejected).c_str(), FormatCount(c.duplicates_skipped).c_str(),
                 FormatCount(c.rejected_duplicates).c_str(), FormatCount(c.rows_excluded).c_str());
+    if (c.duplicates_kept > 0)
+      std::printf("    repeated lines kept %s (exact repeats of an earlier line, loaded as rows of their own; "
+                  "duplicates = \"skip\" drops them)\n",
+                  FormatCount(c.duplicates_kept).c_str());
     for (const auto& [reason, n] : c.rejected_by_reason) std::printf("    rejected %-22s %s\n", reason.c_str(), FormatCount(n).c_str());
     for (const auto& [rule, n] : c.excluded_by_rule) std::printf("    excluded %-22s %s\n", rule.c_str(), FormatCount(n).c_str());
     if (!fr.rejects_file.empty()) std::printf("    rejects: %s\n", fr.rejects_file.c_str());
@@ -129,6 +136,10 @@ CommandRun RegisterIngest(CLI::App& app, CommonOptions& common) {
   sub->add_option("--pii-key-file", flags->pii_key_file,
                   "file whose first line is the HMAC key for phone/email/name (default: $CHURNWATCH_PII_KEY)");
   sub->add_flag("--no-exclude", flags->no_exclude, "ignore the mapping's exclusion rules");
+  sub->add_option("--max-rejected-share", flags->max_rejected_share,
+                  "refuse a file (load none of it, exit 4) when more than this share of its rows is rejected, e.g. "
+                  "0.05 (default: no limit; a file with every row rejected is always refused)")
+      ->check(CLI::Range(0.0, 1.0));
   return [flags, &common] { return RunIngest(*flags, common); };
 }
 

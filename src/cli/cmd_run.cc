@@ -20,18 +20,22 @@ CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
   struct Flags {
     std::string config;
     std::string out;
+    std::string pii_key_file;
     int threads = 0;
   };
   auto flags = std::make_shared<Flags>();
   sub->add_option("--config", flags->config, "run config (TOML), e.g. examples/demo.toml")->required();
   sub->add_option("--out", flags->out, "output folder (overrides [run] out_dir)");
   sub->add_option("--threads", flags->threads, "worker threads (overrides [run] threads)");
+  sub->add_option("--pii-key-file", flags->pii_key_file,
+                  "file whose first line is the HMAC key for phone/email/name (default: $CHURNWATCH_PII_KEY)");
   return [sub, flags, &common]() -> Status {
     CW_ASSIGN_OR_RETURN(RunConfig config, LoadRunConfig(flags->config));
     // --db given on the command line wins over the config's [run] db.
     if (sub->count("--db") > 0) config.db_url = common.db_url;
     if (!flags->out.empty()) config.out_dir = flags->out;
     if (flags->threads > 0) config.threads = flags->threads;
+    config.pii_key_file = flags->pii_key_file;
     RunProgress progress;
     if (!common.quiet) progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
     CW_ASSIGN_OR_RETURN(RunSummary s, RunPipeline(config, progress));

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <vector>
 
+#include "churnwatch/json_text.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/openmp_wait.h"
@@ -17,7 +18,7 @@ void AddCommonOptions(CLI::App* sub, CommonOptions& common) {
   sub->add_flag("--quiet,-q", common.quiet, "no progress output on stderr");
 }
 
-void PrintJson(const nlohmann::json& object) { std::cout << object.dump(2) << std::endl; }
+void PrintJson(const nlohmann::json& object) { std::cout << JsonText(object, 2) << std::endl; }
 
 void WarnIfPastDataEnd(const RetailColumns& columns, DayNumber cutoff, std::string_view what) {
   const int days = DaysPastDataEnd(columns, cutoff);
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
   auto fail = [&](const Status& status) {
     std::fprintf(stderr, "churnwatch: error: %s\n", status.ToString().c_str());
     if (common.json || cli::WantsJson(argc, argv))
-      cli::PrintJson({{"error", {{"code", std::string(StatusCodeName(status.code()))}, {"message", status.message()}}}});
+      cli::PrintJson({{"error", {{"code", std::string(StatusCodeName(status.code()))}, {"message", OneLine(status.message())}}}});
     return ExitCodeFor(status.code());
   };
   if (auto mistake = cli::CheckArguments(app, argc, argv)) return fail(*mistake);

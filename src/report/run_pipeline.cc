@@ -103,8 +103,11 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
     IngestInputs inputs{config.transactions.string(), config.customers.string(), config.events.string()};
     IngestOptions options;
     options.rejects_dir = config.rejects_dir.empty() ? config.out_dir.string() : config.rejects_dir.string();
+    options.max_rejected_share = config.max_rejected_share;
+    CW_ASSIGN_OR_RETURN(options.pii_key, ResolvePiiKey(config.pii_key_file));
     CW_ASSIGN_OR_RETURN(IngestReport report, Ingest(mapping, inputs, store.get(), options));
     sum.rows_loaded = report.totals.rows_loaded;
+    sum.ingest = report.totals;
     say("ingest: " + FormatCount(report.totals.rows_read) + " rows read, " + FormatCount(report.totals.rows_loaded) +
         " loaded, " + FormatCount(report.totals.already_present) + " already present, " +
         FormatCount(report.totals.rows_rejected) + " rejected");
