@@ -199,5 +199,23 @@ TEST(OneLineErrors, AConfigValueWithALineBreakGivesOneLine) {
   EXPECT_NE(r.err.find("got \"train | now\""), std::string::npos) << r.err;
 }
 
+TEST(TillRun, IngestStopsOverTheLimitOnlyWhenAskedTo) {
+  TempDir dir;
+  ConfigWithMapping(dir, "thousands = \",\"\n", "");  // ~ 1 in 4 amounts become bad_number
+  const std::string base = "ingest --quiet --json --mapping " + (dir / "till.toml").string() + " --transactions " +
+                           Till("till_export.csv.gz").string() + " --rejects-dir " + dir.path().string() + " --db sqlite:";
+  CliRun r = Cli(base + (dir / "a.db").string() + " --max-rejected-share 0.05", dir);
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("more than the 5 % allowed): bad_number"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "a.db"));
+  r = Cli(base + (dir / "b.db").string(), dir);  // no limit: the valid rows load, the rest are rejects
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_GT(j["rows_rejected"].get<int>(), 1000);
+  EXPECT_EQ(j["rows_loaded"].get<int>() + j["rows_rejected"].get<int>() + j["rows_excluded"].get<int>(),
+            j["rows_read"].get<int>());
+  EXPECT_GT(j["duplicates_kept"].get<int>(), 100);  // the repeated scans, reported
+}
+
 }  // namespace
 }  // namespace churnwatch
