@@ -294,7 +294,9 @@ struct Parser {
         m.exclude.push_back(std::move(r));
       }
     }
-    if (walk_ins) m.exclude.push_back(std::move(*walk_ins));
+    // First, so rows without a customer id count under this rule and not under another
+    // rule that also matches them (a walk-in buying postage).
+    if (walk_ins) m.exclude.insert(m.exclude.begin(), std::move(*walk_ins));
     return Status::OK();
   }
 };
