@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc)
 CMAKE_BUILD = cmake --build --preset
 
-.PHONY: all deps build demo test test-release test-asan bench clean
+.PHONY: all deps build demo test test-release test-asan test-fuzz bench clean
 
 all: build
 
@@ -23,8 +23,9 @@ demo:
 	@scripts/demo
 
 # Release build with warnings as errors, against SQLite and a throwaway PostgreSQL server,
-# then the whole suite once more under AddressSanitizer + UndefinedBehaviorSanitizer.
-test: deps test-release test-asan
+# then the whole suite once more under AddressSanitizer + UndefinedBehaviorSanitizer, then
+# each libFuzzer target (CSV reader, mapping parser, rule parser) for 15 seconds.
+test: deps test-release test-asan test-fuzz
 
 test-release:
 	@cmake --preset release >/dev/null
@@ -36,6 +37,9 @@ test-asan:
 	@$(CMAKE_BUILD) asan -j $(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  scripts/with-postgres ctest --test-dir build/asan --output-on-failure -j $(JOBS) -LE slow
+
+test-fuzz:
+	@JOBS=$(JOBS) scripts/fuzz 15
 
 bench:
 	@scripts/install-deps bench

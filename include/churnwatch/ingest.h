@@ -1,13 +1,14 @@
 #pragma once
 /// \file ingest.h
-/// Loading a retailer's CSV exports into a store (SPEC.md §3, `churnwatch ingest`).
+/// Loading a retailer's CSV exports into a store (`churnwatch ingest`).
 ///
 /// Each input file is read with CsvReader, mapped row by row onto canonical rows by a
 /// Mapping, and appended in batches to one store LoadSession that is committed at the end
 /// of the file (a load is atomic per file). Bad rows are written to a rejects file with
-/// their line, column, raw value and reason; exact duplicate records inside a file are
-/// counted and skipped (DuplicatePolicy); rows matching an exclusion rule are counted by
-/// rule. Counts always satisfy
+/// their line, column, raw value and reason; exact repeats of a record inside a file are
+/// loaded as rows of their own and counted (`duplicates_kept`), or counted and skipped
+/// (DuplicatePolicy); rows matching an exclusion rule are counted by rule. Counts always
+/// satisfy
 ///
 ///     rows_read = rows_loaded + already_present + rows_rejected
 ///               + duplicates_skipped - rejected_duplicates + rows_excluded
@@ -67,9 +68,16 @@ struct IngestOptions {
   /// current directory when the input's folder is read-only.
   std::string rejects_dir;
   /// HMAC key for personal fields; empty = none (a mapping with phone/email/name then fails).
+  /// At least kMinPiiKeyBytes long when given (else kInvalidArgument).
   std::string pii_key;
   /// false = ignore the mapping's exclusion rules (load those rows like any other).
   bool apply_exclusions = true;
+  /// Refuse a file when more than this share (0..1) of its rows is rejected: nothing of it
+  /// is loaded, its rejects file is written, and Ingest returns kDataError naming the
+  /// share and the top reasons. Negative = no limit (the default of `ingest`; `run` uses
+  /// its config's `[ingest] max_rejected_share`, 0.05 by default). A file of which every
+  /// row is rejected (a wrong date_format, a wrong delimiter) is refused whatever the limit.
+  double max_rejected_share = -1;
   std::size_t batch_rows = 16384;  ///< rows per Append* call
   /// Threads converting records (thread_pool.h) while the calling thread reads the file and
   /// merges their chunks in file order; the load is the same for any count.
@@ -86,6 +94,9 @@ struct IngestCounts {
   std::int64_t duplicates_skipped = 0;   ///< exact repeats of an earlier record in the same file
   std::int64_t rejected_duplicates = 0;  ///< duplicates that were also rejected (counted in both)
   std::int64_t rows_excluded = 0;        ///< matched an exclusion rule
+  /// Exact repeats of an earlier valid record in the same file that were loaded as rows of
+  /// their own (duplicates = "keep", the default): reported, not lost.
+  std::int64_t duplicates_kept = 0;
   std::map<std::string, std::int64_t> rejected_by_reason;
   std::map<std::string, std::int64_t> excluded_by_rule;
   void Add(const IngestCounts& other);
@@ -124,14 +135,27 @@ struct IngestInputs {
 /// Errors: kInvalidArgument when no input is given or a table's input has no section in
 /// the mapping, or personal fields are mapped without `pii_key`; kNotFound naming a missing
 /// input; kDataError when a named column is not in the file's header (naming the mapping
-/// line and the header); kIOError when a rejects file cannot be written; store errors as
-/// the store returns them. A failed file leaves the store as before that file.
+/// line and the header), or when a file's rejected share passes
+/// IngestOptions::max_rejected_share (RejectShareError); kIOError when a rejects file
+/// cannot be written; store errors as the store returns them. A failed file leaves the store
+/// as before that file; files before it stay loaded.
 Result<IngestReport> Ingest(const Mapping& mapping, const IngestInputs& inputs, Store* store,
                             const IngestOptions& options);
 
+/// The kDataError for a file whose rejected share passes `max_share` (or of which every row
+/// was rejected), e.g. "20,780 of 38,776 rows rejected (53.6 %, more than the 5 % allowed):
+/// bad_number 20,700, bad_date 80; nothing of this file was loaded: ..." (Ingest adds the
+/// file and its rejects file); OK when the share is within it (or max_share < 0).
+Status RejectShareError(const FileReport& file, double max_share);
+
+/// Shortest PII key accepted (by ResolvePiiKey and by Ingest): a short key could be found
+/// by brute force from the digests of guessable values such as phone numbers; 16 bytes is
+/// the 128-bit floor of NIST SP 800-107 for HMAC keys.
+inline constexpr std::size_t kMinPiiKeyBytes = 16;
+
 /// The PII key from `key_file` (first line, trimmed) if given, else from the environment
 /// variable CHURNWATCH_PII_KEY, else empty. kNotFound / kInvalidArgument for a missing or
-/// empty key file.
+/// empty key file; kInvalidArgument for a key shorter than kMinPiiKeyBytes.
 Result<std::string> ResolvePiiKey(const std::string& key_file);
 
 /// HMAC-SHA256 of `normalised` under `key`, as 64 lower-case hex digits.

@@ -33,6 +33,9 @@ struct FieldMapping {
 };
 
 /// Rows matching a rule are counted as excluded (by rule name), neither loaded nor rejected.
+/// A rule matching an empty customer id (`in = [""]`, or the table's
+/// `missing_customer_id = "exclude"`, which adds the rule "missing_customer_id") excludes
+/// rows without one, e.g. walk-in sales, instead of rejecting them.
 struct ExcludeRule {
   std::string name;
   std::string field;        ///< a canonical text field's mapped value, or
@@ -53,9 +56,11 @@ struct ReturnRule {
   bool negative_amount = false;
 };
 
-/// Exact repeats of an earlier raw record inside one file: skipped and counted (the
-/// default), or kept as separate rows (sources such as CDNOW, where two identical lines are
-/// two real purchases on the same day).
+/// Exact repeats of an earlier raw record inside one file: kept as rows of their own and
+/// counted (the default: the same item scanned twice at a till, CDNOW's two identical
+/// purchases on a day), or skipped and counted (exports known to repeat lines, such as
+/// Online Retail). Either way a re-load adds nothing: a kept repeat's key carries its
+/// occurrence number within the file.
 enum class DuplicatePolicy { kSkip, kKeep };
 
 struct TableMapping {
@@ -65,6 +70,9 @@ struct TableMapping {
   bool header = true;         ///< first record is a header (columns may then be named)
   char decimal = '.';
   char thousands = 0;         ///< 0 = none
+  /// Currency symbols and units stripped from the start or end of every number before it is
+  /// parsed (`currency_symbols = ["¥", "元"]` loads "¥1,104.15" and "1104.15元").
+  std::vector<std::string> currency_symbols;
   /// Clock of the source's timestamps and the business clock, as minutes east of UTC;
   /// timestamps are converted from the first to the second (types.h: data is kept in
   /// business time). Equal unless the mapping says otherwise.
@@ -74,7 +82,7 @@ struct TableMapping {
   std::vector<FieldMapping> fields;
   std::vector<ExcludeRule> exclude;
   ReturnRule returns;
-  DuplicatePolicy duplicates = DuplicatePolicy::kSkip;
+  DuplicatePolicy duplicates = DuplicatePolicy::kKeep;
   int line = 0;               ///< line of the table's section in the mapping file
   const FieldMapping* Find(std::string_view field) const {
     for (const auto& f : fields)

@@ -20,6 +20,7 @@
 /// Giving `[[rules]]` replaces the shipped rules; `[[playbook]]` replaces the default
 /// entries; `[actions.X]` overrides or adds one action.
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,11 +68,16 @@ std::vector<RuleSpec> DefaultRules();
 /// Defaults everywhere: DefaultRules(), Playbook::Defaults(), 60/30/10 budget.
 PolicyConfig DefaultPolicyConfig();
 
-/// Reads the policy keys of a TOML document (other top-level tables are ignored). Errors
+/// Reads the policy keys of a TOML document. Every key is checked: a top-level table other
+/// than the policy's own (zones, sla, budget, recommend, rules, actions, playbook) and
+/// `other_tables` (those the caller reads itself, e.g. a run config's [run] [ingest]
+/// [model] [report]), or an unknown key inside one, is an error with a suggestion. Errors
 /// are kInvalidArgument naming `source` and the line of the offending key, e.g.
-/// "demo.toml:12: [zones] red_min_p must be a number in [0, 1], got \"high\"". Rule
+/// "demo.toml:12: [zones] red_min_p must be a number in [0, 1], got \"high\"" or
+/// "demo.toml:3: unknown key 'budget.totl' (did you mean 'total'? allowed here: ...)". Rule
 /// expressions are parsed here (syntax errors surface now); names are bound later against
 /// the feature table.
-Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_view source);
+Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_view source,
+                                       std::span<const std::string_view> other_tables = {});
 
 }  // namespace churnwatch

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "churnwatch/status.h"
+#include "churnwatch/suggest.h"
 
 namespace churnwatch {
 
@@ -100,12 +101,5 @@ class Rule {
   std::unique_ptr<rules_internal::Node> root_;
   bool bound_ = false;
 };
-
-/// Edit distance (insert, delete, substitute) between two names; used for suggestions.
-std::size_t EditDistance(std::string_view a, std::string_view b);
-
-/// The closest of `candidates` to `name` if it is plausibly a typo (distance ≤ 2, or ≤ a
-/// third of the name's length for long names), else empty.
-std::string SuggestName(std::string_view name, std::span<const std::string> candidates);
 
 }  // namespace churnwatch

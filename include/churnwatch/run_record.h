@@ -19,6 +19,7 @@
 
 #include "churnwatch/churn_pipeline.h"
 #include "churnwatch/feature_table.h"
+#include "churnwatch/ingest.h"
 #include "churnwatch/models.h"
 #include "churnwatch/policy.h"
 #include "churnwatch/policy_config.h"
@@ -47,6 +48,10 @@ struct RunConfig {
   std::filesystem::path mapping;
   std::filesystem::path transactions, customers, events;
   std::filesystem::path rejects_dir;
+  /// A file with more of its rows rejected stops the run (IngestOptions::max_rejected_share).
+  double max_rejected_share = 0.05;
+  /// HMAC key file for personal fields (`run --pii-key-file`); empty = $CHURNWATCH_PII_KEY.
+  std::string pii_key_file;
 
   // [model]
   RunModelMode model_mode = RunModelMode::kTrain;
@@ -83,6 +88,9 @@ struct RunSummary {
   double budget_spent = 0;
   double expected_net_benefit = 0;
   std::int64_t rows_loaded = 0;         ///< by the ingest step (0 when none)
+  /// The ingest step's counts (read, loaded, rejected by reason, excluded by rule,
+  /// duplicates), for the report's data-quality section; all zero when nothing was ingested.
+  IngestCounts ingest;
   std::map<std::string, double> seconds;  ///< per step
   std::string reasons_source;           ///< how reasons were computed
   /// clv::BgNbdDropoutNote of the BG/NBD fit at as_of when the fit sees almost no dropout

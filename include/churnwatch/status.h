@@ -49,7 +49,7 @@ class [[nodiscard]] Status {
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
-  /// "invalid_argument: <message>", or "ok".
+  /// "invalid_argument: <message>", or "ok"; always one line (OneLine).
   std::string ToString() const;
 
   /// Returns a copy whose message is prefixed with `context + ": "`.
@@ -59,6 +59,11 @@ class [[nodiscard]] Status {
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
 };
+
+/// `text` as one line: trailing blanks and line breaks dropped, a line break inside (a
+/// config value holding "\n", libpq's DETAIL line) written as " | ", other control bytes as
+/// \xHH. Error messages are shown through this (docs/cli.md: one line always).
+std::string OneLine(std::string_view text);
 
 /// A value or the Status explaining why there is none.
 template <typename T>

@@ -46,9 +46,14 @@ std::string FormatIsoTimestamp(Timestamp ts);
 std::string FormatCount(std::int64_t count);
 
 /// A CSV field as every file we write quotes it (RFC 4180): unchanged unless it holds a
-/// comma, quote or line break; then in double quotes with quotes doubled.
+/// comma, quote or line break; then in double quotes with quotes doubled. A text that a
+/// spreadsheet would run as a formula (IsSpreadsheetFormula) is written as
+/// `"'=..."`: a leading apostrophe inside quotes, so it shows as text (CSV injection).
 std::string CsvField(std::string_view text);
 /// The same, appended to `line` without a temporary (for writers of many rows).
 void AppendCsvField(std::string& line, std::string_view text);
+/// True for a text starting with `=`, `+`, `-`, `@`, a tab or a carriage return, except a
+/// plain number such as `-12.5` or `+3` (numbers stay numbers).
+bool IsSpreadsheetFormula(std::string_view text);
 
 }  // namespace churnwatch

@@ -20,6 +20,7 @@ nlohmann::json CountsJson(const IngestCounts& c) {
           {"duplicates_skipped", c.duplicates_skipped},
           {"rejected_duplicates", c.rejected_duplicates},
           {"rows_excluded", c.rows_excluded},
+          {"duplicates_kept", c.duplicates_kept},
           {"excluded_by_rule", c.excluded_by_rule}};
 }
 
@@ -60,6 +61,7 @@ Result<PreparedIngest> PrepareIngest(const IngestRequest& request) {
   CW_ASSIGN_OR_RETURN(p.mapping, LoadMapping(request.mapping_path));
   p.options.rejects_dir = request.rejects_dir;
   p.options.apply_exclusions = request.apply_exclusions;
+  p.options.max_rejected_share = request.max_rejected_share;
   p.options.threads = request.threads;
   if (request.pii_key_file) {
     CW_ASSIGN_OR_RETURN(p.options.pii_key, ResolvePiiKey(*request.pii_key_file));

@@ -93,8 +93,11 @@ Result<RunSummary> RunWithConfig(const RunConfig& config, const Notify& progress
     ingest.inputs = {config.transactions.string(), config.customers.string(), config.events.string()};
     ingest.threads = config.threads;
     ingest.rejects_dir = config.rejects_dir.empty() ? config.out_dir.string() : config.rejects_dir.string();
+    ingest.max_rejected_share = config.max_rejected_share;
+    ingest.pii_key_file = config.pii_key_file;
     CW_ASSIGN_OR_RETURN(IngestReport report, IngestInto(*store, ingest));
     sum.rows_loaded = report.totals.rows_loaded;
+    sum.ingest = report.totals;
     say("ingest: " + FormatCount(report.totals.rows_read) + " rows read, " + FormatCount(report.totals.rows_loaded) +
         " loaded, " + FormatCount(report.totals.already_present) + " already present, " +
         FormatCount(report.totals.rows_rejected) + " rejected");
@@ -223,6 +226,7 @@ Result<RunOutcome> Run(const RunRequest& request) {
   if (request.db_url) config.db_url = *request.db_url;
   if (request.out_dir) config.out_dir = *request.out_dir;
   if (request.threads) config.threads = *request.threads;
+  if (request.pii_key_file) config.pii_key_file = *request.pii_key_file;
   RunOutcome outcome;
   CW_ASSIGN_OR_RETURN(outcome.summary, RunWithConfig(config, request.progress));
   return outcome;

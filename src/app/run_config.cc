@@ -1,5 +1,6 @@
 // Reads a run config (include/churnwatch/app/run.h): the [run] [ingest] [model]
 // [recommend] [report] tables here, the policy tables through ParsePolicyConfig.
+#include <algorithm>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "churnwatch/features.h"
 #include "churnwatch/app/run.h"
 #include "churnwatch/types.h"
+#include "churnwatch/toml_keys.h"
 
 namespace churnwatch::app {
 
@@ -84,8 +86,25 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
 
   RunConfig c;
   c.config_path = path;
-  CW_ASSIGN_OR_RETURN(c.policy, ParsePolicyConfig(text, source));
+  static constexpr std::string_view kRunTables[] = {"run", "ingest", "model", "report"};
+  CW_ASSIGN_OR_RETURN(c.policy, ParsePolicyConfig(text, source, kRunTables));
   toml::table doc = toml::parse(text, source);  // already parsed once without error above
+  // Every key is known: a typo such as `[modle]` or `fromat` is an error, not a default.
+  for (std::string_view t : kRunTables)
+    if (const toml::node* n = doc.get(t); n != nullptr && !n->is_table())
+      return Status::InvalidArgument(source + ":" + std::to_string(n->source().begin.line) + ": [" + std::string(t) +
+                                     "] must be a table");
+  if (const toml::table* t = doc["run"].as_table())
+    CW_RETURN_IF_ERROR(config::CheckKeys(*t, source, "run", {"name", "db", "out_dir", "currency", "threads"}));
+  if (const toml::table* t = doc["ingest"].as_table())
+    CW_RETURN_IF_ERROR(config::CheckKeys(
+        *t, source, "ingest", {"mapping", "transactions", "customers", "events", "rejects_dir", "max_rejected_share"}));
+  if (const toml::table* t = doc["model"].as_table())
+    CW_RETURN_IF_ERROR(config::CheckKeys(*t, source, "model",
+                                         {"mode", "horizon_days", "format", "as_of", "test_cutoff", "valid_cutoff",
+                                          "train_cutoffs", "train_every_days", "min_history_days"}));
+  if (const toml::table* t = doc["report"].as_table())
+    CW_RETURN_IF_ERROR(config::CheckKeys(*t, source, "report", {"file", "top_customers"}));
   const std::filesystem::path base = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   Reader r(doc, source, base);
 
@@ -98,6 +117,13 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
   }
   CW_RETURN_IF_ERROR(r.Path("run", "out_dir", c.out_dir));
   CW_RETURN_IF_ERROR(r.Text("run", "currency", c.currency));
+  // The currency is printed before every amount, in the report too: a symbol or code,
+  // never markup.
+  if (c.currency.size() > 16 || c.currency.find_first_of("<>&\"'`\\") != std::string::npos ||
+      std::any_of(c.currency.begin(), c.currency.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20; }))
+    return r.Error(*r.Get("run", "currency"),
+                   "[run] currency must be a symbol or code of at most 16 bytes without < > & quotes or control "
+                   "characters, e.g. \"¥\" or \"CNY \"");
   CW_RETURN_IF_ERROR(r.Int("run", "threads", 1, 256, c.threads));
 
   CW_RETURN_IF_ERROR(r.Path("ingest", "mapping", c.mapping));
@@ -105,6 +131,12 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
   CW_RETURN_IF_ERROR(r.Path("ingest", "customers", c.customers));
   CW_RETURN_IF_ERROR(r.Path("ingest", "events", c.events));
   CW_RETURN_IF_ERROR(r.Path("ingest", "rejects_dir", c.rejects_dir));
+  if (const toml::node* n = r.Get("ingest", "max_rejected_share")) {
+    const auto v = n->value<double>();
+    if (!v || !(*v >= 0 && *v <= 1))
+      return r.Error(*n, "[ingest] max_rejected_share must be a number in [0, 1] (a share: 0.05 = 5 %)");
+    c.max_rejected_share = *v;
+  }
   const bool has_inputs = !c.transactions.empty() || !c.customers.empty() || !c.events.empty();
   if (has_inputs && c.mapping.empty())
     return Status::InvalidArgument(source + ": [ingest] names input files but no mapping");
@@ -139,6 +171,15 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
 
   CW_RETURN_IF_ERROR(r.Path("recommend", "product_names", c.product_names));
   CW_RETURN_IF_ERROR(r.Text("report", "file", c.report_file));
+  {
+    // The report goes inside the output folder: a file name, or a path below it.
+    const std::filesystem::path f(c.report_file);
+    bool inside = !c.report_file.empty() && f.is_relative() && !f.has_root_name();
+    for (const auto& part : f) inside = inside && part != "..";
+    if (!inside)
+      return r.Error(*r.Get("report", "file"), "[report] file must be a relative path inside the output folder, got \"" +
+                                                   c.report_file + "\"");
+  }
   CW_RETURN_IF_ERROR(r.Int("report", "top_customers", 0, 10000, c.top_customers));
   return c;
 }

@@ -15,6 +15,7 @@ namespace {
 struct IngestFlags {
   std::string mapping, transactions, customers, events, rejects_dir, pii_key_file;
   bool no_exclude = false;
+  double max_rejected_share = -1;
 };
 
 std::string RowsPerSecond(const IngestProgress& p) {
@@ -51,6 +52,7 @@ Status Run(const IngestFlags& f, const CommonOptions& common) {
   r.rejects_dir = f.rejects_dir;
   r.pii_key_file = f.pii_key_file;
   r.apply_exclusions = !f.no_exclude;
+  r.max_rejected_share = f.max_rejected_share;
   if (!common.quiet)
     r.progress = [tty = isatty(STDERR_FILENO) != 0](const IngestProgress& p) { DrawProgress(p, tty); };
   CW_ASSIGN_OR_RETURN(const app::IngestOutcome o, app::Ingest(r));
@@ -65,6 +67,10 @@ Status Run(const IngestFlags& f, const CommonOptions& common) {
                 FormatCount(c.already_present).c_str(), FormatCount(c.rows_rejected).c_str(),
                 FormatCount(c.duplicates_skipped).c_str(), FormatCount(c.rejected_duplicates).c_str(),
                 FormatCount(c.rows_excluded).c_str());
+    if (c.duplicates_kept > 0)
+      std::printf("    repeated lines kept %s (exact repeats of an earlier line, loaded as rows of their own; "
+                  "duplicates = \"skip\" drops them)\n",
+                  FormatCount(c.duplicates_kept).c_str());
     for (const auto& [reason, n] : c.rejected_by_reason)
       std::printf("    rejected %-22s %s\n", reason.c_str(), FormatCount(n).c_str());
     for (const auto& [rule, n] : c.excluded_by_rule)
@@ -92,6 +98,10 @@ CommandRun RegisterIngest(CLI::App& app, CommonOptions& common) {
   sub->add_option("--pii-key-file", flags->pii_key_file,
                   "file whose first line is the HMAC key for phone/email/name (default: $CHURNWATCH_PII_KEY)");
   sub->add_flag("--no-exclude", flags->no_exclude, "ignore the mapping's exclusion rules");
+  sub->add_option("--max-rejected-share", flags->max_rejected_share,
+                  "refuse a file (load none of it, exit 4) when more than this share of its rows is rejected, e.g. "
+                  "0.05 (default: no limit; a file with every row rejected is always refused)")
+      ->check(CLI::Range(0.0, 1.0));
   return [flags, &common] { return Run(*flags, common); };
 }
 

@@ -16,13 +16,15 @@ CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
       ->description("store URL; overrides the config's [run] db (default: that db, else sqlite:churnwatch.db)")
       ->default_str("");
   struct Flags {
-    std::string config, out;
+    std::string config, out, pii_key_file;
     int threads = 0;
   };
   auto flags = std::make_shared<Flags>();
   sub->add_option("--config", flags->config, "run config (TOML), e.g. examples/demo.toml")->required();
   sub->add_option("--out", flags->out, "output folder (overrides [run] out_dir)");
   sub->add_option("--threads", flags->threads, "worker threads (overrides [run] threads)");
+  sub->add_option("--pii-key-file", flags->pii_key_file,
+                  "file whose first line is the HMAC key for phone/email/name (default: $CHURNWATCH_PII_KEY)");
   return [sub, flags, &common]() -> Status {
     app::RunRequest r;
     r.config_path = flags->config;
@@ -30,6 +32,7 @@ CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
     if (sub->count("--db") > 0) r.db_url = common.db_url;
     if (!flags->out.empty()) r.out_dir = flags->out;
     if (flags->threads > 0) r.threads = flags->threads;
+    if (!flags->pii_key_file.empty()) r.pii_key_file = flags->pii_key_file;
     if (!common.quiet) r.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
     CW_ASSIGN_OR_RETURN(const app::RunOutcome outcome, app::Run(r));
     if (common.json) return PrintJson(outcome.ToJson());

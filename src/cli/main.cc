@@ -5,6 +5,7 @@
 #include <iostream>
 #include <vector>
 
+#include "churnwatch/json_text.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "churnwatch/openmp_wait.h"
@@ -18,7 +19,7 @@ void AddCommonOptions(CLI::App* sub, CommonOptions& common) {
 }
 
 Status PrintJson(const nlohmann::json& object) {
-  std::cout << object.dump(2) << std::endl;
+  std::cout << JsonText(object, 2) << std::endl;
   return Status::OK();
 }
 
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
   auto fail = [&](const Status& status) {
     std::fprintf(stderr, "churnwatch: error: %s\n", status.ToString().c_str());
     if (common.json || cli::WantsJson(argc, argv))
-      (void)cli::PrintJson({{"error", {{"code", std::string(StatusCodeName(status.code()))}, {"message", status.message()}}}});
+      (void)cli::PrintJson({{"error", {{"code", std::string(StatusCodeName(status.code()))}, {"message", OneLine(status.message())}}}});
     return ExitCodeFor(status.code());
   };
   if (auto mistake = cli::CheckArguments(app, argc, argv)) return fail(*mistake);

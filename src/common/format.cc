@@ -1,4 +1,6 @@
 // Number and CSV-field formatting shared by every command's summaries and files.
+#include <cctype>
+#include <charconv>
 #include <string>
 
 #include "churnwatch/types.h"
@@ -13,12 +15,33 @@ std::string FormatCount(std::int64_t count) {
   return count < 0 ? "-" + s : s;
 }
 
+bool IsSpreadsheetFormula(std::string_view text) {
+  if (text.empty()) return false;
+  const char first = text.front();
+  if (first != '=' && first != '+' && first != '-' && first != '@' && first != '\t' && first != '\r') return false;
+  // Numbers are data, not formulas: -12.5 and +3 stay numbers a spreadsheet can add up.
+  if (first == '-' || first == '+') {
+    std::string_view digits = text.substr(1);
+    double value = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (!digits.empty() && ec == std::errc() && end == digits.data() + digits.size() &&
+        (std::isdigit(static_cast<unsigned char>(digits.front())) || digits.front() == '.'))
+      return false;
+  }
+  return true;
+}
+
 void AppendCsvField(std::string& line, std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) {
+  // A text cell a spreadsheet would run as a formula (=HYPERLINK(...), +cmd|..., @SUM(...))
+  // is written as text: a leading apostrophe, the whole cell quoted (OWASP's advice against
+  // CSV injection). Customer ids, product names and messages come from outside.
+  const bool formula = IsSpreadsheetFormula(text);
+  if (!formula && text.find_first_of(",\"\n\r") == std::string_view::npos) {
     line += text;
     return;
   }
   line += '"';
+  if (formula) line += '\'';
   for (char ch : text) {
     if (ch == '"') line += '"';
     line += ch;

@@ -6,6 +6,7 @@
 
 #include "churnwatch/explain.h"
 #include "churnwatch/feature_catalog.h"
+#include "churnwatch/toml_keys.h"
 
 namespace churnwatch {
 namespace {
@@ -78,6 +79,7 @@ Result<ReasonMap> ReasonMap::Load(const std::filesystem::path& path, std::span<c
     return Status::InvalidArgument(path.string() + ":" + std::to_string(e.source().begin.line) + ": " +
                                    std::string(e.description()));
   }
+  CW_RETURN_IF_ERROR(config::CheckKeys(doc, path.string(), "", {"reasons"}));
   ReasonMap map = Defaults(features);
   const toml::table* reasons = doc["reasons"].as_table();
   if (reasons == nullptr) return Status::InvalidArgument(path.string() + ": no [reasons] table");

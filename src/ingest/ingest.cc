@@ -42,6 +42,7 @@ void IngestCounts::Add(const IngestCounts& o) {
   duplicates_skipped += o.duplicates_skipped;
   rejected_duplicates += o.rejected_duplicates;
   rows_excluded += o.rows_excluded;
+  duplicates_kept += o.duplicates_kept;
   for (const auto& [k, v] : o.rejected_by_reason) rejected_by_reason[k] += v;
   for (const auto& [k, v] : o.excluded_by_rule) excluded_by_rule[k] += v;
 }
@@ -125,7 +126,7 @@ struct ChunkWorker {
   RejectInfo reject;
   std::string redacted;  // a rejected record without its personal values
 
-  void Run(Chunk<Row>& c, const std::string& path, bool skip_dups) {
+  void Run(Chunk<Row>& c, const std::string& path) {
     reader->Reset(c.run, c.first_line);
     c.recs.clear();
     c.rejects.clear();
@@ -135,7 +136,7 @@ struct ChunkWorker {
       Result<bool> more = reader->Next(rec);  // a reader over memory cannot fail
       if (!more.ok() || !*more) break;
       typename Chunk<Row>::Rec r;
-      if (skip_dups) r.raw_fp = ingest::Hash64(rec.raw, kRawSeed);
+      r.raw_fp = ingest::Hash64(rec.raw, kRawSeed);  // exact repeats are counted even when kept
       int rule = -1;
       if (rec.unterminated_quote) {
         reject = {RejectReason::kUnterminatedQuote, "", {}, "a quoted field is not closed before the end of the file"};
@@ -186,7 +187,7 @@ class ConverterShelf {
   explicit ConverterShelf(std::vector<ChunkWorker<Row>>& workers) {
     for (auto& w : workers) idle_.push_back(&w);
   }
-  void Convert(Chunk<Row>& chunk, const std::string& path, bool skip_dups) {
+  void Convert(Chunk<Row>& chunk, const std::string& path) {
     ChunkWorker<Row>* w = nullptr;
     {
       std::lock_guard lock(mu_);
@@ -201,7 +202,7 @@ class ConverterShelf {
         shelf->idle_.push_back(w);
       }
     } give_back{this, w};
-    w->Run(chunk, path, skip_dups);
+    w->Run(chunk, path);
   }
 
  private:
@@ -331,13 +332,15 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     for (std::size_t i = 0; i < nrec; ++i) {
       if (i + kAhead < nrec) {
         const auto& ahead = ch.recs[i + kAhead];
-        if (skip_dups) raw_seen.Prefetch(ahead.raw_fp);
+        raw_seen.Prefetch(ahead.raw_fp);
         if (ahead.outcome == RowOutcome::kAccepted) key_seen.Prefetch(ch.rows[ahead.row].key.lo);
       }
       const auto& r = ch.recs[i];
       ++c.rows_read;
-      const bool dup = skip_dups && !raw_seen.Insert(r.raw_fp);
+      const bool repeat = !raw_seen.Insert(r.raw_fp);
+      const bool dup = skip_dups && repeat;
       if (dup) ++c.duplicates_skipped;
+      if (repeat && !skip_dups && r.outcome == RowOutcome::kAccepted) ++c.duplicates_kept;
       if (r.outcome == RowOutcome::kRejected) {
         ++c.rows_rejected;
         ++by_reason[static_cast<std::size_t>(r.code)];
@@ -390,13 +393,13 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
         break;
       }
       free_slots.pop_back();
-      ch->job = pool.Submit([&shelf, ch, &path, skip_dups] { shelf.Convert(*ch, path, skip_dups); });
+      ch->job = pool.Submit([&shelf, ch, &path] { shelf.Convert(*ch, path); });
       inflight.push_back(ch);
     }
     if (!reserved) {
       // Sized up front, sparing the rehashes, but only once the workers have chunks to
       // convert: zeroing the tables is megabytes of fresh memory, slow to touch on a VM.
-      if (skip_dups) raw_seen.Reserve(expected_rows);
+      raw_seen.Reserve(expected_rows);
       key_seen.Reserve(expected_rows);
       reserved = true;
     }
@@ -416,6 +419,18 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     }
   }
   CW_RETURN_IF_ERROR(rejects.Close());
+  for (int r = 0; r < kRejectReasonCount; ++r)
+    if (by_reason[static_cast<std::size_t>(r)] > 0)
+      c.rejected_by_reason[std::string(RejectReasonName(static_cast<RejectReason>(r)))] = by_reason[static_cast<std::size_t>(r)];
+  if (Status refused = RejectShareError(rep, opt.max_rejected_share); !refused.ok()) {
+    // Nothing of the file is loaded (the session is dropped uncommitted), but its rejects
+    // file is, since that is what the user reads to fix the mapping or the export.
+    session.reset();
+    CW_RETURN_IF_ERROR(rejects.Publish());
+    rejects_guard.loaded = true;
+    if (rejects.used()) refused = Status(refused.code(), refused.message() + " (rejected rows: " + rejects.path() + ")");
+    return refused;
+  }
   CW_RETURN_IF_ERROR(begin_session());
   if (session) {
     CW_ASSIGN_OR_RETURN(std::string sha256, fingerprint.get());
@@ -427,9 +442,7 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
     c.rows_loaded = accepted;
   }
   rejects_guard.loaded = true;
-  for (int r = 0; r < kRejectReasonCount; ++r)
-    if (by_reason[static_cast<std::size_t>(r)] > 0)
-      c.rejected_by_reason[std::string(RejectReasonName(static_cast<RejectReason>(r)))] = by_reason[static_cast<std::size_t>(r)];
+  CW_RETURN_IF_ERROR(rejects.Publish());
   for (std::size_t r = 0; r < by_rule.size(); ++r)
     if (by_rule[r] > 0) c.excluded_by_rule[m.exclude[r].name] += by_rule[r];
   if (rejects.used()) rep.rejects_file = rejects.path();
@@ -439,6 +452,36 @@ Result<FileReport> IngestFile(Table table, const TableMapping& m, const std::str
 }
 
 }  // namespace
+
+Status RejectShareError(const FileReport& file, double max_share) {
+  const IngestCounts& c = file.counts;
+  if (c.rows_read == 0 || c.rows_rejected == 0) return Status::OK();
+  const double share = static_cast<double>(c.rows_rejected) / static_cast<double>(c.rows_read);
+  const bool all = c.rows_rejected == c.rows_read;
+  if (!all && (max_share < 0 || share <= max_share)) return Status::OK();
+  std::vector<std::pair<std::int64_t, std::string>> reasons;
+  for (const auto& [reason, n] : c.rejected_by_reason) reasons.emplace_back(n, reason);
+  std::stable_sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::string top;
+  for (std::size_t i = 0; i < reasons.size() && i < 3; ++i)
+    top += (i == 0 ? "" : ", ") + reasons[i].second + " " + FormatCount(reasons[i].first);
+  char pct[32];
+  std::snprintf(pct, sizeof pct, "%.1f %%", 100.0 * share);
+  std::string limit;
+  if (all) {
+    limit = "every row";
+  } else {
+    char lim[32];
+    std::snprintf(lim, sizeof lim, "%g %%", 100.0 * max_share);
+    limit = "more than the " + std::string(lim) + " allowed";
+  }
+  return Status::DataError(FormatCount(c.rows_rejected) + " of " + FormatCount(c.rows_read) +
+                           " rows rejected (" + pct + ", " + limit + "): " + top +
+                           "; nothing of this file was loaded: fix the mapping (date_format, delimiter, "
+                           "currency_symbols, thousands, ...) or the export and load it again" +
+                           (all ? std::string()
+                                : ", or raise the limit (run: [ingest] max_rejected_share; ingest: --max-rejected-share)"));
+}
 
 Result<IngestReport> Ingest(const Mapping& mapping, const IngestInputs& inputs, Store* store, const IngestOptions& options) {
   struct Job {
@@ -460,6 +503,9 @@ Result<IngestReport> Ingest(const Mapping& mapping, const IngestInputs& inputs, 
                                      " has no [" + j.name + "] section");
   }
   std::erase_if(jobs, [](const Job& j) { return j.path.empty(); });
+  if (!options.pii_key.empty() && options.pii_key.size() < kMinPiiKeyBytes)
+    return Status::InvalidArgument("the PII key is " + std::to_string(options.pii_key.size()) + " bytes; it must be at least " +
+                                   std::to_string(kMinPiiKeyBytes) + " (generate one with: openssl rand -hex 32)");
   if (jobs.empty())
     return Status::InvalidArgument("nothing to ingest: give --transactions, --customers or --events, or name the files "
                                    "in the mapping ('file = ...')");

@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 
+#include "churnwatch/toml_keys.h"
 #include "ingest/expression.h"
 #include "ingest/row_converter.h"
 #include "ingest/value_parsers.h"
@@ -21,8 +22,8 @@ namespace {
 using ingest::DateFormat;
 using ingest::Expression;
 
-constexpr std::string_view kDialectKeys[] = {"delimiter", "quote",       "header",     "decimal",
-                                             "thousands", "timezone",    "date_format"};
+constexpr std::string_view kDialectKeys[] = {"delimiter", "quote",    "header",      "decimal",
+                                             "thousands", "timezone", "date_format", "currency_symbols"};
 
 struct Parser {
   std::string src;
@@ -34,20 +35,9 @@ struct Parser {
 
   Status CheckKeys(const toml::table& t, const std::string& section, const std::vector<std::string_view>& allowed,
                    bool dialect) const {
-    for (auto&& [k, v] : t) {
-      std::string_view key = k.str();
-      bool ok = std::find(allowed.begin(), allowed.end(), key) != allowed.end();
-      if (dialect) ok = ok || std::find(std::begin(kDialectKeys), std::end(kDialectKeys), key) != std::end(kDialectKeys);
-      if (!ok) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        if (dialect)
-          for (auto a : kDialectKeys) list += (list.empty() ? "" : ", ") + std::string(a);
-        return Status::InvalidArgument(At(k.source()) + ": unknown key '" + (section.empty() ? "" : section + ".") +
-                                       std::string(key) + "' (allowed here: " + list + ")");
-      }
-    }
-    return Status::OK();
+    std::vector<std::string_view> all = allowed;
+    if (dialect) all.insert(all.end(), std::begin(kDialectKeys), std::end(kDialectKeys));
+    return config::CheckKeys(t, src, section, all);
   }
 
   Result<std::string> Str(const toml::node& n, const std::string& key) const {
@@ -104,6 +94,13 @@ struct Parser {
     }
     if (const auto* n = t.get("thousands")) {
       CW_ASSIGN_OR_RETURN(m.thousands, OneChar(*n, "thousands", true));
+    }
+    if (const auto* n = t.get("currency_symbols")) {
+      CW_ASSIGN_OR_RETURN(m.currency_symbols, StrList(*n, "currency_symbols"));
+      for (const auto& sym : m.currency_symbols)
+        if (sym.empty() || sym.find_first_of("0123456789.,+- \t") != std::string::npos)
+          return Error(*n, "'currency_symbols' entries must be non-empty and hold no digits, signs, separators or "
+                           "blanks, got '" + sym + "'");
     }
     if (const auto* n = t.get("timezone")) {
       CW_ASSIGN_OR_RETURN(std::string tz, Str(*n, "timezone"));
@@ -191,7 +188,7 @@ struct Parser {
     if (t == nullptr) return Error(*node, "'" + key + "' must be a table ([" + key + "])");
     m.present = true;
     m.line = static_cast<int>(t->source().begin.line);
-    std::vector<std::string_view> allowed = {"file", "duplicates", "fields", "exclude"};
+    std::vector<std::string_view> allowed = {"file", "duplicates", "fields", "exclude", "missing_customer_id"};
     if (which == Table::kTransactions) allowed.push_back("returns");
     CW_RETURN_IF_ERROR(CheckKeys(*t, key, allowed, true));
     std::optional<int> source_offset;
@@ -212,6 +209,16 @@ struct Parser {
       else return Error(*n, "'duplicates' must be \"skip\" or \"keep\", got '" + d + "'");
     }
     const auto& canonical = CanonicalFields(which);
+    std::optional<ExcludeRule> walk_ins;
+    if (const auto* n = t->get("missing_customer_id")) {
+      CW_ASSIGN_OR_RETURN(std::string d, Str(*n, "missing_customer_id"));
+      if (d == "exclude") {
+        walk_ins = ExcludeRule{"missing_customer_id", "customer_id", "", 0, {""}, {}, "", static_cast<int>(n->source().begin.line)};
+      } else if (d != "reject") {
+        return Error(*n, "'missing_customer_id' must be \"reject\" (the default: rows without a customer id go to "
+                         "the rejects file) or \"exclude\" (walk-in sales: counted as excluded), got '" + d + "'");
+      }
+    }
     if (const auto* n = t->get("fields")) {
       const auto* ft = n->as_table();
       if (ft == nullptr) return Error(*n, "'fields' must be a table ([" + key + ".fields])");
@@ -287,6 +294,9 @@ struct Parser {
         m.exclude.push_back(std::move(r));
       }
     }
+    // First, so rows without a customer id count under this rule and not under another
+    // rule that also matches them (a walk-in buying postage).
+    if (walk_ins) m.exclude.insert(m.exclude.begin(), std::move(*walk_ins));
     return Status::OK();
   }
 };

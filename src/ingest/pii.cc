@@ -29,6 +29,18 @@ std::string HmacSha256Hex(std::string_view key, std::string_view normalised) {
   return out;
 }
 
+namespace {
+
+Result<std::string> CheckKeyLength(std::string key, const std::string& where) {
+  if (key.size() < kMinPiiKeyBytes)
+    return Status::InvalidArgument("the PII key from " + where + " is " + std::to_string(key.size()) +
+                                   " bytes; it must be at least " + std::to_string(kMinPiiKeyBytes) +
+                                   " (generate one with: openssl rand -hex 32)");
+  return key;
+}
+
+}  // namespace
+
 Result<std::string> ResolvePiiKey(const std::string& key_file) {
   if (!key_file.empty()) {
     std::error_code ec;
@@ -38,9 +50,10 @@ Result<std::string> ResolvePiiKey(const std::string& key_file) {
     std::getline(in, line);
     std::string key(ingest::TrimBlanks(line));
     if (key.empty()) return Status::InvalidArgument("PII key file " + key_file + " is empty (its first line is the key)");
-    return key;
+    return CheckKeyLength(std::move(key), "the file " + key_file);
   }
-  if (const char* env = std::getenv("CHURNWATCH_PII_KEY")) return std::string(env);
+  if (const char* env = std::getenv("CHURNWATCH_PII_KEY"); env != nullptr && *env != '\0')
+    return CheckKeyLength(std::string(env), "CHURNWATCH_PII_KEY");
   return std::string();
 }
 

@@ -12,6 +12,9 @@
 #include <cstring>
 #include <filesystem>
 
+#include "churnwatch/atomic_file.h"
+#include "churnwatch/types.h"
+
 namespace churnwatch::ingest {
 namespace {
 
@@ -58,18 +61,39 @@ RejectsWriter::~RejectsWriter() {
 }
 
 Status RejectsWriter::Reset() {
+  // The rows go to a temporary beside the target; Publish renames it over the target once
+  // the load has committed, so a killed load never leaves a truncated rejects file nor
+  // replaces the complete one of an earlier load.
+  tmp_path_ = TemporaryPathFor(path_).string();
   std::error_code ec;
-  if (std::filesystem::exists(path_, ec) && !std::filesystem::remove(path_, ec))
-    return Status::IOError("cannot remove the stale rejects file " + path_ + ": " + ec.message());
+  if (std::filesystem::exists(tmp_path_, ec) && !std::filesystem::remove(tmp_path_, ec))
+    return Status::IOError("cannot remove the stale temporary rejects file " + tmp_path_ + ": " + ec.message());
+  return Status::OK();
+}
+
+Status RejectsWriter::Publish() {
+  std::error_code ec;
+  if (rows_ == 0) {
+    // The latest load rejected nothing: an earlier load's rejects file no longer applies.
+    if (std::filesystem::exists(path_, ec) && !std::filesystem::remove(path_, ec))
+      return Status::IOError("cannot remove the stale rejects file " + path_ + ": " + ec.message());
+    return Status::OK();
+  }
+  std::filesystem::rename(tmp_path_, path_, ec);
+  if (ec) return Status::IOError("cannot rename " + tmp_path_ + " to " + path_ + ": " + ec.message());
   return Status::OK();
 }
 
 void RejectsWriter::Field(std::string& out, std::string_view v) {
-  if (!NeedsQuotes(v)) {
+  // Raw values and records are outside text: one starting like a formula is written with a
+  // leading apostrophe, as every CSV we write does (types.h, IsSpreadsheetFormula).
+  const bool formula = IsSpreadsheetFormula(v);
+  if (!formula && !NeedsQuotes(v)) {
     out.append(v);
     return;
   }
   out.push_back('"');
+  if (formula) out.push_back('\'');
   for (;;) {  // copy runs between quotes in bulk, doubling each quote
     std::size_t q = v.find('"');
     if (q == std::string_view::npos) break;
@@ -108,7 +132,8 @@ Status RejectsWriter::OpenFile() {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
   }
-  out_ = std::fopen(path_.c_str(), "wb");
+  if (tmp_path_.empty()) tmp_path_ = TemporaryPathFor(path_).string();
+  out_ = std::fopen(tmp_path_.c_str(), "wb");
   if (out_ == nullptr)
     return Status::IOError("cannot write rejects file " + path_ + ": " + std::strerror(errno) +
                            " (choose another folder with --rejects-dir)");
@@ -150,7 +175,7 @@ void RejectsWriter::Discard() {
   if (rows_ == 0) return;
   rows_ = 0;
   std::error_code ec;
-  std::filesystem::remove(path_, ec);
+  if (!tmp_path_.empty()) std::filesystem::remove(tmp_path_, ec);
 }
 
 }  // namespace churnwatch::ingest

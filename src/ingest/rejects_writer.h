@@ -23,9 +23,14 @@ class RejectsWriter {
   RejectsWriter(const RejectsWriter&) = delete;
   RejectsWriter& operator=(const RejectsWriter&) = delete;
 
-  /// Removes a stale rejects file from an earlier run, so the file always describes the
-  /// latest load of its input. kIOError when it exists and cannot be removed.
+  /// Starts a load: rows go to a temporary file (atomic_file.h) until Publish. kIOError
+  /// when a stale temporary exists and cannot be removed.
   Status Reset();
+
+  /// After the load committed (or was refused; see ingest.h): the temporary replaces the
+  /// rejects file, or, when nothing was rejected, a stale rejects file of an earlier load is
+  /// removed, so the file always describes the latest load of its input.
+  Status Publish();
 
   /// Appends one rejected record; the file is created (with its header) on the first call.
   /// kIOError naming the path when it cannot be written (e.g. a read-only data folder:
@@ -43,8 +48,8 @@ class RejectsWriter {
   /// Flushes and closes; kIOError on a failed write.
   Status Close();
 
-  /// Closes and removes the file written so far (the load it describes failed, so nothing of
-  /// it was loaded; a rejects file always describes a load that happened).
+  /// Closes and removes the temporary written so far (the load it describes failed, so
+  /// nothing of it was loaded); an earlier load's complete rejects file stays.
   void Discard();
 
   bool used() const { return rows_ > 0; }
@@ -54,6 +59,7 @@ class RejectsWriter {
   static void Field(std::string& out, std::string_view v);
   Status OpenFile();
   std::string path_;
+  std::string tmp_path_;
   std::FILE* out_ = nullptr;
   std::int64_t rows_ = 0;
   std::string line_;  // the row being formatted, reused

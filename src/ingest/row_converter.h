@@ -4,7 +4,9 @@
 // hashing, and the canonical serialisation behind each row's RowKey. Column references are
 // resolved once against the file's header; per row only string_views and numbers move.
 
-#include <regex.h>
+#include <re2/re2.h>
+
+#include <cstdint>
 
 #include <memory>
 #include <optional>
@@ -94,7 +96,7 @@ class RowConverter {
     int col = -1;        // source column, or
     int slot = -1;       // canonical field slot
     std::vector<std::string> values, prefixes;
-    std::shared_ptr<regex_t> regex;  // POSIX ERE, anchored to the whole value
+    std::shared_ptr<const re2::RE2> regex;  // RE2, matched against the whole value
   };
 
   // Text of a mapped slot (trimmed, value map applied); empty when unmapped.
@@ -116,12 +118,15 @@ class RowConverter {
   std::vector<int> personal_cols_;           // record columns holding phone / email / name
   std::vector<std::string> personal_labels_;  // their labels, as in RejectInfo::column
   mutable std::vector<double> expr_values_;
-  mutable std::string regex_subject_;  // NUL-terminated copy of a value for regexec  // per-row scratch for expression operands
 };
 
-/// Compiles `pattern` as a POSIX extended regex that must match a whole value.
-/// kInvalidArgument with the library's explanation when it does not compile.
-Result<std::shared_ptr<regex_t>> CompileWholeMatchRegex(const std::string& pattern);
+/// Memory budget for compiling one mapping regex (RE2's default, stated here).
+inline constexpr std::int64_t kMaxRegexMemory = std::int64_t{8} << 20;
+
+/// Compiles `pattern` (RE2 syntax: linear-time matching, no backreferences) as a regex that
+/// must match a whole value. kInvalidArgument with RE2's explanation when it does not
+/// compile or needs more than kMaxRegexMemory.
+Result<std::shared_ptr<const re2::RE2>> CompileWholeMatchRegex(const std::string& pattern);
 
 /// True when `bytes` is well-formed UTF-8.
 bool IsValidUtf8(std::string_view bytes);

@@ -89,6 +89,33 @@ std::string_view TrimBlanks(std::string_view t) {
 
 bool ParseNumber(std::string_view text, const NumberFormat& format, double& out) {
   text = TrimBlanks(text);
+  char signbuf[64];
+  if (!format.currency_symbols.empty()) {
+    // "-¥1,104.15" / "¥-3" / "1104.15元" / "RMB 12": the symbol goes, the sign stays.
+    char sign = 0;
+    if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+      sign = text.front();
+      text = TrimBlanks(text.substr(1));
+    }
+    for (const auto& sym : format.currency_symbols) {
+      if (text.starts_with(sym)) {
+        text = TrimBlanks(text.substr(sym.size()));
+        break;
+      }
+    }
+    for (const auto& sym : format.currency_symbols) {
+      if (text.ends_with(sym)) {
+        text = TrimBlanks(text.substr(0, text.size() - sym.size()));
+        break;
+      }
+    }
+    if (sign != 0) {
+      if (text.empty() || text.front() == '-' || text.front() == '+' || text.size() + 1 >= sizeof signbuf) return false;
+      signbuf[0] = sign;
+      std::memcpy(signbuf + 1, text.data(), text.size());
+      text = std::string_view(signbuf, text.size() + 1);
+    }
+  }
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   if (text.empty()) return false;
   const char* b = text.data();

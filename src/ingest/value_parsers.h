@@ -16,6 +16,9 @@ namespace churnwatch::ingest {
 struct NumberFormat {
   char decimal = '.';
   char thousands = 0;  ///< 0 = none
+  /// Currency symbols/units allowed before or after the number (after a leading sign too):
+  /// "¥1,104.15", "-¥3", "1104.15元", "RMB 12".
+  std::vector<std::string> currency_symbols;
 };
 
 /// Parses a finite decimal number (leading/trailing blanks and a leading '+' allowed,

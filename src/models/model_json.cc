@@ -2,6 +2,7 @@
 // base64 of XGBoost's Universal Binary JSON, so one registry document is a whole model.
 #include <openssl/evp.h>
 
+#include "churnwatch/json_text.h"
 #include "churnwatch/models.h"
 #include "churnwatch/model_json.h"
 #include "models/tree_booster.h"
@@ -164,7 +165,7 @@ Result<std::string> ChurnModel::ToJson() const {
                       {"x", calibration_.x},
                       {"y", calibration_.y}};
   j["threshold"] = threshold_;
-  return j.dump();
+  return JsonText(j);
 }
 
 Result<std::shared_ptr<const ChurnModel>> ChurnModel::FromJson(std::string_view text, int nthread) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "churnwatch/json_text.h"
 #include "churnwatch/model_json.h"
 
 namespace churnwatch {
@@ -59,7 +60,7 @@ Result<std::string> ModelRegistry::ChampionVersion() {
 Status ModelRegistry::SetChampion(std::string_view version) {
   CW_ASSIGN_OR_RETURN(auto doc, store_.GetDocument(kModels, version));
   if (!doc) return Status::NotFound("model version '" + std::string(version) + "' is not in the registry");
-  return store_.PutDocument(kChampion, "current", nlohmann::json{{"version", version}}.dump());
+  return store_.PutDocument(kChampion, "current", JsonText(nlohmann::json{{"version", version}}));
 }
 
 Result<std::shared_ptr<const ChurnModel>> ModelRegistry::Load(std::string_view version, int nthread) {

@@ -2,6 +2,8 @@
 // toml++. Every error names the file and line of the key so that a config typo is found
 // without reading code.
 #include <algorithm>
+#include <span>
+#include <vector>
 #include <sstream>
 #include <string>
 
@@ -9,6 +11,7 @@
 
 #include "churnwatch/policy_config.h"
 #include "churnwatch/rules.h"
+#include "churnwatch/toml_keys.h"
 
 namespace churnwatch {
 
@@ -92,7 +95,8 @@ class Reader {
 
 }  // namespace
 
-Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_view source) {
+Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_view source,
+                                       std::span<const std::string_view> other_tables) {
   toml::table doc;
   try {
     doc = toml::parse(toml_text, source);
@@ -102,8 +106,18 @@ Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_v
   }
   Reader r(source);
   PolicyConfig c = DefaultPolicyConfig();
+  {
+    std::vector<std::string_view> top = {"zones", "sla", "budget", "recommend", "rules", "actions", "playbook"};
+    top.insert(top.end(), other_tables.begin(), other_tables.end());
+    CW_RETURN_IF_ERROR(config::CheckKeys(doc, source, "", top));
+  }
+  // A section that is not a table (`zones = 1`) would otherwise be skipped as absent.
+  for (std::string_view t : {"zones", "sla", "budget", "recommend", "actions"})
+    if (const toml::node* n = doc.get(t); n != nullptr && !n->is_table())
+      return r.Error(*n, "[" + std::string(t) + "] must be a table");
 
   if (const toml::table* z = doc["zones"].as_table()) {
+    CW_RETURN_IF_ERROR(config::CheckKeys(*z, source, "zones", {"red_min_p", "yellow_min_p", "yellow_split_p", "blue_min_recency_days"}));
     CW_RETURN_IF_ERROR(r.Number(*z, "zones", "red_min_p", 0, 1, c.zones.red_min_p));
     CW_RETURN_IF_ERROR(r.Number(*z, "zones", "yellow_min_p", 0, 1, c.zones.yellow_min_p));
     CW_RETURN_IF_ERROR(r.Number(*z, "zones", "yellow_split_p", 0, 1, c.zones.yellow_split_p));
@@ -112,11 +126,13 @@ Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_v
       return r.Error(*z, "[zones] needs yellow_min_p ≤ yellow_split_p ≤ red_min_p");
   }
   if (const toml::table* s = doc["sla"].as_table()) {
+    CW_RETURN_IF_ERROR(config::CheckKeys(*s, source, "sla", {"red_hours", "yellow_hours", "blue_hours"}));
     CW_RETURN_IF_ERROR(r.Int(*s, "sla", "red_hours", 0, 24 * 365, c.zones.red_sla_hours));
     CW_RETURN_IF_ERROR(r.Int(*s, "sla", "yellow_hours", 0, 24 * 365, c.zones.yellow_sla_hours));
     CW_RETURN_IF_ERROR(r.Int(*s, "sla", "blue_hours", 0, 24 * 365, c.zones.blue_sla_hours));
   }
   if (const toml::table* b = doc["budget"].as_table()) {
+    CW_RETURN_IF_ERROR(config::CheckKeys(*b, source, "budget", {"total", "min_net_benefit", "shares"}));
     CW_RETURN_IF_ERROR(r.Number(*b, "budget", "total", 0, 1e15, c.budget.total));
     CW_RETURN_IF_ERROR(r.Number(*b, "budget", "min_net_benefit", -1e15, 1e15, c.budget.min_net_benefit));
     if (const toml::node* n = b->get("shares")) {
@@ -173,6 +189,9 @@ Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_v
     }
   }
   if (const toml::table* rc = doc["recommend"].as_table()) {
+    // product_names is the run config's (pipeline.h); a policy file may carry it too.
+    CW_RETURN_IF_ERROR(
+        config::CheckKeys(*rc, source, "recommend", {"products", "stopped_after_days", "neighbours", "product_names"}));
     CW_RETURN_IF_ERROR(r.Int(*rc, "recommend", "products", 0, 50, c.recommend.products));
     CW_RETURN_IF_ERROR(r.Int(*rc, "recommend", "stopped_after_days", 1, 3650, c.recommend.stopped_after_days));
     CW_RETURN_IF_ERROR(r.Int(*rc, "recommend", "neighbours", 1, 10000, c.recommend.neighbours));
@@ -184,6 +203,8 @@ Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_v
     for (const toml::node& item : *a) {
       const toml::table* t = item.as_table();
       if (t == nullptr) return r.Error(item, "each [[rules]] entry must be a table");
+      CW_RETURN_IF_ERROR(
+          config::CheckKeys(*t, source, "rules", {"name", "when", "reason", "zone", "message_en", "message_zh"}));
       RuleSpec spec;
       spec.zone = "yellow";
       CW_RETURN_IF_ERROR(r.Text(*t, "rules", "name", spec.name));
@@ -218,6 +239,7 @@ Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_v
         def = &c.playbook.actions.back();
       }
       const std::string table = "actions." + name;
+      CW_RETURN_IF_ERROR(config::CheckKeys(*t, source, table, {"channel", "cost", "uplift", "label_en", "label_zh"}));
       CW_RETURN_IF_ERROR(r.Text(*t, table, "channel", def->channel));
       CW_RETURN_IF_ERROR(r.Number(*t, table, "cost", 0, 1e9, def->cost));
       CW_RETURN_IF_ERROR(r.Number(*t, table, "uplift", 0, 1, def->uplift));
@@ -232,6 +254,7 @@ Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_v
     for (const toml::node& item : *a) {
       const toml::table* t = item.as_table();
       if (t == nullptr) return r.Error(item, "each [[playbook]] entry must be a table");
+      CW_RETURN_IF_ERROR(config::CheckKeys(*t, source, "playbook", {"reason", "value_tier", "zone", "lifecycle", "action"}));
       PlaybookEntry e;
       CW_RETURN_IF_ERROR(r.Text(*t, "playbook", "reason", e.reason));
       CW_RETURN_IF_ERROR(r.Text(*t, "playbook", "value_tier", e.value_tier));

@@ -34,6 +34,7 @@ struct Node {
   double number = 0;        // kNumber, or kBool (1 / 0)
   std::string text;         // kString literal, or the identifier of kIdent / kMissing
   bool negated = false;     // kIn: "not in"
+  int height = 1;           // levels of the subtree below and including this node (parse depth limit)
   std::vector<std::unique_ptr<Node>> children;
 
   // Filled by Bind.

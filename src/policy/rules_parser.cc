@@ -2,6 +2,7 @@
 // include/churnwatch/rules.h). Hand-written rather than muparser: muparser has no strings,
 // no `in [...]` lists and reports errors by character position without context, and the
 // point of this language is that a CRM analyst can fix a typo from the message alone.
+#include <algorithm>
 #include <charconv>
 #include <cctype>
 #include <string>
@@ -32,6 +33,11 @@ bool IsKeyword(std::string_view w) {
 }
 
 // How a token reads inside an error message.
+// Deepest expression accepted. Parsing, binding, evaluating and freeing a rule all recurse
+// over its tree, so a pasted or generated rule of thousands of nested parentheses, `not`s or
+// chained `and`s would overflow the stack; no hand-written rule comes near this.
+constexpr int kMaxRuleDepth = 200;
+
 std::string Describe(const Token& t) {
   switch (t.kind) {
     case Tok::kEnd: return "the end of the rule";
@@ -161,8 +167,28 @@ class Parser {
     auto n = Make(kind, op.column);
     n->op = op.text;
     n->start = a->start;
+    n->height = 1 + std::max(a->height, b->height);
     n->children.push_back(std::move(a));
     n->children.push_back(std::move(b));
+    return n;
+  }
+
+  // Counts one level of recursion (a parenthesis, `not` or unary minus) for as long as it
+  // lives; the parser refuses to go deeper than kMaxRuleDepth.
+  struct Level {
+    int& depth;
+    explicit Level(int& d) : depth(++d) {}
+    ~Level() { --depth; }
+    Level(const Level&) = delete;
+    Level& operator=(const Level&) = delete;
+  };
+  Status TooDeep(int column) const {
+    return Error(column, "the expression nests more than " + std::to_string(kMaxRuleDepth) +
+                             " levels deep (parentheses, 'not', '-' or chained 'and'/'or' terms); split it into "
+                             "several rules");
+  }
+  Result<std::unique_ptr<Node>> Checked(std::unique_ptr<Node> n, int column) const {
+    if (n->height > kMaxRuleDepth) return TooDeep(column);
     return n;
   }
 
@@ -171,7 +197,7 @@ class Parser {
     while (AtKeyword("or")) {
       const Token op = Next();
       CW_ASSIGN_OR_RETURN(auto right, ParseAnd());
-      left = Binary(NodeKind::kOr, op, std::move(left), std::move(right));
+      CW_ASSIGN_OR_RETURN(left, Checked(Binary(NodeKind::kOr, op, std::move(left), std::move(right)), op.column));
     }
     return left;
   }
@@ -181,7 +207,7 @@ class Parser {
     while (AtKeyword("and")) {
       const Token op = Next();
       CW_ASSIGN_OR_RETURN(auto right, ParseNot());
-      left = Binary(NodeKind::kAnd, op, std::move(left), std::move(right));
+      CW_ASSIGN_OR_RETURN(left, Checked(Binary(NodeKind::kAnd, op, std::move(left), std::move(right)), op.column));
     }
     return left;
   }
@@ -189,8 +215,11 @@ class Parser {
   Result<std::unique_ptr<Node>> ParseNot() {
     if (AtKeyword("not")) {
       const Token op = Next();
+      const Level level(depth_);
+      if (depth_ > kMaxRuleDepth) return TooDeep(op.column);
       CW_ASSIGN_OR_RETURN(auto inner, ParseNot());
       auto n = Make(NodeKind::kNot, op.column);
+      n->height = inner->height + 1;
       n->op = "not";
       n->children.push_back(std::move(inner));
       return n;
@@ -203,7 +232,7 @@ class Parser {
     if (Peek().kind == Tok::kOp && IsCompareOp(Peek().text)) {
       const Token op = Next();
       CW_ASSIGN_OR_RETURN(auto right, ParseSum());
-      return Binary(NodeKind::kCompare, op, std::move(left), std::move(right));
+      return Checked(Binary(NodeKind::kCompare, op, std::move(left), std::move(right)), op.column);
     }
     bool negated = false;
     int column = Peek().column;
@@ -221,6 +250,7 @@ class Parser {
     n->op = negated ? "not in" : "in";
     n->negated = negated;
     n->start = left->start;
+    n->height = left->height + 1;
     n->children.push_back(std::move(left));
     while (true) {
       const Token& t = Peek();
@@ -257,7 +287,7 @@ class Parser {
     while (AtOp("+") || AtOp("-")) {
       const Token op = Next();
       CW_ASSIGN_OR_RETURN(auto right, ParseProduct());
-      left = Binary(NodeKind::kArith, op, std::move(left), std::move(right));
+      CW_ASSIGN_OR_RETURN(left, Checked(Binary(NodeKind::kArith, op, std::move(left), std::move(right)), op.column));
     }
     return left;
   }
@@ -267,7 +297,7 @@ class Parser {
     while (AtOp("*") || AtOp("/")) {
       const Token op = Next();
       CW_ASSIGN_OR_RETURN(auto right, ParseUnary());
-      left = Binary(NodeKind::kArith, op, std::move(left), std::move(right));
+      CW_ASSIGN_OR_RETURN(left, Checked(Binary(NodeKind::kArith, op, std::move(left), std::move(right)), op.column));
     }
     return left;
   }
@@ -275,8 +305,11 @@ class Parser {
   Result<std::unique_ptr<Node>> ParseUnary() {
     if (AtOp("-")) {
       const Token op = Next();
+      const Level level(depth_);
+      if (depth_ > kMaxRuleDepth) return TooDeep(op.column);
       CW_ASSIGN_OR_RETURN(auto inner, ParseUnary());
       auto n = Make(NodeKind::kNeg, op.column);
+      n->height = inner->height + 1;
       n->op = "-";
       n->children.push_back(std::move(inner));
       return n;
@@ -328,6 +361,8 @@ class Parser {
       case Tok::kOp:
         if (t.text == "(") {
           Next();
+          const Level level(depth_);
+          if (depth_ > kMaxRuleDepth) return TooDeep(t.column);
           CW_ASSIGN_OR_RETURN(auto inner, ParseOr());
           if (!AtOp(")"))
             return Error(Peek().column, "expected ')' to close the '(' at column " + std::to_string(t.column) +
@@ -345,6 +380,7 @@ class Parser {
   std::string_view text_;
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
+  int depth_ = 0;  // open parentheses, `not`s and unary minuses being parsed
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <string>
 #include <system_error>
 
+#include "churnwatch/atomic_file.h"
 #include "churnwatch/report.h"
 #include "report/decision_sections.h"
 #include "report/svg_charts.h"
@@ -194,12 +195,7 @@ Status WriteHtmlReport(const ReportData& data, const std::filesystem::path& path
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) return Status::IOError("cannot create directory " + path.parent_path().string() + ": " + ec.message());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return Status::IOError("cannot write report " + path.string());
-  out << RenderHtmlReport(data);
-  out.close();
-  if (!out) return Status::IOError("writing report " + path.string() + " failed");
-  return Status::OK();
+  return WriteFileAtomically(path, RenderHtmlReport(data));
 }
 
 }  // namespace churnwatch

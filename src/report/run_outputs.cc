@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "churnwatch/atomic_file.h"
+#include "churnwatch/json_text.h"
 #include "churnwatch/playbook.h"
 #include "churnwatch/score_csv.h"
 #include "churnwatch/run_record.h"
@@ -38,13 +40,9 @@ std::string Probability(double v) {
   return buf;
 }
 
-Status Write(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return Status::IOError("cannot write " + path.string());
-  return Status::OK();
-}
+// Each output appears complete or not at all: a full disk or a killed run never leaves a
+// truncated alerts.csv beside the others.
+Status Write(const std::filesystem::path& path, const std::string& text) { return WriteFileAtomically(path, text); }
 
 ResultColumn TextColumn(std::string name) { return {std::move(name), true, {}, {}}; }
 ResultColumn NumberColumn(std::string name) { return {std::move(name), false, {}, {}}; }
@@ -71,10 +69,10 @@ Status WriteRunFiles(const RunState& s) {
   for (const ActionItem* a : funded) {
     const std::string deadline = FormatIsoTimestamp(a->deadline);
     csv += CsvField(a->customer_id) + "," + std::string(ZoneName(a->zone)) + "," + a->grade + "," + a->value_tier + "," +
-           CsvField(Join(a->reasons, '|')) + "," + CsvField(Join(a->rules, '|')) + "," + a->action + "," + a->channel + "," +
+           CsvField(Join(a->reasons, '|')) + "," + CsvField(Join(a->rules, '|')) + "," + CsvField(a->action) + "," + CsvField(a->channel) + "," +
            Money(a->cost) + "," + Money(a->expected_benefit) + "," + deadline + "," + CsvField(a->products) + "," +
            std::string(TrackName(a->track)) + "," + Probability(a->p_churn) + "," + Money(a->value_at_stake) + "," +
-           a->runner_up + "," + Money(a->runner_up_benefit) + "," + CsvField(a->reason_en) + "," + CsvField(a->reason_zh) +
+           CsvField(a->runner_up) + "," + Money(a->runner_up_benefit) + "," + CsvField(a->reason_en) + "," + CsvField(a->reason_zh) +
            "\n";
     arr.push_back({{"customer_id", a->customer_id},
                    {"zone", std::string(ZoneName(a->zone))},
@@ -98,11 +96,11 @@ Status WriteRunFiles(const RunState& s) {
                    {"reason_zh", a->reason_zh}});
   }
   CW_RETURN_IF_ERROR(Write(dir / "actions.csv", csv));
-  CW_RETURN_IF_ERROR(Write(dir / "actions.json", arr.dump(1) + "\n"));
+  CW_RETURN_IF_ERROR(Write(dir / "actions.json", JsonText(arr, 1) + "\n"));
 
   std::string al = "customer_id,kind,rule,zone,grade,reason,message_en,message_zh,raised_at,deadline\n";
   for (const auto& a : s.policy.alerts)
-    al += CsvField(a.customer_id) + "," + a.kind + "," + a.rule + "," + std::string(ZoneName(a.zone)) + "," + a.grade + "," +
+    al += CsvField(a.customer_id) + "," + a.kind + "," + CsvField(a.rule) + "," + std::string(ZoneName(a.zone)) + "," + a.grade + "," +
           a.reason + "," + CsvField(a.message_en) + "," + CsvField(a.message_zh) + "," + FormatIsoTimestamp(a.raised_at) + "," +
           FormatIsoTimestamp(a.deadline) + "\n";
   return Write(dir / "alerts.csv", al);
@@ -174,7 +172,7 @@ Status StoreRunResults(const RunState& s, Store& store) {
                         {"money_at_risk", s.summary.money_at_risk},
                         {"budget_spent", s.summary.budget_spent},
                         {"report", s.summary.report.string()}};
-  return store.PutDocument("runs", s.summary.run_id, doc.dump());
+  return store.PutDocument("runs", s.summary.run_id, JsonText(doc));
 }
 
 }  // namespace churnwatch::run_output

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "churnwatch/json_text.h"
+
 namespace churnwatch::store_internal {
 
 Status ValidateResultTableName(std::string_view name) {
@@ -55,7 +57,7 @@ std::string QuoteIdentifier(std::string_view name) {
 std::string ColumnsToJson(const ResultTable& table) {
   nlohmann::json cols = nlohmann::json::array();
   for (const auto& c : table.columns) cols.push_back({{"name", c.name}, {"text", c.is_text}});
-  return cols.dump();
+  return JsonText(cols);
 }
 
 Result<ResultTable> EmptyTableFromJson(std::string_view name, std::string_view json) {

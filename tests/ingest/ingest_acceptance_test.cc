@@ -100,8 +100,14 @@ TEST(IngestAcceptance, OnlineRetail) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   auto first = Ingest(m, in, store->get(), opt);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  EXPECT_EQ(first->totals.rows_excluded, 1915);
+  // Guest lines are excluded, not rejected (missing_customer_id = "exclude"): the 135,080
+  // lines without a CustomerID less the 43 that are exact repeats (skipped as duplicates).
+  EXPECT_EQ(first->totals.rows_rejected, 0);
+  EXPECT_EQ(first->totals.rows_excluded, 1915 + 135080 - 43);
+  EXPECT_EQ(first->totals.excluded_by_rule.at("missing_customer_id"), 135080 - 43);
   EXPECT_EQ(first->totals.excluded_by_rule.at("non_product_stock_code"), 1915);
+  EXPECT_EQ(first->totals.duplicates_skipped, 5268);
+  EXPECT_TRUE(first->files[0].rejects_file.empty());
   EXPECT_EQ(first->totals.rows_loaded, 399689);
   EXPECT_EQ(first->customers, 4363);
   ExpectIdentity(first->totals);

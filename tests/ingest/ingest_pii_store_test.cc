@@ -60,7 +60,7 @@ void IngestPlanted(const std::string& url, const TempDir& dir) {
   auto store = Store::Open(url);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   IngestOptions opt;
-  opt.pii_key = "test-key";
+  opt.pii_key = "test-key-0123456789";
   opt.rejects_dir = dir.path().string();
   IngestInputs in;
   in.customers = (dir / "customers.csv").string();
@@ -79,7 +79,7 @@ TEST(IngestPii, NoRawPersonalDataInSqliteFiles) {
   std::vector<std::filesystem::path> files = {file, file.string() + "-wal", file.string() + "-shm", file.string() + "-journal"};
   auto found = FindIn(files, Forbidden());
   EXPECT_TRUE(found.empty()) << "raw personal data in the database files: " << *found.begin();
-  auto control = FindIn(files, {"PLANTED-CUST-1", HmacSha256Hex("test-key", kEmailNorm)});
+  auto control = FindIn(files, {"PLANTED-CUST-1", HmacSha256Hex("test-key-0123456789", kEmailNorm)});
   EXPECT_EQ(control.size(), 2u) << "the search does not see the stored rows";
 }
 
@@ -97,7 +97,7 @@ TEST(IngestPii, NoRawPersonalDataInPostgresFiles) {
   ASSERT_TRUE(std::filesystem::is_directory(data_dir)) << data_dir << " (the server must be local)";
   auto found = FindIn({data_dir}, Forbidden());
   EXPECT_TRUE(found.empty()) << "raw personal data in the PostgreSQL data directory: " << *found.begin();
-  auto control = FindIn({data_dir}, {"PLANTED-CUST-1", HmacSha256Hex("test-key", kEmailNorm)});
+  auto control = FindIn({data_dir}, {"PLANTED-CUST-1", HmacSha256Hex("test-key-0123456789", kEmailNorm)});
   EXPECT_EQ(control.size(), 2u) << "the search does not see the stored rows";
 }
 

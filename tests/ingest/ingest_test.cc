@@ -32,6 +32,7 @@ class MemoryStore : public Store {
   std::map<std::string, Customer> cu;
   std::map<std::string, Event> ev;
   int commits = 0;
+  bool fail_commit = false;  // the next Commit fails (a store error at the very end of a load)
 
   std::string_view Backend() const override { return "memory"; }
   int SchemaVersion() const override { return 1; }
@@ -73,6 +74,7 @@ class MemoryStore : public Store {
     Result<LoadCounts> Commit() override {
       // Ingest hashes the file while it loads it and hands the digest over before committing.
       EXPECT_EQ(fingerprint_.size(), 64u);  // SHA-256 hex
+      if (s_->fail_commit) return Status::Unavailable("the store went away");
       LoadCounts c;
       auto put = [&](auto& table, const auto& rows) {
         for (const auto& r : rows) (table.emplace(r.key.ToHex(), r).second ? c.inserted : c.already_present)++;
@@ -341,15 +343,15 @@ TEST(Ingest, PersonalFieldsAreHashedAndNeedAKey) {
   EXPECT_TRUE(store.cu.empty());
 
   IngestOptions opt;
-  opt.pii_key = "secret";
+  opt.pii_key = "secret-key-0123456789";
   auto r = Ingest(*m, in, &store, opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::map<std::string, Customer> by;
   for (const auto& [k, c] : store.cu) by[c.customer_id] = c;
   // Normalised before hashing: digits only, lower-cased trimmed e-mail, collapsed name.
-  EXPECT_EQ(by["7"].phone_hash, HmacSha256Hex("secret", "8613800138000"));
-  EXPECT_EQ(by["7"].email_hash, HmacSha256Hex("secret", "li.wei@example.com"));
-  EXPECT_EQ(by["7"].name_hash, HmacSha256Hex("secret", "li wei"));
+  EXPECT_EQ(by["7"].phone_hash, HmacSha256Hex("secret-key-0123456789", "8613800138000"));
+  EXPECT_EQ(by["7"].email_hash, HmacSha256Hex("secret-key-0123456789", "li.wei@example.com"));
+  EXPECT_EQ(by["7"].name_hash, HmacSha256Hex("secret-key-0123456789", "li wei"));
   EXPECT_TRUE(by["8"].phone_hash.empty());
   // RFC 4231 test case 2: HMAC-SHA256("Jefe", "what do ya want for nothing?").
   EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
@@ -358,8 +360,8 @@ TEST(Ingest, PersonalFieldsAreHashedAndNeedAKey) {
 
 TEST(Ingest, PiiKeyFromFileOrEnvironment) {
   TempDir dir;
-  WriteFile(dir / "key", "  k3y-from-file \nsecond line ignored\n");
-  EXPECT_EQ(*ResolvePiiKey((dir / "key").string()), "k3y-from-file");
+  WriteFile(dir / "key", "  k3y-from-file-0123 \nsecond line ignored\n");
+  EXPECT_EQ(*ResolvePiiKey((dir / "key").string()), "k3y-from-file-0123");
   WriteFile(dir / "empty", "\n");
   auto empty = ResolvePiiKey((dir / "empty").string());
   EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
@@ -395,7 +397,7 @@ TEST(Ingest, ErrorKinds) {
   r = Ingest(m, wrong_header, nullptr, opt);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kDataError);
-  EXPECT_NE(r.status().message().find("rejects.toml:10: column 'customer_id' is not in the file's header (order_id, customer, ts"),
+  EXPECT_NE(r.status().message().find("rejects.toml:11: column 'customer_id' is not in the file's header (order_id, customer, ts"),
             std::string::npos)
       << r.status().message();
 
@@ -647,7 +649,7 @@ TEST(Ingest, RejectsFileHoldsNoPersonalData) {
   IngestInputs in;
   in.customers = (dir / "c.csv").string();
   IngestOptions opt;
-  opt.pii_key = "secret";
+  opt.pii_key = "secret-key-0123456789";
   MemoryStore store;
   auto r = Ingest(*m, in, &store, opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -675,7 +677,7 @@ TEST(Ingest, RejectsFileHoldsNoPersonalData) {
 // Without personal columns the rejects file keeps the record exactly as in the file.
 TEST(Ingest, RejectsFileKeepsRecordsWithoutPersonalColumns) {
   TempDir dir;
-  WriteFile(dir / "c.csv", "id,tier,born\n8,\"gold, plus\",19x0\n");
+  WriteFile(dir / "c.csv", "id,tier,born\n8,\"gold, plus\",19x0\n9,silver,1980\n");
   auto m = ParseMapping("[customers.fields]\ncustomer_id = \"id\"\nmember_tier = \"tier\"\nbirth_year = \"born\"\n", "m.toml", "/");
   ASSERT_TRUE(m.ok());
   IngestInputs in;
@@ -687,6 +689,230 @@ TEST(Ingest, RejectsFileKeepsRecordsWithoutPersonalColumns) {
   auto rows = ParseCsv(ReadFile(r->files[0].rejects_file));
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1][6], "8,\"gold, plus\",19x0");
+}
+
+
+// ---- Silent loss and silent defaults (issue 16) ----
+
+Mapping TillMapping(const TempDir& dir, const std::string& extra_table_keys) {
+  auto m = ParseMapping("[transactions]\n" + extra_table_keys +
+                            "[transactions.fields]\norder_id = \"id\"\ncustomer_id = \"cust\"\nts = \"day\"\n"
+                            "amount = \"amt\"\n",
+                        "m.toml", dir.path().string());
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  return m.ok() ? *m : Mapping{};
+}
+
+Result<IngestReport> IngestTx(const Mapping& m, const std::filesystem::path& file, MemoryStore& store,
+                              const IngestOptions& opt) {
+  IngestInputs in;
+  in.transactions = file.string();
+  return Ingest(m, in, &store, opt);
+}
+
+TEST(RejectThreshold, ShareAboveTheLimitRefusesTheFileNamingTopReasons) {
+  TempDir dir;
+  // 10 rows: 6 good, 3 bad amounts, 1 bad date (40 % rejected).
+  WriteFile(dir / "t.csv", "id,cust,day,amt\n1,A,2011-01-01,5\n2,A,2011-01-02,¥5\n3,B,2011-01-03,6\n4,B,2011-01-04,¥6\n"
+                           "5,C,2011-01-05,7\n6,C,2011-13-06,7\n7,D,2011-01-07,¥8\n8,D,2011-01-08,8\n9,E,2011-01-09,9\n"
+                           "10,E,2011-01-10,9\n");
+  const Mapping m = TillMapping(dir, "");
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  opt.max_rejected_share = 0.05;
+  auto r = IngestTx(m, dir / "t.csv", store, opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataError);
+  const std::string msg = r.status().message();
+  EXPECT_NE(msg.find("4 of 10 rows rejected (40.0 %, more than the 5 % allowed): bad_number 3, bad_date 1"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("t.csv.rejects.csv"), std::string::npos) << msg;
+  EXPECT_EQ(store.tx.size(), 0u);  // nothing of the file was loaded
+  EXPECT_EQ(store.commits, 0);
+  EXPECT_TRUE(std::filesystem::exists(dir / "t.csv.rejects.csv"));  // what the user reads to fix it
+  // Within the limit, the valid rows load.
+  opt.max_rejected_share = 0.5;
+  auto ok = IngestTx(m, dir / "t.csv", store, opt);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->totals.rows_loaded, 6);
+  EXPECT_EQ(RejectShareError(ok->files[0], 0.5).ok(), true);
+  EXPECT_EQ(RejectShareError(ok->files[0], 0.3).code(), StatusCode::kDataError);
+}
+
+TEST(RejectThreshold, AWrongDateFormatRejectingEveryRowIsAlwaysAnError) {
+  TempDir dir;
+  WriteFile(dir / "t.csv", "id,cust,day,amt\n1,A,01/02/2011,5\n2,B,02/02/2011,6\n");
+  const Mapping m = TillMapping(dir, "");  // default formats are ISO: every row is bad_date
+  MemoryStore store;
+  IngestOptions opt;  // no limit given: `ingest` without --max-rejected-share
+  opt.rejects_dir = dir.path().string();
+  auto r = IngestTx(m, dir / "t.csv", store, opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataError);
+  EXPECT_NE(r.status().message().find("2 of 2 rows rejected (100.0 %, every row): bad_date 2"), std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(store.commits, 0);
+}
+
+TEST(OccurrenceDedup, RepeatedTillLinesLoadAndReloadsAddNothing) {
+  TempDir dir;
+  // The same item scanned twice (lines 3 and 4 are identical): two real purchases.
+  WriteFile(dir / "a.csv", "id,cust,day,amt\n1,A,2011-01-01,5\n2,B,2011-01-02,3\n2,B,2011-01-02,3\n3,C,2011-01-03,4\n");
+  const Mapping m = TillMapping(dir, "");  // the default: duplicates = "keep"
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  auto first = IngestTx(m, dir / "a.csv", store, opt);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->totals.rows_loaded, 4);
+  EXPECT_EQ(first->totals.duplicates_kept, 1);  // reported
+  EXPECT_EQ(first->totals.duplicates_skipped, 0);
+  ExpectIdentity(first->totals);
+  // The same file again adds nothing.
+  auto again = IngestTx(m, dir / "a.csv", store, opt);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->totals.rows_loaded, 0);
+  EXPECT_EQ(again->totals.already_present, 4);
+  // An overlapping export (the repeated scan again, plus one new line) adds only the new line.
+  WriteFile(dir / "b.csv", "id,cust,day,amt\n2,B,2011-01-02,3\n2,B,2011-01-02,3\n3,C,2011-01-03,4\n4,D,2011-01-04,9\n");
+  auto overlap = IngestTx(m, dir / "b.csv", store, opt);
+  ASSERT_TRUE(overlap.ok());
+  EXPECT_EQ(overlap->totals.rows_loaded, 1);
+  EXPECT_EQ(overlap->totals.already_present, 3);
+  EXPECT_EQ(store.tx.size(), 5u);
+  // Dropping exact repeats stays an option.
+  MemoryStore skip_store;
+  auto skipped = IngestTx(TillMapping(dir, "duplicates = \"skip\"\n"), dir / "a.csv", skip_store, opt);
+  ASSERT_TRUE(skipped.ok());
+  EXPECT_EQ(skipped->totals.rows_loaded, 3);
+  EXPECT_EQ(skipped->totals.duplicates_skipped, 1);
+  EXPECT_EQ(skipped->totals.duplicates_kept, 0);
+}
+
+TEST(CurrencySymbols, SymbolsUnitsAndThousandsLoad) {
+  TempDir dir;
+  WriteFile(dir / "t.csv",
+            "id,cust,day,amt\n1,A,2011-01-01,\"¥1,104.15\"\n2,A,2011-01-02,1104.15元\n3,A,2011-01-03,-¥3.50\n"
+            "4,A,2011-01-04,RMB 12\n5,A,2011-01-05,$5\n6,A,2011-01-06,\"£1,000\"\n7,A,2011-01-07,€2.50\n"
+            "8,A,2011-01-08,￥7\n9,A,2011-01-09,¥\n10,A,2011-01-10,12元元\n");
+  const Mapping m = TillMapping(dir, "thousands = \",\"\ncurrency_symbols = [\"¥\", \"￥\", \"元\", \"RMB\", \"$\", \"£\", \"€\"]\n");
+  ASSERT_EQ(m.transactions.currency_symbols.size(), 7u);
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  auto r = IngestTx(m, dir / "t.csv", store, opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->totals.rows_loaded, 8);
+  EXPECT_EQ(r->totals.rows_rejected, 2);  // "¥" alone and "12元元" are not amounts
+  EXPECT_EQ(r->totals.rejected_by_reason.at("bad_number"), 2);
+  std::map<std::string, double> by_order;
+  for (const auto& [k, t] : store.tx) by_order[t.order_id] = t.amount;
+  EXPECT_DOUBLE_EQ(by_order["1"], 1104.15);
+  EXPECT_DOUBLE_EQ(by_order["2"], 1104.15);
+  EXPECT_DOUBLE_EQ(by_order["3"], -3.5);
+  EXPECT_DOUBLE_EQ(by_order["4"], 12);
+  EXPECT_DOUBLE_EQ(by_order["5"], 5);
+  EXPECT_DOUBLE_EQ(by_order["6"], 1000);
+  EXPECT_DOUBLE_EQ(by_order["7"], 2.5);
+  EXPECT_DOUBLE_EQ(by_order["8"], 7);
+  // Without the option every amount here is bad_number, and a file with every row rejected
+  // is refused.
+  MemoryStore plain;
+  auto p = IngestTx(TillMapping(dir, ""), dir / "t.csv", plain, opt);
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("every row): bad_number 10"), std::string::npos) << p.status().message();
+  // A symbol that is a digit or a sign would change numbers: refused.
+  EXPECT_FALSE(ParseMapping("[transactions]\ncurrency_symbols = [\"-\"]\n[transactions.fields]\ncustomer_id = \"c\"\n"
+                            "ts = \"t\"\namount = \"a\"\n",
+                            "m.toml", ".")
+                   .ok());
+}
+
+TEST(WalkIns, RowsWithoutMemberIdAreExcludedNotRejected) {
+  TempDir dir;
+  WriteFile(dir / "t.csv", "id,cust,day,amt\n1,A,2011-01-01,5\n2,,2011-01-02,3\n3, ,2011-01-03,4\n4,B,2011-01-04,9\n");
+  const Mapping m = TillMapping(dir, "missing_customer_id = \"exclude\"\n");
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  auto r = IngestTx(m, dir / "t.csv", store, opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->totals.rows_loaded, 2);
+  EXPECT_EQ(r->totals.rows_excluded, 2);
+  EXPECT_EQ(r->totals.excluded_by_rule.at("missing_customer_id"), 2);
+  EXPECT_EQ(r->totals.rows_rejected, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir / "t.csv.rejects.csv"));  // not copied to the rejects file
+  ExpectIdentity(r->totals);
+  // The default stays: rejected with the reason.
+  MemoryStore store2;
+  auto d = IngestTx(TillMapping(dir, ""), dir / "t.csv", store2, opt);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->totals.rejected_by_reason.at("missing_customer_id"), 2);
+  EXPECT_FALSE(ParseMapping("[transactions]\nmissing_customer_id = \"drop\"\n[transactions.fields]\ncustomer_id = \"c\"\n"
+                            "ts = \"t\"\namount = \"a\"\n",
+                            "m.toml", ".")
+                   .ok());
+}
+
+TEST(PiiKey, ShortKeysAreRefused) {
+  TempDir dir;
+  WriteFile(dir / "c.csv", "id,phone\n1,138\n");
+  auto m = ParseMapping("[customers.fields]\ncustomer_id = \"id\"\nphone = \"phone\"\n", "m.toml", dir.path().string());
+  ASSERT_TRUE(m.ok());
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  opt.pii_key = " ";
+  IngestInputs in;
+  in.customers = (dir / "c.csv").string();
+  auto r = Ingest(*m, in, &store, opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("at least 16"), std::string::npos);
+  WriteFile(dir / "short.key", "abc\n");
+  auto k = ResolvePiiKey((dir / "short.key").string());
+  ASSERT_FALSE(k.ok());
+  EXPECT_NE(k.status().message().find("is 3 bytes; it must be at least 16"), std::string::npos) << k.status().message();
+  WriteFile(dir / "good.key", "0123456789abcdef\n");
+  ASSERT_TRUE(ResolvePiiKey((dir / "good.key").string()).ok());
+}
+
+TEST(AtomicRejects, AFailedReloadKeepsTheEarlierCompleteRejectsFile) {
+  TempDir dir;
+  WriteFile(dir / "t.csv", "id,cust,day,amt\n1,A,2011-01-01,5\n2,,2011-01-02,3\n3,C,2011-01-03,4\n");
+  const Mapping m = TillMapping(dir, "");
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  ASSERT_TRUE(IngestTx(m, dir / "t.csv", store, opt).ok());
+  const std::string complete = ReadFile(dir / "t.csv.rejects.csv");
+  EXPECT_NE(complete.find("missing_customer_id"), std::string::npos);
+  // The export grows, and its re-load fails at commit: the earlier rejects file stays whole
+  // and no temporary is left behind.
+  WriteFile(dir / "t.csv", "id,cust,day,amt\n1,A,2011-01-01,5\n2,,2011-01-02,3\n3,C,2011-01-03,4\n4,,2011-01-04,1\n");
+  store.fail_commit = true;
+  ASSERT_FALSE(IngestTx(m, dir / "t.csv", store, opt).ok());
+  EXPECT_EQ(ReadFile(dir / "t.csv.rejects.csv"), complete);
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  // A successful re-load replaces it.
+  store.fail_commit = false;
+  ASSERT_TRUE(IngestTx(m, dir / "t.csv", store, opt).ok());
+  EXPECT_NE(ReadFile(dir / "t.csv.rejects.csv"), complete);
+}
+
+TEST(CsvInjection, RejectsFileCellsAreNeutralised) {
+  TempDir dir;
+  WriteFile(dir / "t.csv", "id,cust,day,amt\n1,=cmd,2011-01-01,@SUM(1)\n2,A,2011-01-02,-5\n");
+  MemoryStore store;
+  IngestOptions opt;
+  opt.rejects_dir = dir.path().string();
+  ASSERT_TRUE(IngestTx(TillMapping(dir, ""), dir / "t.csv", store, opt).ok());
+  const std::string rejects = ReadFile(dir / "t.csv.rejects.csv");
+  EXPECT_NE(rejects.find(",\"'@SUM(1)\","), std::string::npos) << rejects;  // the value
+  EXPECT_EQ(rejects.find(",@SUM(1),"), std::string::npos) << rejects;
 }
 
 }  // namespace

@@ -213,5 +213,34 @@ TEST(Rules, SuggestionsOnlyForCloseNames) {
   EXPECT_EQ(SuggestName("zzz", names), "");
 }
 
+
+// Deeply nested rules (found by probing with generated configs: 5,000 parentheses or 30,000
+// `not`/`and` terms crashed the parser, binder or destructor with a stack overflow) are
+// refused with one clear line; a rule at the limit still parses and evaluates.
+TEST(RuleDepth, DeepNestingIsAnErrorNotACrash) {
+  const std::string parens = std::string(5000, '(') + "recency_days > 1" + std::string(5000, ')');
+  std::string nots;
+  for (int i = 0; i < 30000; ++i) nots += "not ";
+  nots += "recency_days > 1";
+  std::string ands = "recency_days > 1";
+  for (int i = 0; i < 30000; ++i) ands += " and recency_days > 1";
+  std::string minus;
+  for (int i = 0; i < 30000; ++i) minus += "- ";
+  minus += "recency_days > 1";
+  std::string sums = "recency_days";
+  for (int i = 0; i < 30000; ++i) sums += " + 1";
+  sums += " > 1";
+  for (const std::string* e : std::vector<const std::string*>{&parens, &nots, &ands, &minus, &sums}) {
+    const std::string m = ParseError("deep", *e);
+    EXPECT_NE(m.find("nests more than 200 levels deep"), std::string::npos) << m.substr(0, 200);
+    EXPECT_EQ(m.find('\n'), std::string::npos);
+  }
+  RuleFixture f;
+  const std::string ok = std::string(150, '(') + "recency_days > 1" + std::string(150, ')');
+  EXPECT_EQ(Eval(ok, f), Truth::kTrue);
+  std::string chain = "recency_days > 1";
+  for (int i = 0; i < 100; ++i) chain += " and recency_days > 1";
+  EXPECT_EQ(Eval(chain, f), Truth::kTrue);
+}
 }  // namespace
 }  // namespace churnwatch

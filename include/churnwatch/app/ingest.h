@@ -20,9 +20,12 @@ struct IngestRequest {
   IngestInputs inputs;          ///< empty paths: the mapping's own files
   std::string rejects_dir;      ///< empty: beside each input
   /// File whose first line is the HMAC key for personal fields; an empty path means
-  /// $CHURNWATCH_PII_KEY (ResolvePiiKey). nullopt: no key at all (`run` today).
+  /// $CHURNWATCH_PII_KEY (ResolvePiiKey). nullopt: no key at all.
   std::optional<std::string> pii_key_file;
   bool apply_exclusions = true;
+  /// A file with more of its rows rejected is refused whole (IngestOptions::max_rejected_share;
+  /// negative: no limit, though a file with every row rejected is always refused).
+  double max_rejected_share = -1;
   int threads = 2;  ///< IngestOptions::threads
   std::function<void(const IngestProgress&)> progress;
 };

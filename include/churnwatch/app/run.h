@@ -10,7 +10,8 @@
 /// The run config is one TOML file (examples/demo.toml is the reference):
 ///
 ///     [run]     name, db ("sqlite:PATH" | "postgresql://..."), out_dir, currency, threads
-///     [ingest]  mapping, transactions, customers, events, rejects_dir   (all optional)
+///     [ingest]  mapping, transactions, customers, events, rejects_dir,
+///               max_rejected_share (0..1, default 0.05)   (all optional)
 ///     [model]   mode ("train" | "champion"), horizon_days | format, as_of, test_cutoff,
 ///               valid_cutoff, train_cutoffs, train_every_days, min_history_days
 ///     [recommend] product_names (CSV sku,name), products, stopped_after_days, neighbours
@@ -50,6 +51,7 @@ struct RunRequest {
   std::optional<std::string> db_url;             ///< overrides the config's [run] db
   std::optional<std::filesystem::path> out_dir;  ///< overrides [run] out_dir
   std::optional<int> threads;                    ///< overrides [run] threads
+  std::optional<std::string> pii_key_file;       ///< `run --pii-key-file`
   Notify progress;  ///< progress lines ("ingest: 541,909 rows read, ...")
 };
 
