@@ -9,6 +9,7 @@
 
 #include "churnwatch/churn_pipeline.h"
 #include "churnwatch/feature_table.h"
+#include "churnwatch/ingest.h"
 #include "churnwatch/models.h"
 #include "churnwatch/pipeline.h"
 #include "churnwatch/policy_engine.h"
@@ -26,6 +27,9 @@ struct RunState {
   std::vector<ScoredCustomer> scored;       ///< one per table row, same order
   PolicyOutcome policy;
   std::optional<Evaluation> evaluation;     ///< on the test cutoff
+  std::optional<IngestReport> ingest;       ///< when the run loaded files
+  std::int64_t store_customers = 0;         ///< what the store held when the run read it
+  std::int64_t store_transactions = 0;
   Timestamp raised_at = 0;
 };
 

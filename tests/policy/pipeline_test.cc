@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <algorithm>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -79,6 +81,21 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
   EXPECT_GT(s.metrics.at("ensemble").at("roc_auc"), 0.5);  // better than chance on a churn signal
 
   EXPECT_TRUE(std::filesystem::exists(s.report));
+  {
+    // The report lists grades by meaning (R1..R3, Y1..Y4, B1, B2), not alphabetically, and
+    // says the run loaded no files (this store was filled directly).
+    const std::string html = testing::ReadFile(s.report);
+    const auto begin = html.find("id=\"grades\"");
+    ASSERT_NE(begin, std::string::npos);
+    const std::string grades = html.substr(begin, html.find("id=\"legend\"", begin) - begin);
+    std::vector<int> ranks;
+    const std::regex code(">([RYB])([1-4])<");
+    for (std::sregex_iterator it(grades.begin(), grades.end(), code), end; it != end; ++it)
+      ranks.push_back(static_cast<int>(std::string("RYB").find((*it)[1].str()[0])) * 10 + std::stoi((*it)[2].str()));
+    ASSERT_GE(ranks.size(), 3u) << grades;
+    EXPECT_TRUE(std::is_sorted(ranks.begin(), ranks.end())) << grades;
+    EXPECT_NE(html.find("This run loaded no new files"), std::string::npos);
+  }
   EXPECT_EQ(Lines(dir / "out/customers.csv"), static_cast<std::size_t>(s.customers) + 1);
   // customers.csv: the columns of `score --out` (same names, order and formats), then rules.
   {
