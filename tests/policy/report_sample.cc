@@ -59,7 +59,7 @@ ReportData SampleReportData() {
   t.p_churn = 0.93;
   t.clv = 5432.1;
   t.reasons = {{"usually buys every 12 days; 95 days since last purchase", "通常每12天购买一次；已95天未购买"},
-               {"bought in 3 of the last 52 weeks", "近52周中只有3周有购买"}};
+               {"bought in 3 of the last 52 weeks", "近52周中有3周有购买"}};
   t.rules = {"repeated_complaints"};
   t.rule_messages = {{"two or more complaints in 90 days", "90 天内投诉两次及以上"}};
   t.action = {"1-to-1 call", "客户经理一对一联系"};
