@@ -11,6 +11,7 @@
 
 #include "churnwatch/playbook.h"
 #include "churnwatch/score_csv.h"
+#include "report/action_messages.h"
 #include "report/run_internal.h"
 
 namespace churnwatch::run_internal {
@@ -51,20 +52,23 @@ Status WriteRunFiles(const RunState& s) {
   const std::string c = FormatScoreCsv(s.scored, s.policy, ScoreCsvOptions{.rules = true});
   CW_RETURN_IF_ERROR(Write(dir / "customers.csv", c));
 
-  // actions.csv / actions.json: funded actions, highest expected benefit first.
+  // actions.csv / actions.json: funded actions, highest expected benefit first. The last four
+  // columns carry the reasons in words and the message to send, so no join is needed.
   std::vector<const ActionItem*> funded;
   for (const auto& a : s.policy.actions)
     if (a.funded) funded.push_back(&a);
   std::stable_sort(funded.begin(), funded.end(),
                    [](const ActionItem* x, const ActionItem* y) { return x->expected_benefit > y->expected_benefit; });
   std::string csv = "customer_id,zone,grade,value_tier,reasons,rules,action,channel,action_cost,expected_benefit,deadline,"
-                    "products\n";
+                    "products,reason_text_en,reason_text_zh,message_en,message_zh\n";
   nlohmann::json arr = nlohmann::json::array();
   for (const ActionItem* a : funded) {
     const std::string deadline = FormatIsoTimestamp(a->deadline);
+    const Bilingual why = ReasonText(s, *a), message = ActionMessage(*a);
     csv += CsvField(a->customer_id) + "," + std::string(ZoneName(a->zone)) + "," + a->grade + "," + a->value_tier + "," +
            CsvField(Join(a->reasons, '|')) + "," + CsvField(Join(a->rules, '|')) + "," + a->action + "," + a->channel + "," +
-           Money(a->cost) + "," + Money(a->expected_benefit) + "," + deadline + "," + CsvField(a->products) + "\n";
+           Money(a->cost) + "," + Money(a->expected_benefit) + "," + deadline + "," + CsvField(a->products) + "," +
+           CsvField(why.en) + "," + CsvField(why.zh) + "," + CsvField(message.en) + "," + CsvField(message.zh) + "\n";
     arr.push_back({{"customer_id", a->customer_id},
                    {"zone", std::string(ZoneName(a->zone))},
                    {"grade", a->grade},
@@ -77,7 +81,11 @@ Status WriteRunFiles(const RunState& s) {
                    {"expected_benefit", a->expected_benefit},
                    {"p_churn", std::isnan(a->p_churn) ? nlohmann::json(nullptr) : nlohmann::json(a->p_churn)},
                    {"deadline", deadline},
-                   {"products", a->products}});
+                   {"products", a->products},
+                   {"reason_text_en", why.en},
+                   {"reason_text_zh", why.zh},
+                   {"message_en", message.en},
+                   {"message_zh", message.zh}});
   }
   CW_RETURN_IF_ERROR(Write(dir / "actions.csv", csv));
   CW_RETURN_IF_ERROR(Write(dir / "actions.json", arr.dump(1) + "\n"));

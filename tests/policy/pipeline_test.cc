@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <regex>
 #include <sstream>
@@ -127,6 +128,16 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
     EXPECT_EQ(funded, static_cast<std::size_t>(s.actions));
   }
   EXPECT_EQ(Lines(dir / "out/actions.csv"), static_cast<std::size_t>(s.actions) + 1);
+  {
+    // The action list keeps its columns in their order and ends with the reasons in words
+    // and a ready message in both languages (issue 16), so a CRM or SMS tool needs no join.
+    std::ifstream csv(dir / "out/actions.csv");
+    std::string header;
+    std::getline(csv, header);
+    EXPECT_EQ(header,
+              "customer_id,zone,grade,value_tier,reasons,rules,action,channel,action_cost,expected_benefit,deadline,"
+              "products,reason_text_en,reason_text_zh,message_en,message_zh");
+  }
   EXPECT_EQ(Lines(dir / "out/alerts.csv"), static_cast<std::size_t>(s.alerts) + 1);
 
   // The funded actions respect each tier's share (60/30/10 of 300).
@@ -135,6 +146,7 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
   ASSERT_EQ(actions.size(), static_cast<std::size_t>(s.actions));
   double spent[3] = {0, 0, 0};
   double previous = 1e300;
+  std::map<std::string, std::string> first_reason_en;
   for (const auto& a : actions) {
     const std::string tier = a["value_tier"];
     spent[tier == "high" ? 0 : tier == "mid" ? 1 : 2] += a["action_cost"].get<double>();
@@ -142,6 +154,36 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
     EXPECT_LE(a["expected_benefit"].get<double>(), previous);  // highest benefit first
     previous = a["expected_benefit"].get<double>();
     EXPECT_FALSE(a["customer_id"].get<std::string>().empty());
+    // The reason text is the customer's own first reason sentence (as in customers.csv), and
+    // the message is in each language.
+    const std::string why_en = a["reason_text_en"], why_zh = a["reason_text_zh"];
+    const std::string msg_en = a["message_en"], msg_zh = a["message_zh"];
+    EXPECT_FALSE(why_en.empty()) << a.dump();
+    EXPECT_FALSE(msg_en.empty()) << a.dump();
+    EXPECT_TRUE(std::regex_search(why_zh, std::regex("\xE4|\xE5|\xE6|\xE7|\xE8|\xE9"))) << why_zh;  // CJK
+    EXPECT_TRUE(std::regex_search(msg_zh, std::regex("\xE4|\xE5|\xE6|\xE7|\xE8|\xE9"))) << msg_zh;
+    EXPECT_EQ(std::regex_search(msg_en, std::regex("[\x80-\xFF]")), false) << msg_en;
+    first_reason_en[a["customer_id"].get<std::string>()] = why_en;
+  }
+  {
+    // Each customer's first model reason (customers.csv reason_1_en, the 19th column) is in
+    // their reason text, after the messages of any rules that fired.
+    std::ifstream csv(dir / "out/customers.csv");
+    std::string row;
+    std::getline(csv, row);
+    std::size_t matched = 0;
+    while (std::getline(csv, row)) {
+      if (row.find('"') != std::string::npos) continue;  // a quoted field: not split by commas here
+      std::vector<std::string> f;
+      std::stringstream cells(row);
+      for (std::string cell; std::getline(cells, cell, ',');) f.push_back(cell);
+      ASSERT_GE(f.size(), 20u) << row;
+      auto it = first_reason_en.find(f[0]);
+      if (it == first_reason_en.end() || f[18].empty()) continue;
+      EXPECT_NE(it->second.find(f[18]), std::string::npos) << f[0] << ": " << f[18] << " not in " << it->second;
+      ++matched;
+    }
+    EXPECT_GT(matched, 0u);
   }
   EXPECT_LE(spent[0], 180 + 1e-9);
   EXPECT_LE(spent[1], 90 + 1e-9);
