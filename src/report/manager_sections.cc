@@ -136,9 +136,9 @@ std::string TopCustomersSectionHtml(const ReportData& d) {
                       {{"expected gain", "预期收益"}, true},
                       {{"contact by", "处理时限"}, false}};
   std::string s = "<p class=\"note\">" +
-                  Both("Alerted customers with the most value at risk (chance of leaving × value). The grade legend "
-                       "is under Risk zones.",
-                       "风险金额（流失概率 × 客户价值）最高的预警客户。等级说明见“预警分级”。") +
+                  Both("The alerted customers with the most value at risk (chance of leaving × value), the earliest "
+                       "deadline first. The grade legend is under Risk zones.",
+                       "风险金额（流失概率 × 客户价值）最高的预警客户，处理时限最早的在前。等级说明见“预警分级”。") +
                   "</p><table id=\"top-table\" class=\"cards\"><thead><tr>";
   for (const Col& c : cols) s += "<th>" + Both(c.head) + "</th>";
   s += "</tr></thead><tbody>";
@@ -161,8 +161,8 @@ std::string TopCustomersSectionHtml(const ReportData& d) {
     if (!c.products.empty()) action += ": " + Code(c.products);
     if (!c.funded) action += " <span class=\"note\">" + Both("(not funded)", "（预算外）") + "</span>";
     s += "<tr>" + td(0, Code(c.customer_id)) + td(1, "<span class=\"zone " + Escape(c.zone) + "\">" + badge + "</span>") +
-         td(2, Percent(c.p_churn)) + td(3, FormatMoney(c.clv, d.currency)) + td(4, reasons) + td(5, action) +
-         td(6, FormatMoney(c.expected_benefit, d.currency)) + td(7, Escape(c.deadline)) + "</tr>";
+         td(2, Percent(c.p_churn)) + td(3, Escape(FormatMoney(c.clv, d.currency))) + td(4, reasons) + td(5, action) +
+         td(6, Escape(FormatMoney(c.expected_benefit, d.currency))) + td(7, Escape(c.deadline)) + "</tr>";
   }
   return Section("top", {"Customers to contact first", "优先联系的客户"}, s + "</tbody></table>");
 }

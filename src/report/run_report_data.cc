@@ -224,6 +224,9 @@ ReportData BuildReportData(const RunState& s) {
   };
   std::stable_sort(top.begin(), top.end(), [&](const ActionItem* a, const ActionItem* b) { return risk(a) > risk(b); });
   if (top.size() > static_cast<std::size_t>(cfg.top_customers)) top.resize(static_cast<std::size_t>(cfg.top_customers));
+  // Shown in the order to contact them: earliest deadline (red's SLA is the shortest) first,
+  // then the most value at risk; a list headed by blue customers read as "call these first".
+  std::stable_sort(top.begin(), top.end(), [](const ActionItem* a, const ActionItem* b) { return a->deadline < b->deadline; });
   for (const ActionItem* a : top) {
     const ScoredCustomer& sc = s.scored[a->scored_index];
     TopCustomerRow row;

@@ -96,6 +96,12 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
     ASSERT_GE(ranks.size(), 3u) << grades;
     EXPECT_TRUE(std::is_sorted(ranks.begin(), ranks.end())) << grades;
     EXPECT_NE(html.find("This run loaded no new files"), std::string::npos);
+    // Customers to contact first: in the order of their deadlines (red's SLA first).
+    std::vector<std::string> deadlines;
+    const std::regex by("data-en=\"contact by\" data-zh=\"[^\"]*\"><div>([^<]*)</div>");
+    for (std::sregex_iterator it(html.begin(), html.end(), by), end; it != end; ++it) deadlines.push_back((*it)[1]);
+    ASSERT_GE(deadlines.size(), 2u);
+    EXPECT_TRUE(std::is_sorted(deadlines.begin(), deadlines.end()));
   }
   EXPECT_EQ(Lines(dir / "out/customers.csv"), static_cast<std::size_t>(s.customers) + 1);
   // customers.csv: the columns of `score --out` (same names, order and formats), then rules.

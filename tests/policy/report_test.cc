@@ -159,6 +159,14 @@ TEST(Report, NamesAndCodesAreMarkedAsNotTranslated) {
   EXPECT_NE(html.find("90 天内投诉两次及以上"), std::string::npos);  // the rule's message, not only its name
 }
 
+TEST(Report, CurrencyIsEscapedEverywhere) {
+  ReportData d = testing::SampleReportData();
+  d.currency = "<i>";
+  const std::string html = RenderHtmlReport(d);
+  EXPECT_EQ(html.find("<i>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;i&gt;98,765.43"), std::string::npos);
+}
+
 TEST(Report, UnavailableModelQualitySaysWhy) {
   ReportData d = testing::SampleReportData();
   d.quality.available = false;
