@@ -4,10 +4,17 @@
 /// CSS, inline SVG charts, a few lines of inline script for the language toggle, nothing
 /// fetched from the network — that a CRM team can e-mail or open from a share.
 ///
-/// Sections: headline KPIs (customers scored, alerts, money at risk, budget), zone
-/// distribution, reasons breakdown, value × frequency matrix, RFM segments, model quality
-/// (ROC, calibration, lift against the baselines), rule hits, actions, and the top at-risk
-/// customers with their reasons and actions. Opening the file with `#zh` shows Chinese.
+/// A manager reads it top down: what the run read (data quality: rows read, loaded,
+/// rejected by reason, excluded, duplicates), what to do today and what it is worth (KPIs,
+/// funded actions, top reasons), the customers to contact first with their reasons and
+/// actions, the zones and grades with a legend of what each means, the value × frequency
+/// matrix, RFM segments and rule alerts; the statistics (ROC, calibration, lift against the
+/// baselines, PR-AUC, Brier, ECE, the BG/NBD note) live in a model section at the end.
+/// Opening the file with `#zh` shows Chinese. Names and codes that stay as they are in the
+/// Chinese view (customer ids, product names, rule and action keys, model version) are
+/// marked `translate="no"`; docs/report.md lists them.
+///
+/// The page fits a 390 px phone screen without sideways scrolling (tests/browser).
 ///
 /// The report only formats what it is given: `ReportData` is filled by the run pipeline
 /// (app/run.h) or by tests; every number on the page comes from it.
@@ -19,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "churnwatch/policy.h"  // ZoneConfig (the legend quotes its thresholds)
 #include "churnwatch/status.h"
 #include "churnwatch/types.h"  // FormatCount
 
@@ -38,6 +46,7 @@ struct CurvePoint {
 /// One model's (or baseline's) evaluation on the held-out cutoff.
 struct ModelCurve {
   std::string name;                  ///< "ensemble", "xgboost", "logistic", "recency_rule", ...
+  Bilingual label;                   ///< shown instead of `name` when not empty
   std::vector<CurvePoint> roc;       ///< (false positive rate, true positive rate), sorted by x
   double roc_auc = -1;               ///< < 0: unknown
   double pr_auc = -1;
@@ -55,7 +64,7 @@ struct ReportCalibrationBin {
 struct ModelQualitySection {
   bool available = false;            ///< false: the section says why (note)
   Bilingual note;
-  std::string evaluated_on;          ///< e.g. "test cutoff 2011-09-10, 2,345 customers"
+  Bilingual evaluated_on;            ///< e.g. "test cutoff 2011-09-10, 2,345 customers"
   std::vector<ModelCurve> models;    ///< the first is the one in use
   std::vector<ReportCalibrationBin> calibration;  ///< of the model in use
 };
@@ -66,6 +75,7 @@ struct CountRow {
   std::int64_t count = 0;
   double value = 0;                  ///< e.g. money at risk or mean p_churn, per chart
   std::string color;                 ///< CSS colour, or empty for the default
+  std::string code;                  ///< a key shown after the label as it is (a rule name), or empty
 };
 
 struct TopCustomerRow {
@@ -76,7 +86,9 @@ struct TopCustomerRow {
   double clv = 0;
   std::vector<Bilingual> reasons;    ///< sentences, strongest first
   std::vector<std::string> rules;    ///< rules that fired
+  std::vector<Bilingual> rule_messages;  ///< per rule: its configured message, or empty
   Bilingual action;
+  std::string products;              ///< products named for the action (names from the data)
   double expected_benefit = 0;
   bool funded = false;
   std::string deadline;              ///< "YYYY-MM-DD HH:MM"
@@ -110,6 +122,24 @@ struct DecisionLists {
   std::int64_t unfunded_positive = 0;  ///< unfunded customers whose best action has positive value
 };
 
+/// What the run's ingest step read, for the data-quality section that opens the report.
+struct DataQualitySection {
+  bool ingested = false;             ///< false: the run loaded no files (the store as it was)
+  std::int64_t rows_read = 0;
+  std::int64_t rows_loaded = 0;      ///< new to the store
+  std::int64_t already_present = 0;  ///< the store had them from an earlier load
+  std::int64_t rows_rejected = 0;
+  std::int64_t rows_excluded = 0;    ///< matched a mapping exclusion rule
+  std::int64_t duplicates_skipped = 0;
+  /// Reject reason code (ingest.h RejectReasonName) and rows; largest first.
+  std::vector<std::pair<std::string, std::int64_t>> rejected_by_reason;
+  /// Exclusion rule name (from the mapping) and rows; largest first.
+  std::vector<std::pair<std::string, std::int64_t>> excluded_by_rule;
+  std::vector<std::string> rejects_files;  ///< where the rejected rows were written
+  std::int64_t store_customers = 0;        ///< what the store holds after the load
+  std::int64_t store_transactions = 0;
+};
+
 struct ReportData {
   std::string title = "churnwatch";
   std::string as_of;                 ///< "YYYY-MM-DD"
@@ -128,7 +158,8 @@ struct ReportData {
   double expected_net_benefit = 0;   ///< of the funded actions
 
   std::vector<CountRow> zones;       ///< count per zone (value: money at risk)
-  std::vector<CountRow> grades;      ///< count per grade R1..B2
+  std::vector<CountRow> grades;      ///< count per grade, by meaning: R1..R3, Y1..Y4, B1, B2
+  ZoneConfig zone_config;            ///< thresholds and SLAs the legend quotes
   std::vector<CountRow> reasons;     ///< top reason of alerted customers (value: money at risk)
   std::vector<CountRow> segments;    ///< RFM segments (value: mean p_churn)
   std::vector<CountRow> rule_hits;   ///< per rule
@@ -138,6 +169,7 @@ struct ReportData {
   std::array<std::array<std::int64_t, 3>, 3> matrix_count{};
   std::array<std::array<double, 3>, 3> matrix_mean_p{};
 
+  DataQualitySection data_quality;
   ModelQualitySection quality;
   /// Shown under the model quality when not empty: the BG/NBD fit sees almost no dropout,
   /// so P(alive) is close to 1 for everyone (clv::BgNbdDropoutNote).

@@ -111,6 +111,9 @@ struct RunState {
   PolicyOutcome policy;
   std::optional<Evaluation> evaluation;     ///< on the test cutoff
   Timestamp raised_at = 0;
+  std::optional<IngestReport> ingest;       ///< when the run loaded files
+  std::int64_t store_customers = 0;         ///< what the store held when the run read it
+  std::int64_t store_transactions = 0;
 };
 
 /// customers.csv, actions.csv, actions.json, alerts.csv in the out dir.

@@ -111,7 +111,13 @@ class Store {
 
   virtual Result<std::unique_ptr<LoadSession>> BeginLoad(const LoadInfo& info) = 0;
 
-  /// Streams every row of a table in batches of at most 65,536 rows, in no particular order.
+  /// Streams every row of a table in batches of at most 65,536 rows, in row-key order on
+  /// both backends, so that a run gives the same numbers on either. The order reaches the
+  /// results: the lines of one order (same customer, day and order id) stay in scan order,
+  /// product and category codes are numbered as first seen, and float sums over them then
+  /// differ in the last bits; the Gamma-Gamma fit of CLV is flat enough to turn that into
+  /// different CLVs (money at risk of the demo differed by 1.3 % when PostgreSQL scanned in
+  /// insertion order and SQLite in row-key order).
   /// A sink error stops the scan and is returned. The sink must not call into this Store.
   virtual Status ScanTransactions(const RowSink<Transaction>& sink) = 0;
   virtual Status ScanCustomers(const RowSink<Customer>& sink) = 0;

@@ -101,6 +101,7 @@ Result<RunSummary> RunWithConfig(const RunConfig& config, const Notify& progress
     say("ingest: " + FormatCount(report.totals.rows_read) + " rows read, " + FormatCount(report.totals.rows_loaded) +
         " loaded, " + FormatCount(report.totals.already_present) + " already present, " +
         FormatCount(report.totals.rows_rejected) + " rejected");
+    state.ingest = std::move(report);
   }
   sum.seconds["ingest"] = clock.Lap();
 
@@ -109,6 +110,8 @@ Result<RunSummary> RunWithConfig(const RunConfig& config, const Notify& progress
   if (columns.num_transactions() == 0)
     return Status::DataError("the store " + config.db_url + " holds no transactions; add [ingest] inputs to " +
                              config.config_path.string() + " or run `churnwatch ingest` first");
+  state.store_customers = static_cast<std::int64_t>(columns.num_customers());
+  state.store_transactions = static_cast<std::int64_t>(columns.num_transactions());
   CW_ASSIGN_OR_RETURN(Cutoffs cut, ChooseCutoffs(config, columns));
   sum.as_of = FormatIsoDate(cut.as_of);
   sum.test_cutoff = FormatIsoDate(cut.test);

@@ -226,8 +226,9 @@ const std::map<std::string, Template, std::less<>>& Templates() {
       {"purchase_days_365", Pace},
       {"active_weeks_share_52",
        [](const Row& v) -> Sentence {
-         return {"bought in " + Pct(v("active_weeks_share_52")) + " of the last 52 weeks",
-                 "近52周中有" + Pct(v("active_weeks_share_52")) + "的周有购买"};
+         // Weeks, not a percent of weeks: "2% of the weeks" reads badly in both languages.
+         const std::string weeks = Num(std::round(52 * v("active_weeks_share_52")));
+         return {"bought in " + weeks + " of the last 52 weeks", "近52周中有" + weeks + "周有购买"};
        }},
       {"weekly_trend_26",
        [](const Row& v) -> Sentence {
@@ -364,6 +365,24 @@ const std::map<std::string, Template, std::less<>>& Templates() {
   return *kTemplates;
 }
 
+/// Chinese text takes full-width punctuation (，；：（）); the templates write ASCII for
+/// brevity. Numbers carry no thousands separators here, so every ',' is punctuation.
+std::string FullWidth(const std::string& zh) {
+  std::string out;
+  out.reserve(zh.size() + 16);
+  for (char c : zh) {
+    switch (c) {
+      case ',': out += "，"; break;
+      case ';': out += "；"; break;
+      case ':': out += "："; break;
+      case '(': out += "（"; break;
+      case ')': out += "）"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::pair<std::string, std::string> ReasonSentence(const FeatureTable& table, std::size_t row,
@@ -373,7 +392,7 @@ std::pair<std::string, std::string> ReasonSentence(const FeatureTable& table, st
   const auto& templates = Templates();
   if (const auto it = templates.find(feature); it != templates.end()) {
     Sentence s = it->second(v);
-    if (!v.missing()) return s;
+    if (!v.missing()) return {std::move(s.first), FullWidth(s.second)};
   }
   const std::string name(feature);
   if (!std::isfinite(x)) return {name + " is missing", name + "缺失"};

@@ -468,7 +468,15 @@ RowOutcome RowConverter::Convert(const CsvRecord& rec, Event& out, RejectInfo& r
   }
   auto t = ParseEventType(type);
   if (!t) {
-    reject = {RejectReason::kBadEventType, ts.label, type, "not an event type of SPEC.md section 3 (map it with 'map')"};
+    // The message lists the accepted types, so the user can write the mapping's `map` line.
+    static const std::string kAccepted = [] {
+      std::string list;
+      for (int i = 0; i < kEventTypeCount; ++i)
+        list += (i ? ", " : "") + std::string(EventTypeName(static_cast<EventType>(i)));
+      return list;
+    }();
+    reject = {RejectReason::kBadEventType, ts.label, type,
+              "not an event type; the types are " + kAccepted + " (translate yours with 'map')"};
     return RowOutcome::kRejected;
   }
   out.type = *t;

@@ -1,5 +1,6 @@
-// The bilingual HTML report (include/churnwatch/report.h): page layout, KPI tiles, tables
-// and the language toggle. Charts come from svg_charts.cc.
+// The bilingual HTML report (include/churnwatch/report.h): the page (style, language
+// toggle) and the order of its sections, manager first, statistics last. The sections are
+// rendered in manager_sections.cc and model_section.cc, the charts in svg_charts.cc.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "churnwatch/atomic_file.h"
 #include "churnwatch/report.h"
 #include "report/decision_sections.h"
+#include "report/html_sections.h"
 #include "report/svg_charts.h"
 
 namespace churnwatch {
@@ -28,7 +30,11 @@ std::string FormatMoney(double value, std::string_view currency) {
   return std::string(neg ? "-" : "") + std::string(currency) + FormatCount(whole) + frac;
 }
 
-namespace {
+namespace report_internal {
+
+std::string Section(std::string_view id, const Bilingual& title, const std::string& body) {
+  return "<section id=\"" + std::string(id) + "\"><h2>" + Both(title) + "</h2>" + body + "</section>";
+}
 
 std::string Fixed(double v, int decimals) {
   if (std::isnan(v) || v < -0.5) return "–";
@@ -37,35 +43,84 @@ std::string Fixed(double v, int decimals) {
   return buf;
 }
 
+std::string Percent(double share) {
+  if (std::isnan(share) || share < 0) return "–";
+  return std::to_string(static_cast<int>(std::lround(100 * share))) + "%";
+}
+
+std::string Code(std::string_view text) { return "<span translate=\"no\">" + Escape(text) + "</span>"; }
+
+}  // namespace report_internal
+
+namespace {
+
+// Phone first: nothing is wider than the screen. Grids collapse to one column below their
+// minimum, bars are HTML (their labels wrap instead of being cut), SVG charts scale with
+// their viewBox, and below 700 px the customer table becomes one card per customer.
 constexpr const char* kStyle = R"CSS(
 :root{--red:#d62728;--yellow:#e9b100;--blue:#1f77b4;--grey:#888}
-body{font-family:"Noto Sans","Noto Sans CJK SC","Helvetica Neue",Arial,sans-serif;margin:0;color:#222;background:#f6f7f9}
-header{background:#1d2b3a;color:#fff;padding:18px 28px;display:flex;justify-content:space-between;align-items:center}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{font-family:"Noto Sans","Noto Sans CJK SC","Helvetica Neue",Arial,sans-serif;margin:0;color:#222;background:#f6f7f9;overflow-wrap:break-word}
+header{background:#1d2b3a;color:#fff;padding:18px 28px;display:flex;flex-wrap:wrap;gap:10px;justify-content:space-between;align-items:center}
 header h1{margin:0;font-size:22px}
 header .meta{font-size:13px;opacity:.85}
 button#lang{font-size:14px;padding:6px 14px;border-radius:4px;border:1px solid #fff;background:transparent;color:#fff;cursor:pointer}
 main{padding:18px 28px;max-width:1200px;margin:auto}
-section{background:#fff;border-radius:6px;padding:16px 20px;margin:0 0 18px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+section{background:#fff;border-radius:6px;padding:16px 20px;margin:0 0 18px;box-shadow:0 1px 2px rgba(0,0,0,.08);min-width:0}
 h2{font-size:17px;margin:0 0 12px}
-.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:12px}
-.kpi{background:#fff;border-radius:6px;padding:12px 16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+h3{font-size:15px;margin:14px 0 8px}
+.lead{font-size:15px;line-height:1.5;margin:0 0 12px}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(180px,100%),1fr));gap:12px;margin:0 0 14px}
+.kpi{background:#f6f7f9;border-radius:6px;padding:12px 16px;min-width:0}
 .kpi .v{font-size:24px;font-weight:600}
 .kpi .l{font-size:13px;color:#555}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:18px}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(480px,100%),1fr));gap:18px}
+.grid2>*{min-width:0}
 svg.chart{width:100%;max-width:640px;height:auto;font-size:13px}
-svg.square{max-width:520px}
+svg.square{max-width:420px}
 svg .tick,svg .legend{font-size:11px;fill:#555}
-svg .cell{font-size:16px;font-weight:600}
-svg .cellsub{font-size:12px}
+svg .cell{font-size:18px;font-weight:600}
+svg .cellsub{font-size:14px}
+.bars{font-size:13px}
+.bar-row{display:grid;grid-template-columns:minmax(7em,38%) minmax(0,1fr);gap:4px 10px;align-items:center;margin:4px 0}
+.bar-row .bl{text-align:right}
+.bar-row .bt{display:flex;align-items:center;gap:6px;min-width:0}
+.bar-row .bf{flex:none;height:14px;min-width:2px;border-radius:2px}
+.bar-row .bv{flex:1 1 auto;min-width:0;color:#444;font-variant-numeric:tabular-nums}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top}
 th{background:#fafafa}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-.zone{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th{word-break:keep-all}
+.zone{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;white-space:nowrap}
 .zone.red{background:var(--red)}.zone.yellow{background:var(--yellow)}.zone.blue{background:var(--blue)}.zone.none{background:var(--grey)}
 .note{color:#666;font-size:13px}
+.warn{background:#fff4e5;border-left:4px solid #e9b100;padding:8px 12px;margin:8px 0}
+.code{color:#666;font-size:12px}
+dl.legend{display:grid;grid-template-columns:auto minmax(0,1fr);gap:6px 12px;font-size:13px;margin:8px 0}
+dl.legend dt{white-space:nowrap}
+dl.legend dd{margin:0}
 body:not(.zh) [lang="zh"]{display:none}
 body.zh [lang="en"]{display:none}
+@media (max-width:700px){
+  header{padding:12px 14px}
+  header h1{font-size:19px}
+  main{padding:10px}
+  section{padding:12px}
+  .kpis{grid-template-columns:1fr 1fr;gap:8px}
+  .kpi{padding:10px}
+  .kpi .v{font-size:19px}
+  .bar-row{grid-template-columns:minmax(0,1fr)}
+  .bar-row .bl{text-align:left}
+  table.cards thead{display:none}
+  table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}
+  table.cards tr{border:1px solid #e4e4e4;border-radius:6px;margin:0 0 10px;padding:6px 0}
+  table.cards td{display:grid;grid-template-columns:7.5em minmax(0,1fr);gap:8px;border:0;padding:3px 10px;text-align:left;overflow-wrap:anywhere}
+  table.cards td.num{text-align:left;white-space:normal}
+  table.cards td::before{content:attr(data-en);color:#666}
+  body.zh table.cards td::before{content:attr(data-zh)}
+}
 )CSS";
 
 // The only script: the language toggle (also reachable as #zh / #en in the address).
@@ -78,115 +133,38 @@ constexpr const char* kScript = R"JS(
 })();
 )JS";
 
-std::string Kpi(const std::string& value, std::string_view en, std::string_view zh, std::string_view id) {
-  return "<div class=\"kpi\"><div class=\"v\" id=\"" + std::string(id) + "\">" + Escape(value) +
-         "</div><div class=\"l\">" + Both(en, zh) + "</div></div>";
-}
-
-std::string Section(std::string_view id, std::string_view en, std::string_view zh, const std::string& body) {
-  return "<section id=\"" + std::string(id) + "\"><h2>" + Both(en, zh) + "</h2>" + body + "</section>";
-}
-
-std::string QualitySection(const ReportData& d) {
-  const auto& q = d.quality;
-  if (!q.available) return "<p class=\"note\">" + Both(q.note) + "</p>";
-  using report_internal::Series;
-  const char* colors[] = {"#e15759", "#4e79a7", "#59a14f", "#9c755f", "#b07aa1"};
-  std::vector<Series> roc;
-  std::vector<std::pair<std::string, double>> lifts;
-  for (std::size_t i = 0; i < q.models.size(); ++i) {
-    roc.push_back({q.models[i].name + " (AUC " + Fixed(q.models[i].roc_auc, 3) + ")", q.models[i].roc, colors[i % 5]});
-    lifts.emplace_back(q.models[i].name, q.models[i].lift_top_decile);
-  }
-  std::vector<Series> cal(1);
-  cal[0].name = q.models.empty() ? "model" : q.models[0].name;
-  cal[0].color = "#e15759";
-  for (const auto& b : q.calibration) cal[0].points.push_back({b.mean_predicted, b.observed_rate});
-  std::sort(cal[0].points.begin(), cal[0].points.end(), [](const CurvePoint& a, const CurvePoint& b) { return a.x < b.x; });
-
-  std::string s = "<p class=\"note\">" + Escape(q.evaluated_on) + "</p><div class=\"grid2\"><div><h3>" +
-                  Both("ROC curve", "ROC 曲线") + "</h3>" +
-                  report_internal::UnitSquareChart(roc, {"false positive rate", "假阳性率"}, {"true positive rate", "真阳性率"}) +
-                  "</div><div><h3>" + Both("Calibration", "校准") + "</h3>" +
-                  report_internal::UnitSquareChart(cal, {"predicted p_churn", "预测流失概率"}, {"observed churn rate", "实际流失率"},
-                                                   true) +
-                  "</div><div><h3>" + Both("Lift in the top decile vs baselines", "前 10% 提升度（对比基线）") + "</h3>" +
-                  report_internal::ColumnBars(lifts, {"lift", "提升度"}) + "</div></div>";
-  s += "<table><tr><th>" + Both("model", "模型") + "</th><th>ROC-AUC</th><th>PR-AUC</th><th>" +
-       Both("lift top 10 %", "前 10% 提升度") + "</th><th>Brier</th><th>ECE</th></tr>";
-  for (const auto& m : q.models)
-    s += "<tr><td>" + Escape(m.name) + "</td><td class=\"num\">" + Fixed(m.roc_auc, 3) + "</td><td class=\"num\">" +
-         Fixed(m.pr_auc, 3) + "</td><td class=\"num\">" + Fixed(m.lift_top_decile, 2) + "</td><td class=\"num\">" +
-         Fixed(m.brier, 3) + "</td><td class=\"num\">" + Fixed(m.ece, 3) + "</td></tr>";
-  return s + "</table>";
-}
-
-std::string TopCustomers(const ReportData& d) {
-  std::string s = "<table id=\"top-table\"><tr><th>" + Both("customer", "客户") + "</th><th>" + Both("zone", "预警") +
-                  "</th><th>p_churn</th><th>" + Both("value at stake", "客户价值") + "</th><th>" +
-                  Both("reasons", "流失原因") + "</th><th>" + Both("action", "挽留动作") + "</th><th>" +
-                  Both("net benefit", "预期净收益") + "</th><th>" + Both("deadline", "处理时限") + "</th></tr>";
-  for (const auto& c : d.top_customers) {
-    std::string reasons;
-    for (const auto& r : c.reasons) reasons += "<div>" + Both(r) + "</div>";
-    for (const auto& r : c.rules) reasons += "<div>⚑ " + Escape(r) + "</div>";
-    s += "<tr><td>" + Escape(c.customer_id) + "</td><td><span class=\"zone " + Escape(c.zone) + "\">" +
-         Escape(c.grade.empty() ? c.zone : c.grade) + "</span></td><td class=\"num\">" + Fixed(c.p_churn, 2) +
-         "</td><td class=\"num\">" + FormatMoney(c.clv, d.currency) + "</td><td>" + reasons + "</td><td>" +
-         Both(c.action) + (c.funded ? "" : " <span class=\"note\">" + Both("(not funded)", "（预算外）") + "</span>") +
-         "</td><td class=\"num\">" + FormatMoney(c.expected_benefit, d.currency) + "</td><td>" + Escape(c.deadline) +
-         "</td></tr>";
-  }
-  return s + "</table>";
-}
-
 }  // namespace
 
 std::string RenderHtmlReport(const ReportData& d) {
+  using namespace report_internal;
   std::string h;
   h.reserve(64 * 1024);
   h += "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
        "<title>" + Escape(d.title) + " — " + Escape(d.as_of) + "</title><style>" + kStyle + "</style></head><body>";
   h += "<header><div><h1>" + Both("Customer churn early warning", "客户流失预警报告") + "</h1><div class=\"meta\">" +
-       Both("as of ", "截至 ") + Escape(d.as_of) + " · " + Both("horizon ", "流失窗口 ") + std::to_string(d.horizon_days) +
-       Both(" days", " 天") + " · " + Both("model ", "模型 ") + Escape(d.model_version) + " · " + Escape(d.source) +
-       "</div></div><button id=\"lang\" type=\"button\">" + Both("中文", "English") + "</button></header><main>";
+       Both("as of ", "截至 ") + Escape(d.as_of) + " · " + Both("churn means no purchase within ", "流失指 ") +
+       std::to_string(d.horizon_days) + Both(" days", " 天内未再购买") + " · " + Code(d.source) +
+       "</div></div><button id=\"lang\" type=\"button\" translate=\"no\">" + Both("中文", "English") + "</button></header><main>";
 
-  h += "<div class=\"kpis\" id=\"kpis\">" + Kpi(FormatCount(d.customers), "customers scored", "已评分客户", "kpi-customers") +
-       Kpi(FormatCount(d.alerts), "alerts raised", "预警数", "kpi-alerts") +
-       Kpi(FormatMoney(d.money_at_risk, d.currency), "money at risk (p × value, red + yellow)", "风险金额（概率 × 价值，红+黄）",
-           "kpi-risk") +
-       Kpi(FormatCount(d.actions_funded), "actions funded", "已安排挽留动作", "kpi-actions") +
-       Kpi(FormatMoney(d.budget_spent, d.currency) + " / " + FormatMoney(d.budget_total, d.currency), "budget used",
-           "预算使用", "kpi-budget") +
-       Kpi(FormatMoney(d.expected_net_benefit, d.currency), "expected net benefit", "预期净收益", "kpi-benefit") +
-       "</div><br>";
-
+  // A manager reads from the top: can I trust the data, what do I do today, whom do I call
+  // first, what do the colours mean; then the breakdowns; the statistics last.
+  h += DataQualitySectionHtml(d);
+  h += TodaySectionHtml(d);
+  h += TopCustomersSectionHtml(d);
+  h += ZonesSectionHtml(d);
   h += "<div class=\"grid2\">";
-  h += Section("zones", "Risk zones", "预警分级",
-               report_internal::HorizontalBars(d.zones, d.currency, true) + "<h3>" + Both("Grades", "等级") + "</h3>" +
-                   report_internal::HorizontalBars(d.grades));
-  h += Section("reasons", "Reasons (top reason of alerted customers)", "流失原因（预警客户的首要原因）",
-               report_internal::HorizontalBars(d.reasons, d.currency, true));
-  h += "</div><div class=\"grid2\">";
-  h += Section("matrix", "Value × frequency", "价值 × 频次矩阵", report_internal::Heatmap(d.matrix_count, d.matrix_mean_p));
-  h += Section("segments", "RFM segments", "RFM 客群", report_internal::HorizontalBars(d.segments));
+  h += Section("matrix", {"Value × frequency: customers and average churn risk", "价值 × 频次：客户数与平均流失概率"},
+               Heatmap(d.matrix_count, d.matrix_mean_p));
+  h += Section("segments", {"Customer segments (recency, frequency, money)", "客户分群（按最近购买、频次、金额）"},
+               HorizontalBars(d.segments));
   h += "</div>";
-  h += Section("quality", "Model quality", "模型质量",
-               QualitySection(d) + (d.bgnbd_note.en.empty()
-                                        ? std::string()
-                                        : "<p class=\"note\" id=\"bgnbd-note\">" + Both(d.bgnbd_note) + "</p>"));
-  h += "<div class=\"grid2\">";
-  h += Section("rules", "Rule alerts", "规则预警",
+  h += Section("rules", {"Rule alerts (your business rules)", "规则预警（业务规则）"},
                d.rule_hits.empty() ? "<p class=\"note\">" + Both("No rules configured.", "未配置规则。") + "</p>"
-                                   : report_internal::HorizontalBars(d.rule_hits));
-  h += Section("actions", "Funded actions (count · cost)", "已安排的挽留动作（数量 · 成本）",
-               report_internal::HorizontalBars(d.actions, d.currency, true));
-  h += "</div>";
-  h += Section("top", "Top at-risk customers", "高风险客户", TopCustomers(d));
+                                   : HorizontalBars(d.rule_hits));
   h += report_internal::DecisionSections(d);  // red, onboarding and win-back lists; budget choice
-  h += "<p class=\"note\">" + Both("Generated ", "生成于 ") + Escape(d.generated_at) + " · churnwatch " +
+  h += ModelSectionHtml(d);
+  h += "<p class=\"note\">" + Both("Generated ", "生成于 ") + Escape(d.generated_at) + " · " + Code("churnwatch") + " " +
        Escape(CHURNWATCH_VERSION) + "</p></main><script>" + kScript + "</script></body></html>\n";
   return h;
 }

@@ -15,6 +15,7 @@
 #include "churnwatch/score_csv.h"
 #include "churnwatch/run_record.h"
 #include "churnwatch/tracks.h"
+#include "report/action_messages.h"
 
 namespace churnwatch::run_output {
 
@@ -57,23 +58,25 @@ Status WriteRunFiles(const RunState& s) {
   const std::string c = FormatScoreCsv(s.scored, s.policy, ScoreCsvOptions{.rules = true});
   CW_RETURN_IF_ERROR(Write(dir / "customers.csv", c));
 
-  // actions.csv / actions.json: funded actions, highest expected benefit first.
+  // actions.csv / actions.json: funded actions, highest expected benefit first. The last six
+  // columns carry the reasons in words and the message to send, so no join is needed.
   std::vector<const ActionItem*> funded;
   for (const auto& a : s.policy.actions)
     if (a.funded) funded.push_back(&a);
   std::stable_sort(funded.begin(), funded.end(),
                    [](const ActionItem* x, const ActionItem* y) { return x->expected_benefit > y->expected_benefit; });
   std::string csv = "customer_id,zone,grade,value_tier,reasons,rules,action,channel,action_cost,expected_benefit,deadline,"
-                    "products,track,p_churn,value_at_stake,runner_up,runner_up_benefit,reason_en,reason_zh\n";
+                    "products,track,p_churn,value_at_stake,runner_up,runner_up_benefit,reason_en,reason_zh,reason_text_en,reason_text_zh,message_en,message_zh\n";
   nlohmann::json arr = nlohmann::json::array();
   for (const ActionItem* a : funded) {
     const std::string deadline = FormatIsoTimestamp(a->deadline);
+    const Bilingual why = ReasonText(s, *a), message = ActionMessage(*a);
     csv += CsvField(a->customer_id) + "," + std::string(ZoneName(a->zone)) + "," + a->grade + "," + a->value_tier + "," +
            CsvField(Join(a->reasons, '|')) + "," + CsvField(Join(a->rules, '|')) + "," + CsvField(a->action) + "," + CsvField(a->channel) + "," +
            Money(a->cost) + "," + Money(a->expected_benefit) + "," + deadline + "," + CsvField(a->products) + "," +
            std::string(TrackName(a->track)) + "," + Probability(a->p_churn) + "," + Money(a->value_at_stake) + "," +
-           CsvField(a->runner_up) + "," + Money(a->runner_up_benefit) + "," + CsvField(a->reason_en) + "," + CsvField(a->reason_zh) +
-           "\n";
+           CsvField(a->runner_up) + "," + Money(a->runner_up_benefit) + "," + CsvField(a->reason_en) + "," + CsvField(a->reason_zh) + "," +
+           CsvField(why.en) + "," + CsvField(why.zh) + "," + CsvField(message.en) + "," + CsvField(message.zh) + "\n";
     arr.push_back({{"customer_id", a->customer_id},
                    {"zone", std::string(ZoneName(a->zone))},
                    {"grade", a->grade},
@@ -93,7 +96,11 @@ Status WriteRunFiles(const RunState& s) {
                    {"runner_up_benefit",
                     std::isnan(a->runner_up_benefit) ? nlohmann::json(nullptr) : nlohmann::json(a->runner_up_benefit)},
                    {"reason_en", a->reason_en},
-                   {"reason_zh", a->reason_zh}});
+                   {"reason_zh", a->reason_zh},
+                   {"reason_text_en", why.en},
+                   {"reason_text_zh", why.zh},
+                   {"message_en", message.en},
+                   {"message_zh", message.zh}});
   }
   CW_RETURN_IF_ERROR(Write(dir / "actions.csv", csv));
   CW_RETURN_IF_ERROR(Write(dir / "actions.json", JsonText(arr, 1) + "\n"));

@@ -64,23 +64,21 @@ std::string Both(std::string_view en, std::string_view zh) {
 }
 
 std::string HorizontalBars(const std::vector<CountRow>& rows, std::string_view value_prefix, bool show_value) {
-  const double label_w = 240, bar_w = 250, row_h = 26, top = 8;
-  const double h = top * 2 + row_h * static_cast<double>(std::max<std::size_t>(rows.size(), 1));
   std::int64_t max_count = 1;
   for (const auto& r : rows) max_count = std::max(max_count, r.count);
-  std::string s = "<svg class=\"chart\" viewBox=\"0 0 640 " + Num(h, 0) + "\" role=\"img\">";
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& r = rows[i];
-    const double y = top + row_h * static_cast<double>(i);
-    const double w = bar_w * static_cast<double>(r.count) / static_cast<double>(max_count);
-    s += Text2(label_w - 8, y + 17, r.label, "text-anchor=\"end\"");
-    s += "<rect x=\"" + Num(label_w) + "\" y=\"" + Num(y + 4) + "\" width=\"" + Num(std::max(w, 1.0)) +
-         "\" height=\"" + Num(row_h - 8) + "\" fill=\"" + (r.color.empty() ? "#4e79a7" : r.color) + "\"/>";
+  std::string s = "<div class=\"bars\">";
+  for (const auto& r : rows) {
+    // The bar takes at most 60 % of its track, so the number after it always has room.
+    const double w = 60.0 * static_cast<double>(r.count) / static_cast<double>(max_count);
     std::string tail = FormatCount(r.count);
-    if (show_value) tail += "  ·  " + FormatMoney(r.value, value_prefix);
-    s += Text1(label_w + w + 8, y + 17, tail);
+    if (show_value) tail += " · " + FormatMoney(r.value, value_prefix);
+    s += "<div class=\"bar-row\"><div class=\"bl\">" + Both(r.label) +
+         (r.code.empty() ? "" : " <span class=\"code\" translate=\"no\">" + Escape(r.code) + "</span>") +
+         "</div><div class=\"bt\"><span class=\"bf\" style=\"width:" + Num(w) + "%;background:" +
+         (r.color.empty() ? "#4e79a7" : r.color) + "\"></span><span class=\"bv\">" + Escape(tail) +
+         "</span></div></div>";
   }
-  return s + "</svg>";
+  return s + "</div>";
 }
 
 std::string UnitSquareChart(const std::vector<Series>& series, const Bilingual& x_label, const Bilingual& y_label,
@@ -88,7 +86,10 @@ std::string UnitSquareChart(const std::vector<Series>& series, const Bilingual& 
   const double x0 = 50, y0 = 20, size = 260;
   auto px = [&](double x) { return x0 + size * std::clamp(x, 0.0, 1.0); };
   auto py = [&](double y) { return y0 + size * (1 - std::clamp(y, 0.0, 1.0)); };
-  std::string s = "<svg class=\"chart square\" viewBox=\"0 0 520 330\" role=\"img\">";
+  const double legend_top = y0 + size + 52;
+  const double height = legend_top + 18 * static_cast<double>(series.size()) + 4;
+  std::string s = "<svg class=\"chart square\" viewBox=\"0 0 " + Num(x0 + size + 20, 0) + " " + Num(height, 0) +
+                  "\" role=\"img\">";
   s += "<rect x=\"" + Num(x0) + "\" y=\"" + Num(y0) + "\" width=\"" + Num(size) + "\" height=\"" + Num(size) +
        "\" fill=\"none\" stroke=\"#999\"/>";
   s += "<line x1=\"" + Num(px(0)) + "\" y1=\"" + Num(py(0)) + "\" x2=\"" + Num(px(1)) + "\" y2=\"" + Num(py(1)) +
@@ -110,10 +111,9 @@ std::string UnitSquareChart(const std::vector<Series>& series, const Bilingual& 
     if (!path.empty())
       s += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + se.color + "\" stroke-width=\"" +
            (k == 0 ? "2.5" : "1.5") + "\"/>";
-    const double ly = y0 + 14 + 18 * static_cast<double>(k);
-    s += "<rect x=\"" + Num(x0 + size + 16) + "\" y=\"" + Num(ly - 9) + "\" width=\"12\" height=\"4\" fill=\"" +
-         se.color + "\"/>";
-    s += Text1(x0 + size + 34, ly - 3, se.name, "class=\"legend\"");
+    const double ly = legend_top + 18 * static_cast<double>(k);
+    s += "<rect x=\"" + Num(x0) + "\" y=\"" + Num(ly - 6) + "\" width=\"12\" height=\"4\" fill=\"" + se.color + "\"/>";
+    s += Text2(x0 + 18, ly, se.name, "class=\"legend\"");
   }
   return s + "</svg>";
 }
@@ -135,35 +135,27 @@ std::string Heatmap(const std::array<std::array<std::int64_t, 3>, 3>& counts,
       s += "<rect x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" width=\"" + Num(cw - 4) + "\" height=\"" + Num(ch - 4) +
            "\" fill=\"" + (n > 0 ? RiskColor(p) : std::string("#eee")) + "\"/>";
       s += Text1(x + cw / 2 - 2, y + 26, FormatCount(n), "text-anchor=\"middle\" class=\"cell\"");
-      if (n > 0) s += Text1(x + cw / 2 - 2, y + 46, "p̄ = " + Num(p, 2), "text-anchor=\"middle\" class=\"cellsub\"");
+      if (n > 0)
+        s += Text1(x + cw / 2 - 2, y + 48, std::to_string(static_cast<int>(std::lround(100 * p))) + "%",
+                   "text-anchor=\"middle\" class=\"cellsub\"");
     }
   }
   return s + "</svg>";
 }
 
-std::string ColumnBars(const std::vector<std::pair<std::string, double>>& values, const Bilingual& y_label) {
-  const double x0 = 50, y0 = 20, h = 200, col = 90;
-  double vmax = 1;
+std::string ValueBars(const std::vector<std::pair<Bilingual, double>>& values, double reference) {
+  double vmax = reference;
   for (const auto& v : values)
     if (!std::isnan(v.second)) vmax = std::max(vmax, v.second);
-  const double width = std::max(420.0, x0 + col * static_cast<double>(values.size()) + 20);
-  std::string s = "<svg class=\"chart square\" viewBox=\"0 0 " + Num(width, 0) + " 270\" role=\"img\">";
-  s += Text2(14, y0 + h / 2, y_label, "text-anchor=\"middle\" transform=\"rotate(-90 14 " + Num(y0 + h / 2) + ")\"");
-  s += "<line x1=\"" + Num(x0) + "\" y1=\"" + Num(y0 + h) + "\" x2=\"" + Num(x0 + col * static_cast<double>(values.size())) +
-       "\" y2=\"" + Num(y0 + h) + "\" stroke=\"#999\"/>";
-  const double one = y0 + h - h / vmax;  // lift 1 = no better than random
-  s += "<line x1=\"" + Num(x0) + "\" y1=\"" + Num(one) + "\" x2=\"" + Num(x0 + col * static_cast<double>(values.size())) +
-       "\" y2=\"" + Num(one) + "\" stroke=\"#bbb\" stroke-dasharray=\"4 4\"/>";
+  std::string s = "<div class=\"bars\">";
   for (std::size_t i = 0; i < values.size(); ++i) {
     const double v = std::isnan(values[i].second) ? 0 : values[i].second;
-    const double bh = h * v / vmax;
-    const double x = x0 + col * static_cast<double>(i) + 15;
-    s += "<rect x=\"" + Num(x) + "\" y=\"" + Num(y0 + h - bh) + "\" width=\"" + Num(col - 30) + "\" height=\"" +
-         Num(bh) + "\" fill=\"" + (i == 0 ? "#e15759" : "#9c9c9c") + "\"/>";
-    s += Text1(x + (col - 30) / 2, y0 + h - bh - 5, Num(v, 2), "text-anchor=\"middle\"");
-    s += Text1(x + (col - 30) / 2, y0 + h + 16, values[i].first, "text-anchor=\"middle\" class=\"tick\"");
+    s += "<div class=\"bar-row\"><div class=\"bl\">" + Both(values[i].first) +
+         "</div><div class=\"bt\"><span class=\"bf\" style=\"width:" + Num(vmax > 0 ? 60.0 * v / vmax : 0) +
+         "%;background:" + (i == 0 ? "#e15759" : "#9c9c9c") + "\"></span><span class=\"bv\">" + Num(v, 2) +
+         "</span></div></div>";
   }
-  return s + "</svg>";
+  return s + "</div>";
 }
 
 }  // namespace churnwatch::report_internal

@@ -179,7 +179,11 @@ Status PostgresStore::Scan(Table table, const RowSink<Row>& sink, Decode decode)
   const std::string name(TableName(table));
   return PgGuard(*this, "scan " + name, [&]() -> Status {
     pqxx::work w(*conn_);
-    w.exec("DECLARE cw_scan NO SCROLL CURSOR FOR SELECT " + std::string(ColumnsOf(table)) + " FROM " + name);
+    // Row-key order (bytea compares byte by byte, as SQLite compares the same BLOBs), so
+    // both stores hand the feature engine the same rows in the same order (store.h). It
+    // reads through the row_key index: about twice the time of a plain sequential scan.
+    w.exec("DECLARE cw_scan NO SCROLL CURSOR FOR SELECT " + std::string(ColumnsOf(table)) + " FROM " + name +
+           " ORDER BY row_key");
     const std::string fetch = "FETCH FORWARD " + std::to_string(kScanBatchRows) + " FROM cw_scan";
     std::vector<Row> batch;
     for (;;) {

@@ -222,7 +222,10 @@ Result<std::unique_ptr<LoadSession>> SqliteStore::BeginLoad(const LoadInfo& info
 
 template <typename Row, typename Decode>
 Status SqliteStore::Scan(std::string_view table, std::string_view columns, const RowSink<Row>& sink, Decode decode) {
-  CW_ASSIGN_OR_RETURN(SqliteStmt st, Prepare("SELECT " + std::string(columns) + " FROM " + std::string(table)));
+  // Row-key order, as the PostgreSQL store scans: the tables are keyed on row_key
+  // (WITHOUT ROWID), so this costs no sort here (store.h says why the order matters).
+  CW_ASSIGN_OR_RETURN(SqliteStmt st,
+                      Prepare("SELECT " + std::string(columns) + " FROM " + std::string(table) + " ORDER BY row_key"));
   std::vector<Row> batch;
   batch.reserve(kScanBatchRows);
   for (;;) {

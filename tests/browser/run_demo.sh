@@ -25,8 +25,8 @@ mkdir -p "$out"
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const f = (n) => n.toLocaleString("en-US");
-  const e = { en: [f(r.customers), f(r.alerts), "Risk zones", "Model quality"],
-              zh: [f(r.customers), f(r.alerts), "预警分级", "模型质量"] };
+  const e = { en: [f(r.customers), f(r.alerts), "Data this report is based on", "Risk zones and grades", "Model quality"],
+              zh: [f(r.customers), f(r.alerts), "本报告使用的数据", "预警分级", "模型质量"] };
   require("fs").writeFileSync(process.argv[2], JSON.stringify(e));
 ' "$out/run.json" "$out/expected.json"
 exec node "$here/report_screenshot.js" "$out/report.html" "$out/expected.json" "$out"

@@ -7,6 +7,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <tuple>
 
 #include "churnwatch/explain.h"
 #include "churnwatch/feature_catalog.h"
@@ -140,6 +141,21 @@ TEST(ReasonSentenceFormat, NoNegativeZero) {
     const auto [en, zh] = ReasonSentence(t, 0, f);
     EXPECT_FALSE(Contains(en, "-0")) << en;
     EXPECT_FALSE(Contains(zh, "-0")) << zh;
+  }
+}
+
+// Issue 16: "近52周中有2%的周有购买" read badly; weeks are counted, and the Chinese
+// sentences use full-width punctuation, for every template.
+TEST(ReasonSentenceFormat, ChineseReadsNaturally) {
+  FeatureTable t = CatalogueTable(1);
+  for (auto& col : t.columns) col[0] = 3;
+  Set(t, "active_weeks_share_52", 1.0 / 52);
+  auto [en, zh] = ReasonSentence(t, 0, "active_weeks_share_52");
+  EXPECT_EQ(en, "bought in 1 of the last 52 weeks");
+  EXPECT_EQ(zh, "近52周中有1周有购买");
+  for (const auto& spec : FeatureCatalogue()) {
+    std::tie(en, zh) = ReasonSentence(t, 0, spec.name);
+    for (char c : std::string(",;:()")) EXPECT_FALSE(Contains(zh, std::string(1, c))) << spec.name << ": " << zh;
   }
 }
 

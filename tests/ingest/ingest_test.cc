@@ -226,6 +226,15 @@ TEST(Ingest, EventRejectReasonsAndTypeMap) {
   std::map<std::string, std::int64_t> expected = {
       {"bad_event_type", 1}, {"missing_field", 1}, {"bad_date", 1}, {"bad_number", 1}};
   EXPECT_EQ(r->totals.rejected_by_reason, expected);
+  // The unknown type's reason lists the accepted ones (it cited a document users never see).
+  ASSERT_FALSE(r->files.empty());
+  const std::string rejects = ReadFile(r->files[0].rejects_file);
+  EXPECT_NE(rejects.find("teleport"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find("the types are visit, app_login, page_view, competitor_view, cart_add, cart_abandon, "
+                         "coupon_issued, coupon_redeemed, service_contact, complaint, review, unsubscribe"),
+            std::string::npos)
+      << rejects;
+  EXPECT_EQ(rejects.find("SPEC"), std::string::npos) << rejects;
   std::multiset<EventType> types;
   for (const auto& [k, e] : store.ev) types.insert(e.type);
   EXPECT_EQ(types, (std::multiset<EventType>{EventType::kAppLogin, EventType::kReview}));

@@ -92,7 +92,7 @@ TEST(ReasonSentence, QuotesTheCustomersNumbers) {
   t.columns = {{64}, {21}, {3}, {2.5}};
   auto [en, zh] = ReasonSentence(t, 0, "recency_days");
   EXPECT_EQ(en, "usually buys every 21 days; 64 days since last purchase");
-  EXPECT_EQ(zh, "通常每21天购买一次;已64天未购买");
+  EXPECT_EQ(zh, "通常每21天购买一次；已64天未购买");
   std::tie(en, zh) = ReasonSentence(t, 0, "complaints_90");
   EXPECT_EQ(en, "3 complaints in the last 90 days");
   EXPECT_EQ(zh, "近90天投诉3次");

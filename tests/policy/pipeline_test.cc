@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <algorithm>
+#include <map>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -79,6 +82,27 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
   EXPECT_GT(s.metrics.at("ensemble").at("roc_auc"), 0.5);  // better than chance on a churn signal
 
   EXPECT_TRUE(std::filesystem::exists(s.report));
+  {
+    // The report lists grades by meaning (R1..R3, Y1..Y4, B1, B2), not alphabetically, and
+    // says the run loaded no files (this store was filled directly).
+    const std::string html = testing::ReadFile(s.report);
+    const auto begin = html.find("id=\"grades\"");
+    ASSERT_NE(begin, std::string::npos);
+    const std::string grades = html.substr(begin, html.find("id=\"legend\"", begin) - begin);
+    std::vector<int> ranks;
+    const std::regex code(">([RYB])([1-4])<");
+    for (std::sregex_iterator it(grades.begin(), grades.end(), code), end; it != end; ++it)
+      ranks.push_back(static_cast<int>(std::string("RYB").find((*it)[1].str()[0])) * 10 + std::stoi((*it)[2].str()));
+    ASSERT_GE(ranks.size(), 3u) << grades;
+    EXPECT_TRUE(std::is_sorted(ranks.begin(), ranks.end())) << grades;
+    EXPECT_NE(html.find("This run loaded no new files"), std::string::npos);
+    // Customers to contact first: in the order of their deadlines (red's SLA first).
+    std::vector<std::string> deadlines;
+    const std::regex by("data-en=\"contact by\" data-zh=\"[^\"]*\"><div>([^<]*)</div>");
+    for (std::sregex_iterator it(html.begin(), html.end(), by), end; it != end; ++it) deadlines.push_back((*it)[1]);
+    ASSERT_GE(deadlines.size(), 2u);
+    EXPECT_TRUE(std::is_sorted(deadlines.begin(), deadlines.end()));
+  }
   EXPECT_EQ(Lines(dir / "out/customers.csv"), static_cast<std::size_t>(s.customers) + 1);
   // customers.csv: the columns of `score --out` (same names, order and formats), then rules.
   {
@@ -110,6 +134,17 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
     EXPECT_EQ(funded, static_cast<std::size_t>(s.actions));
   }
   EXPECT_EQ(Lines(dir / "out/actions.csv"), static_cast<std::size_t>(s.actions) + 1);
+  {
+    // The action list keeps its columns in their order and ends with the reasons in words
+    // and a ready message in both languages (issue 16), so a CRM or SMS tool needs no join.
+    std::ifstream csv(dir / "out/actions.csv");
+    std::string header;
+    std::getline(csv, header);
+    EXPECT_EQ(header,
+              "customer_id,zone,grade,value_tier,reasons,rules,action,channel,action_cost,expected_benefit,deadline,"
+              "products,track,p_churn,value_at_stake,runner_up,runner_up_benefit,reason_en,reason_zh,reason_text_en,"
+              "reason_text_zh,message_en,message_zh");
+  }
   EXPECT_EQ(Lines(dir / "out/alerts.csv"), static_cast<std::size_t>(s.alerts) + 1);
 
   // The funded actions stay within the budget of 300 (by default the best total, not
@@ -119,6 +154,7 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
   ASSERT_EQ(actions.size(), static_cast<std::size_t>(s.actions));
   double spent[3] = {0, 0, 0};
   double previous = 1e300;
+  std::map<std::string, std::string> first_reason_en;
   for (const auto& a : actions) {
     const std::string tier = a["value_tier"];
     spent[tier == "high" ? 0 : tier == "mid" ? 1 : 2] += a["action_cost"].get<double>();
@@ -126,6 +162,36 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
     EXPECT_LE(a["expected_benefit"].get<double>(), previous);  // highest benefit first
     previous = a["expected_benefit"].get<double>();
     EXPECT_FALSE(a["customer_id"].get<std::string>().empty());
+    // The reason text is the customer's own first reason sentence (as in customers.csv), and
+    // the message is in each language.
+    const std::string why_en = a["reason_text_en"], why_zh = a["reason_text_zh"];
+    const std::string msg_en = a["message_en"], msg_zh = a["message_zh"];
+    EXPECT_FALSE(why_en.empty()) << a.dump();
+    EXPECT_FALSE(msg_en.empty()) << a.dump();
+    EXPECT_TRUE(std::regex_search(why_zh, std::regex("\xE4|\xE5|\xE6|\xE7|\xE8|\xE9"))) << why_zh;  // CJK
+    EXPECT_TRUE(std::regex_search(msg_zh, std::regex("\xE4|\xE5|\xE6|\xE7|\xE8|\xE9"))) << msg_zh;
+    EXPECT_EQ(std::regex_search(msg_en, std::regex("[\x80-\xFF]")), false) << msg_en;
+    first_reason_en[a["customer_id"].get<std::string>()] = why_en;
+  }
+  {
+    // Each customer's first model reason (customers.csv reason_1_en, the 19th column) is in
+    // their reason text, after the messages of any rules that fired.
+    std::ifstream csv(dir / "out/customers.csv");
+    std::string row;
+    std::getline(csv, row);
+    std::size_t matched = 0;
+    while (std::getline(csv, row)) {
+      if (row.find('"') != std::string::npos) continue;  // a quoted field: not split by commas here
+      std::vector<std::string> f;
+      std::stringstream cells(row);
+      for (std::string cell; std::getline(cells, cell, ',');) f.push_back(cell);
+      ASSERT_GE(f.size(), 20u) << row;
+      auto it = first_reason_en.find(f[0]);
+      if (it == first_reason_en.end() || f[18].empty()) continue;
+      EXPECT_NE(it->second.find(f[18]), std::string::npos) << f[0] << ": " << f[18] << " not in " << it->second;
+      ++matched;
+    }
+    EXPECT_GT(matched, 0u);
   }
   EXPECT_LE(spent[0] + spent[1] + spent[2], 300 + 1e-9);
 

@@ -19,8 +19,13 @@ int main(int argc, char** argv) {
   std::ofstream out(argv[2]);
   out << "{\"en\": [\"" << churnwatch::FormatCount(data.customers) << "\", \"" << churnwatch::FormatCount(data.alerts)
       << "\", \"" << churnwatch::FormatMoney(data.money_at_risk, data.currency)
-      << "\", \"Risk zones\", \"Top at-risk customers\"],\n"
+      << "\", \"" << churnwatch::FormatCount(data.data_quality.rows_read) << "\", \""
+      << churnwatch::FormatMoney(data.expected_net_benefit, data.currency) << "\", \"" << data.top_customers[0].customer_id
+      << "\", \"Data this report is based on\", \"What to do today\", \"Risk zones and grades\", "
+         "\"Customers to contact first\"],\n"
       << " \"zh\": [\"" << churnwatch::FormatCount(data.customers) << "\", \""
-      << churnwatch::FormatMoney(data.money_at_risk, data.currency) << "\", \"预警分级\", \"高风险客户\"]}\n";
+      << churnwatch::FormatMoney(data.money_at_risk, data.currency) << "\", \""
+      << churnwatch::FormatMoney(data.expected_net_benefit, data.currency) << "\", \"" << data.top_customers[0].customer_id
+      << "\", \"本报告使用的数据\", \"今日待办\", \"预警分级\", \"优先联系的客户\"]}\n";
   return out ? 0 : 1;
 }
