@@ -82,11 +82,11 @@ struct ResultTable {
 };
 
 /// A value bound to a statement parameter ($1, $2, ... in order of first appearance).
-/// Blobs are raw bytes (SQLite BLOB, PostgreSQL bytea).
+/// Blobs are raw bytes (SQLite BLOB, PostgreSQL bytea); std::monostate and NaN are NULL.
 struct SqlBlob {
   std::string bytes;
 };
-using SqlParam = std::variant<std::int64_t, double, std::string, SqlBlob>;
+using SqlParam = std::variant<std::monostate, std::int64_t, double, std::string, SqlBlob>;
 /// One result row: each column as text (integers in decimal, NULL as "" with is_null set).
 struct SqlRow {
   std::vector<std::string> values;

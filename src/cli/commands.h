@@ -50,5 +50,7 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common);
 CommandRun RegisterEvaluate(CLI::App& app, CommonOptions& common);
 CommandRun RegisterScore(CLI::App& app, CommonOptions& common);
 CommandRun RegisterRun(CLI::App& app, CommonOptions& common);
+CommandRun RegisterKeys(CLI::App& app, CommonOptions& common);
+CommandRun RegisterServe(CLI::App& app, CommonOptions& common);
 
 }  // namespace churnwatch::cli

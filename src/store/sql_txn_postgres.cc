@@ -2,6 +2,7 @@
 // once per connection (server-side prepared statement) and executed with its parameters
 // sent separately from the SQL text.
 #include <charconv>
+#include <cmath>
 #include <exception>
 
 #include "store/postgres_store.h"
@@ -51,11 +52,16 @@ class PostgresSqlTxn final : public SqlTxn {
       it = s_.prepared_.emplace(std::string(sql), name).first;
     }
     std::vector<std::string> texts;
+    std::vector<bool> null(params.size(), false);
     texts.reserve(params.size());
     for (const SqlParam& p : params) {
-      if (const auto* v = std::get_if<std::int64_t>(&p)) {
+      const double* d = std::get_if<double>(&p);
+      if (std::holds_alternative<std::monostate>(p) || (d && std::isnan(*d))) {
+        null[texts.size()] = true;
+        texts.emplace_back();
+      } else if (const auto* v = std::get_if<std::int64_t>(&p)) {
         texts.push_back(std::to_string(*v));
-      } else if (const auto* d = std::get_if<double>(&p)) {
+      } else if (d) {
         char buf[32];
         const auto res = std::to_chars(buf, buf + sizeof buf, *d);
         texts.emplace_back(buf, res.ptr);
@@ -71,7 +77,9 @@ class PostgresSqlTxn final : public SqlTxn {
         texts.push_back(std::move(hex));
       }
     }
-    return w_.exec_prepared(it->second, pqxx::prepare::make_dynamic_params(texts));
+    std::vector<const char*> values(texts.size());  // nullptr: SQL NULL
+    for (std::size_t i = 0; i < texts.size(); ++i) values[i] = null[i] ? nullptr : texts[i].c_str();
+    return w_.exec_prepared(it->second, pqxx::prepare::make_dynamic_params(values));
   }
 
   PostgresStore& s_;

@@ -67,7 +67,9 @@ class SqliteSqlTxn final : public SqlTxn {
     for (std::size_t i = 0; i < params.size(); ++i) {
       const int k = static_cast<int>(i) + 1;
       const SqlParam& p = params[i];
-      if (const auto* v = std::get_if<std::int64_t>(&p)) {
+      if (std::holds_alternative<std::monostate>(p)) {
+        sqlite3_bind_null(st, k);
+      } else if (const auto* v = std::get_if<std::int64_t>(&p)) {
         sqlite3_bind_int64(st, k, *v);
       } else if (const auto* d = std::get_if<double>(&p)) {
         sqlite3_bind_double(st, k, *d);
