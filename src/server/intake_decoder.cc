@@ -204,6 +204,7 @@ std::vector<Decoded> Decode(std::string_view body, std::size_t max_lines, Check 
     return out;
   }
   ForEachLine(body, [&](int line, std::string_view text) {
+    if (out.size() >= max_lines) return one(line, nullptr);  // over the cap: not even parsed
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded()) {
       Decoded d;
