@@ -122,11 +122,14 @@ int RunCli(const std::string& args, std::string& out) {
 }
 
 std::string BuildTrainedStore(const std::filesystem::path& db_path, int customers, std::uint64_t seed) {
+  return BuildTrainedStoreAt("sqlite:" + db_path.string(), customers, seed);
+}
+
+std::string BuildTrainedStoreAt(const std::string& url, int customers, std::uint64_t seed) {
   SyntheticOptions o;
   o.customers = customers;
   o.seed = seed;
   const auto data = MakeSyntheticRetail(o);
-  const std::string url = "sqlite:" + db_path.string();
   {
     auto store = Store::Open(url);
     if (!store.ok()) return store.status().ToString();

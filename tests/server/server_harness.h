@@ -59,6 +59,8 @@ class WebhookReceiver {
 /// Builds a SQLite store at `db_path` with MakeSyntheticRetail(customers, seed) and trains a
 /// small champion through the CLI. Returns an error text or "".
 std::string BuildTrainedStore(const std::filesystem::path& db_path, int customers, std::uint64_t seed);
+/// The same at any store URL (e.g. a PostgreSQL test database).
+std::string BuildTrainedStoreAt(const std::string& url, int customers, std::uint64_t seed);
 
 /// Runs the CLI with `args`; returns the exit code, stdout in `out`.
 int RunCli(const std::string& args, std::string& out);
