@@ -7,6 +7,9 @@
 #include "churnwatch/server.h"
 #include "server/intake_decoder.h"
 #include "server/webhook_format.h"
+#include "test_helpers.h"
+
+#include <filesystem>
 
 namespace churnwatch {
 namespace {
@@ -118,6 +121,30 @@ TEST(WebhookFormat, EachReceiverGetsItsShapeWithWhatAManagerNeeds) {
   const auto json = nlohmann::json::parse(server::RenderWebhookBody("json", m));
   EXPECT_EQ(json["alert_id"], 7);
   EXPECT_EQ(json["link"], m.link);
+}
+
+}  // namespace
+}  // namespace churnwatch
+
+namespace churnwatch {
+namespace {
+
+// Every fuzz seed and every crasher the fuzzer ever found decodes without crashing and
+// gives each line a row or a reason.
+TEST(IntakeDecoder, FuzzFixturesDecode) {
+  int files = 0;
+  for (const char* sub : {"tests/server/fuzz/corpus", "tests/server/fuzz/crashers"}) {
+    const auto dir = testing::SourceFile(sub);
+    if (!std::filesystem::exists(dir)) continue;
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+      if (!f.is_regular_file() || f.path().filename() == ".gitkeep") continue;
+      ++files;
+      const std::string body = testing::ReadFile(f.path());
+      for (const auto& o : server::DecodeOrders(body, 1000)) EXPECT_TRUE(o.row || !o.error.empty()) << f.path();
+      for (const auto& e : server::DecodeEvents(body, 1000)) EXPECT_TRUE(e.row || !e.error.empty()) << f.path();
+    }
+  }
+  EXPECT_GE(files, 3);
 }
 
 }  // namespace
