@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 // Pieces of the run pipeline (include/churnwatch/pipeline.h), split by concern:
 // run_outputs.cc (files and store
 // tables), run_report_data.cc (what the HTML report shows). Private to report/.
@@ -27,11 +28,15 @@ struct RunState {
   PolicyOutcome policy;
   std::optional<Evaluation> evaluation;     ///< on the test cutoff
   Timestamp raised_at = 0;
+  /// Each scored customer's store: the store of their latest purchase with one (empty if
+  /// none). The alert history keeps it so a store's manager sees their alerts.
+  std::map<std::string, std::string> home_store;
 };
 
 /// customers.csv, actions.csv, actions.json, alerts.csv in the out dir.
 Status WriteRunFiles(const RunState& state);
-/// Result tables "alerts", "actions", "run_customers" and the ("runs", id) document.
+/// Result tables "alerts", "actions", "run_customers" and the ("runs", id) document, and the
+/// run in the history (service_store.h RecordRun: run_zones, alerts one per episode).
 Status StoreRunResults(const RunState& state, Store& store);
 /// The report's content.
 ReportData BuildReportData(const RunState& state);

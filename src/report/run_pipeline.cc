@@ -211,6 +211,14 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
   // 7. Outputs: files, store tables, report.
   sum.report = config.out_dir / config.report_file;
   CW_RETURN_IF_ERROR(run_internal::WriteRunFiles(state));
+  for (const auto& sc : state.scored) {
+    const auto idx = columns.FindCustomer(sc.customer_id);
+    if (!idx) continue;
+    std::string home;
+    for (std::uint64_t r = columns.txn_offsets[*idx]; r < columns.txn_offsets[*idx + 1]; ++r)
+      if (columns.store[r] != 0) home = columns.stores[columns.store[r] - 1];
+    state.home_store[sc.customer_id] = std::move(home);
+  }
   CW_RETURN_IF_ERROR(run_internal::StoreRunResults(state, *store));
   CW_RETURN_IF_ERROR(WriteHtmlReport(run_internal::BuildReportData(state), sum.report));
   sum.seconds["outputs"] = clock.Lap();
