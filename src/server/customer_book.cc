@@ -34,6 +34,19 @@ double Median(std::vector<double> v) {
   return m;
 }
 
+// A customer's rows in the store's key order. The batch engine reads the store in that
+// order, and its columnar builder keeps arrival order among lines of the same order and day
+// (a stable sort), so sums over such lines add up in that order: presenting the rows in key
+// order makes the server's features equal the batch's to the last bit.
+template <typename Row>
+std::vector<Row> InKeyOrder(const std::vector<Row>& rows) {
+  std::vector<Row> out = rows;
+  std::stable_sort(out.begin(), out.end(), [](const Row& a, const Row& b) {
+    return a.key.hi != b.key.hi ? a.key.hi < b.key.hi : a.key.lo < b.key.lo;
+  });
+  return out;
+}
+
 // One row of `t` as a CustomerScore (features in `names` order).
 CustomerScore ScoreOfRow(const FeatureTable& t, std::size_t row, const std::vector<std::string>& names) {
   CustomerScore s;
@@ -166,7 +179,8 @@ Result<FeatureTable> CustomerBook::FeatureRow(const std::string& customer_id, co
                                              DayNumber as_of) const {
   std::vector<Customer> profile;
   if (history.profile) profile.push_back(*history.profile);
-  const RetailColumns cols = ColumnsFromRows(history.transactions, profile, history.events, 1);
+  const RetailColumns cols =
+      ColumnsFromRows(InKeyOrder(history.transactions), profile, InKeyOrder(history.events), 1);
   FeatureOptions opt;
   opt.horizon_days = horizon_days_;
   opt.threads = 1;
@@ -214,7 +228,8 @@ Result<std::vector<double>> CustomerBook::Features(const CustomerHistory& histor
   if (!history.transactions.empty()) id = history.transactions.front().customer_id;
   std::vector<Customer> profile;
   if (history.profile) profile.push_back(*history.profile);
-  const RetailColumns cols = ColumnsFromRows(history.transactions, profile, history.events, 1);
+  const RetailColumns cols =
+      ColumnsFromRows(InKeyOrder(history.transactions), profile, InKeyOrder(history.events), 1);
   FeatureOptions opt;
   opt.horizon_days = horizon_days_;
   opt.threads = 1;
