@@ -10,6 +10,7 @@
 /// Thread safety: as Store (one thread at a time per Store object).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -100,8 +101,10 @@ Result<AlertRecord> RecordAlertAction(Store& store, std::int64_t alert_id, std::
 Result<AlertRecord> CloseAlert(Store& store, std::int64_t alert_id, AlertOutcome outcome, std::string_view note,
                                std::string_view actor, UnixSeconds now);
 /// Marks open alerts past their due time as escalated once (escalations += 1, alert log
-/// "sla_overdue"); returns the alerts escalated now.
-Result<std::vector<AlertRecord>> EscalateOverdue(Store& store, UnixSeconds now);
+/// "sla_overdue"); returns the alerts escalated now. `on_escalate`, when given, runs for each
+/// in the same transaction (the server enqueues the store manager's webhook message there).
+Result<std::vector<AlertRecord>> EscalateOverdue(
+    Store& store, UnixSeconds now, const std::function<Status(SqlTxn&, const AlertRecord&)>& on_escalate = {});
 
 struct AlertLogEntry {
   std::int64_t alert_id = 0;

@@ -254,7 +254,9 @@ Result<CustomerScore> CustomerBook::Score(const std::string& customer_id, const 
   CW_ASSIGN_OR_RETURN(FeatureTable t, FeatureRow(customer_id, history, as_of));
   if (t.num_rows() == 0) return s;  // not eligible: nothing to score
   ScoreOptions so;
-  so.exact_reason_count = 1;  // one customer a person may look at: exact Tree SHAP
+  // XGBoost's approximate contributions, as at start-up: exact Tree SHAP per row would
+  // dominate the intake path's cost.
+  so.exact_reason_count = 0;
   CW_ASSIGN_OR_RETURN(auto scored, ScoreTable(*model_, t, *reasons_, so));
   CW_ASSIGN_OR_RETURN(PolicyOutcome outcome, ApplyPolicy(policy_, {scored, &t, now}));
   s = ScoreOfRow(t, 0, feature_names_);

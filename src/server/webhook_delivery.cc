@@ -66,7 +66,36 @@ void WebhookDelivery::Wake() {
   cv_.notify_all();
 }
 
+void WebhookDelivery::EscalateOverdueAlerts() {
+  // An open alert past its response time goes to its store's manager: one message per
+  // webhook that covers the alert's store (and zone), in the escalation's transaction.
+  const ServeConfig& cfg = ctx_.config;
+  const UnixSeconds now = ctx_.Now();
+  auto escalated = EscalateOverdue(*store_, now, [&](SqlTxn& txn, const AlertRecord& a) -> Status {
+    AlertMessage m;
+    m.alert = a;
+    m.reason_en = "OVERDUE (no response within the SLA): " + a.message_en;
+    m.reason_zh = "已超时未处理:" + a.message_zh;
+    if (!cfg.public_url.empty()) m.link = cfg.public_url + "/v1/customers/" + a.customer_id;
+    for (const auto& w : cfg.webhooks) {
+      if (std::find(w.zones.begin(), w.zones.end(), a.zone) == w.zones.end()) continue;
+      if (!w.stores.empty() && std::find(w.stores.begin(), w.stores.end(), a.store_id) == w.stores.end()) continue;
+      OutboxItem item;
+      item.idempotency_key = "alert-" + std::to_string(a.alert_id) + "-sla-" + w.name;
+      item.webhook = w.name;
+      item.alert_id = a.alert_id;
+      item.payload = RenderWebhookBody(w.format, m);
+      item.next_attempt_at = now;
+      item.created_at = now;
+      CW_RETURN_IF_ERROR(EnqueueOutbox(txn, item).status());
+    }
+    return Status::OK();
+  });
+  if (!escalated.ok()) std::fprintf(stderr, "churnwatch serve: SLA escalation: %s\n", escalated.status().ToString().c_str());
+}
+
 void WebhookDelivery::DeliverDue() {
+  EscalateOverdueAlerts();
   const ServeConfig& cfg = ctx_.config;
   for (;;) {
     auto due = DueOutbox(*store_, ctx_.Now(), 50);

@@ -23,10 +23,13 @@ class WebhookDelivery {
   void Start();
   void Stop();
   void Wake();
-  /// Delivers every due row once (the thread's loop body; tests call it directly).
+  /// Escalates open alerts past their due time (once each) and enqueues their message to the
+  /// webhooks covering the alert's store; then delivers every due row once (the thread's
+  /// loop body).
   void DeliverDue();
 
  private:
+  void EscalateOverdueAlerts();
   ServerContext& ctx_;
   std::unique_ptr<Store> store_;
   std::thread thread_;

@@ -243,7 +243,8 @@ Result<AlertRecord> CloseAlert(Store& store, std::int64_t alert_id, AlertOutcome
       });
 }
 
-Result<std::vector<AlertRecord>> EscalateOverdue(Store& store, UnixSeconds now) {
+Result<std::vector<AlertRecord>> EscalateOverdue(Store& store, UnixSeconds now,
+                                                 const std::function<Status(SqlTxn&, const AlertRecord&)>& on_escalate) {
   std::vector<AlertRecord> out;
   CW_RETURN_IF_ERROR(store.InTransaction([&](SqlTxn& txn) -> Status {
     const std::array<SqlParam, 1> p = {now};
@@ -259,6 +260,7 @@ Result<std::vector<AlertRecord>> EscalateOverdue(Store& store, UnixSeconds now) 
           txn.Execute("UPDATE alerts SET escalations = escalations + 1, updated_at = $1 WHERE alert_id = $2", u).status());
       CW_RETURN_IF_ERROR(Log(txn, a.alert_id, now, "sla", "sla_overdue", "to the manager of store " + a.store_id));
       a.escalations += 1;
+      if (on_escalate) CW_RETURN_IF_ERROR(on_escalate(txn, a));
       out.push_back(std::move(a));
     }
     return Status::OK();
