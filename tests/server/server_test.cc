@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -46,9 +47,11 @@ class ServeTest : public ::testing::Test {
       if (v.second == "S01" && !own_customer_.empty() && second_own_.empty()) second_own_ = id;
       if (v.second == "S01" && own_customer_.empty()) own_customer_ = id;
       if (v.second == "S02" && other_customer_.empty()) other_customer_ = id;
+      if (v.second == "S03" && overdue_customer_.empty()) overdue_customer_ = id;
     }
     ASSERT_FALSE(own_customer_.empty());
     ASSERT_FALSE(other_customer_.empty());
+    ASSERT_FALSE(overdue_customer_.empty());
     auto key = [&](Role r, std::vector<std::string> stores) {
       auto k = CreateApiKey(**store, r, std::move(stores), "test", 1);
       EXPECT_TRUE(k.ok()) << k.status().ToString();
@@ -68,12 +71,16 @@ class ServeTest : public ::testing::Test {
                       in.zone = "yellow";
                       in.kind = "zone";
                       in.source = "run";
-                      CW_ASSIGN_OR_RETURN(auto r, RaiseAlert(txn, in, 1000));
+                      const UnixSeconds now = std::time(nullptr);
+                      CW_ASSIGN_OR_RETURN(auto r, RaiseAlert(txn, in, now));
                       alert_id_ = r.alert_id;
                       in.customer_id = second_own_;
-                      CW_ASSIGN_OR_RETURN(auto r2, RaiseAlert(txn, in, 1000));
+                      CW_ASSIGN_OR_RETURN(auto r2, RaiseAlert(txn, in, now));
                       second_alert_id_ = r2.alert_id;
-                      return Status::OK();
+                      // One alert raised long ago: overdue for its response time from the start.
+                      in.customer_id = overdue_customer_;
+                      in.store_id = "S03";
+                      return RaiseAlert(txn, in, 1000).status();
                     })
                     .ok());
     store->reset();
@@ -111,7 +118,7 @@ class ServeTest : public ::testing::Test {
   static std::filesystem::path config_;
   static Keys keys_;
   static std::int64_t alert_id_, second_alert_id_;
-  static std::string second_own_;
+  static std::string second_own_, overdue_customer_;
 };
 
 TempDir* ServeTest::dir_ = nullptr;
@@ -121,7 +128,7 @@ std::string ServeTest::url_, ServeTest::own_customer_, ServeTest::other_customer
 std::filesystem::path ServeTest::config_;
 Keys ServeTest::keys_;
 std::int64_t ServeTest::alert_id_ = 0, ServeTest::second_alert_id_ = 0;
-std::string ServeTest::second_own_;
+std::string ServeTest::second_own_, ServeTest::overdue_customer_;
 
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -341,10 +348,10 @@ TEST_F(ServeTest, AlertLifecycleThroughTheApi) {
   EXPECT_TRUE(Has(r->body, "conflict")) << r->body;
   r = Call("GET", "/v1/alerts?state=closed", keys_.manager_own);
   EXPECT_TRUE(Has(r->body, "\"won_back\"")) << r->body;
-  // The seeded alerts were due long ago: the server escalated them for their SLA (once).
+  // The alert seeded long ago is overdue: the server escalated it for its SLA.
   bool overdue = false;
   for (int i = 0; i < 100 && !overdue; ++i) {
-    r = Call("GET", "/v1/customers/" + own_customer_, keys_.admin);
+    r = Call("GET", "/v1/customers/" + overdue_customer_, keys_.admin);
     overdue = Has(r->body, "alert_sla_overdue");
     if (!overdue) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
