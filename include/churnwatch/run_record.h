@@ -114,6 +114,9 @@ struct RunState {
   std::optional<IngestReport> ingest;       ///< when the run loaded files
   std::int64_t store_customers = 0;         ///< what the store held when the run read it
   std::int64_t store_transactions = 0;
+  /// Each scored customer's store: the store of their latest purchase with one (empty if
+  /// none). The alert history keeps it so a store's manager sees their alerts.
+  std::map<std::string, std::string> home_store;
 };
 
 /// customers.csv, actions.csv, actions.json, alerts.csv in the out dir.

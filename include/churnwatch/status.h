@@ -22,13 +22,14 @@ enum class StatusCode {
   kUnavailable,       ///< a dependency (database, server) cannot be reached
   kPermissionDenied,  ///< the caller's role may not do this
   kInternal,          ///< a bug or an invariant broken inside churnwatch
+  kConflict,          ///< the request contradicts the current state (e.g. closing a closed alert)
 };
 
 /// Short stable name of a code ("invalid_argument", ...), used in JSON error bodies.
 std::string_view StatusCodeName(StatusCode code);
 /// Process exit code for the CLI: 0 for kOk, 2..8 for the others (1 is left to crashes).
 int ExitCodeFor(StatusCode code);
-/// HTTP status for the server: 400, 404, 422, 500, 503, 403, 500.
+/// HTTP status for the server: 400, 404, 422, 500, 503, 403, 500, 409.
 int HttpStatusFor(StatusCode code);
 
 /// The outcome of an operation that can fail in an expected way. Cheap to copy when ok.
@@ -45,6 +46,7 @@ class [[nodiscard]] Status {
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

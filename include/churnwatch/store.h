@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "churnwatch/data_model.h"
@@ -80,6 +81,34 @@ struct ResultTable {
   }
 };
 
+/// A value bound to a statement parameter ($1, $2, ... in order of first appearance).
+/// Blobs are raw bytes (SQLite BLOB, PostgreSQL bytea); std::monostate and NaN are NULL.
+struct SqlBlob {
+  std::string bytes;
+};
+using SqlParam = std::variant<std::monostate, std::int64_t, double, std::string, SqlBlob>;
+/// One result row: each column as text (integers in decimal, NULL as "" with is_null set).
+struct SqlRow {
+  std::vector<std::string> values;
+  std::vector<bool> is_null;
+  const std::string& operator[](std::size_t i) const { return values[i]; }
+  std::int64_t Int(std::size_t i) const;  ///< 0 for NULL or text that is not an integer
+  double Number(std::size_t i) const;     ///< NaN for NULL
+};
+
+/// A transaction open on a Store, for the service tables (service_store.h). Statements are
+/// prepared once per connection and run with bound parameters only: values never become
+/// SQL text. Placeholders are $1, $2, ... (both dialects), each first used in ascending
+/// order. A failed statement leaves the transaction to be rolled back by its owner.
+class SqlTxn {
+ public:
+  virtual ~SqlTxn() = default;
+  virtual Result<std::vector<SqlRow>> Query(std::string_view sql, std::span<const SqlParam> params) = 0;
+  /// Runs a statement and returns how many rows it changed.
+  virtual Result<std::int64_t> Execute(std::string_view sql, std::span<const SqlParam> params) = 0;
+  virtual std::string_view Dialect() const = 0;  ///< "sqlite" or "postgresql"
+};
+
 template <typename Row>
 using RowSink = std::function<Status(std::span<const Row>)>;
 
@@ -134,6 +163,13 @@ class Store {
   virtual Status PutDocument(std::string_view collection, std::string_view key, std::string_view json) = 0;
   virtual Result<std::optional<std::string>> GetDocument(std::string_view collection, std::string_view key) = 0;
   virtual Result<std::vector<std::string>> ListDocumentKeys(std::string_view collection) = 0;
+
+  /// Runs `body` inside one database transaction (SQLite BEGIN IMMEDIATE, so writers are
+  /// serialised; PostgreSQL READ COMMITTED): committed when `body` returns OK and the commit
+  /// succeeds, rolled back otherwise (also when `body` throws). Returns body's failure, or the
+  /// commit's. Must not be called while a LoadSession is open on this Store, nor nested.
+  /// Stores without service tables (test doubles) return kUnavailable.
+  virtual Status InTransaction(const std::function<Status(SqlTxn&)>& body);
 };
 
 }  // namespace churnwatch

@@ -218,6 +218,14 @@ Result<RunSummary> RunWithConfig(const RunConfig& config, const Notify& progress
   // 6. Outputs: files, store tables, report.
   sum.report = config.out_dir / config.report_file;
   CW_RETURN_IF_ERROR(run_output::WriteRunFiles(state));
+  for (const auto& sc : state.scored) {
+    const auto idx = columns.FindCustomer(sc.customer_id);
+    if (!idx) continue;
+    std::string home;
+    for (std::uint64_t r = columns.txn_offsets[*idx]; r < columns.txn_offsets[*idx + 1]; ++r)
+      if (columns.store[r] != 0) home = columns.stores[columns.store[r] - 1];
+    state.home_store[sc.customer_id] = std::move(home);
+  }
   CW_RETURN_IF_ERROR(run_output::StoreRunResults(state, *store));
   CW_RETURN_IF_ERROR(WriteHtmlReport(run_output::BuildReportData(state), sum.report));
   sum.seconds["outputs"] = clock.Lap();

@@ -56,5 +56,7 @@ CommandRun RegisterScore(CLI::App& app, CommonOptions& common);
 CommandRun RegisterRun(CLI::App& app, CommonOptions& common);
 CommandRun RegisterSimulate(CLI::App& app, CommonOptions& common);
 CommandRun RegisterGrade(CLI::App& app, CommonOptions& common);
+CommandRun RegisterKeys(CLI::App& app, CommonOptions& common);
+CommandRun RegisterServe(CLI::App& app, CommonOptions& common);
 
 }  // namespace churnwatch::cli

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
       {"train", cli::RegisterTrain(app, common)},       {"evaluate", cli::RegisterEvaluate(app, common)},
       {"score", cli::RegisterScore(app, common)},       {"run", cli::RegisterRun(app, common)},
       {"simulate", cli::RegisterSimulate(app, common)}, {"grade", cli::RegisterGrade(app, common)},
+      {"serve", cli::RegisterServe(app, common)},       {"keys", cli::RegisterKeys(app, common)},
   };
 
   // Mistakes on the command line are errors like any other: the contract's one line, exit

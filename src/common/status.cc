@@ -15,6 +15,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kPermissionDenied: return "permission_denied";
     case StatusCode::kInternal: return "internal";
+    case StatusCode::kConflict: return "conflict";
   }
   return "internal";
 }
@@ -29,6 +30,7 @@ int ExitCodeFor(StatusCode code) {
     case StatusCode::kUnavailable: return 6;
     case StatusCode::kPermissionDenied: return 7;
     case StatusCode::kInternal: return 8;
+    case StatusCode::kConflict: return 9;
   }
   return 8;
 }
@@ -43,6 +45,7 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kPermissionDenied: return 403;
     case StatusCode::kInternal: return 500;
+    case StatusCode::kConflict: return 409;
   }
   return 500;
 }

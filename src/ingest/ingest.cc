@@ -21,7 +21,7 @@
 
 #include "churnwatch/csv_reader.h"
 #include "churnwatch/thread_pool.h"
-#include "ingest/fingerprint.h"
+#include "churnwatch/fingerprint.h"
 #include "ingest/rejects_writer.h"
 #include "ingest/row_converter.h"
 

@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "report/run_internal.h"
+#include "churnwatch/run_record.h"
 
-namespace churnwatch::run_internal {
+namespace churnwatch::run_output {
 
 Bilingual ReasonText(const RunState& state, const ActionItem& a) {
   Bilingual out;
@@ -52,4 +52,4 @@ Bilingual ActionMessage(const ActionItem& a) {
   return {a.action_label_en, a.action_label_zh.empty() ? a.action_label_en : a.action_label_zh};
 }
 
-}  // namespace churnwatch::run_internal
+}  // namespace churnwatch::run_output

@@ -8,7 +8,7 @@
 #include "churnwatch/policy_engine.h"
 #include "churnwatch/report.h"
 
-namespace churnwatch::run_internal {
+namespace churnwatch::run_output {
 
 struct RunState;
 
@@ -21,4 +21,4 @@ Bilingual ReasonText(const RunState& state, const ActionItem& action);
 /// customer are named in the text of "alternative_products".
 Bilingual ActionMessage(const ActionItem& action);
 
-}  // namespace churnwatch::run_internal
+}  // namespace churnwatch::run_output

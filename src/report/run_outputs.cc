@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 #include "churnwatch/run_record.h"
 #include "churnwatch/tracks.h"
 #include "report/action_messages.h"
+#include "churnwatch/service_store.h"
 
 namespace churnwatch::run_output {
 
@@ -179,7 +181,49 @@ Status StoreRunResults(const RunState& s, Store& store) {
                         {"money_at_risk", s.summary.money_at_risk},
                         {"budget_spent", s.summary.budget_spent},
                         {"report", s.summary.report.string()}};
-  return store.PutDocument("runs", s.summary.run_id, JsonText(doc));
+  CW_RETURN_IF_ERROR(store.PutDocument("runs", s.summary.run_id, JsonText(doc)));
+
+  // The run history: earlier runs' alerts, actions and outcomes stay; a customer already in
+  // an open alert is not alerted again (a zone upgrade escalates it).
+  RunRecord run;
+  run.run_id = s.summary.run_id;
+  run.as_of = s.summary.as_of;
+  run.model_version = s.summary.model_version;
+  run.customers = static_cast<std::int64_t>(s.scored.size());
+  run.summary_json = JsonText(doc);
+  std::vector<RunZone> zones;
+  zones.reserve(s.scored.size());
+  for (std::size_t i = 0; i < s.scored.size(); ++i)
+    zones.push_back({s.scored[i].customer_id, std::string(ZoneName(s.policy.zones[i].zone)), s.policy.zones[i].grade,
+                     s.scored[i].p_churn});
+  std::map<std::string, std::string> action_of;
+  for (const auto& a : s.policy.actions) action_of[a.customer_id] = a.action;
+  std::vector<AlertInput> raised;
+  for (const auto& a : s.policy.alerts) {
+    AlertInput in;
+    in.customer_id = a.customer_id;
+    const auto home = s.home_store.find(a.customer_id);
+    if (home != s.home_store.end()) in.store_id = home->second;
+    in.zone = std::string(ZoneName(a.zone));
+    in.grade = a.grade;
+    in.kind = a.kind;
+    in.rule = a.rule;
+    in.reason = a.reason;
+    in.message_en = a.message_en;
+    in.message_zh = a.message_zh;
+    in.action = action_of[a.customer_id];
+    in.run_id = s.summary.run_id;  // the document's id (a same-second repeat is recorded as "<id>-N")
+    in.source = "run";
+    raised.push_back(std::move(in));
+  }
+  // Two runs in the same second share a run id ("run-<time>"): the later one is kept
+  // under "<id>-2", "-3", ... rather than failing after all its work is done.
+  const std::string base = run.run_id;
+  for (int n = 1;; ++n) {
+    if (n > 1) run.run_id = base + "-" + std::to_string(n);
+    Result<RunRecord> recorded = RecordRun(store, run, zones, raised, s.raised_at);
+    if (recorded.ok() || recorded.status().code() != StatusCode::kConflict || n >= 100) return recorded.status();
+  }
 }
 
 }  // namespace churnwatch::run_output

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "store/postgres_store.h"
-#include "store/row_codec.h"
+#include "churnwatch/row_codec.h"
 
 namespace churnwatch::store_internal {
 namespace {

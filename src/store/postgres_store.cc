@@ -8,7 +8,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "store/row_codec.h"
+#include "churnwatch/row_codec.h"
 #include "store/schema.h"
 
 namespace churnwatch::store_internal {

@@ -2,6 +2,7 @@
 // The server store: PostgreSQL through libpqxx 6.4 (docs/store.md). Bulk data moves with
 // COPY; every libpqxx exception is caught in this module and returned as a Status.
 
+#include <map>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
@@ -33,6 +34,7 @@ class PostgresStore final : public Store {
   Status PutDocument(std::string_view collection, std::string_view key, std::string_view json) override;
   Result<std::optional<std::string>> GetDocument(std::string_view collection, std::string_view key) override;
   Result<std::vector<std::string>> ListDocumentKeys(std::string_view collection) override;
+  Status InTransaction(const std::function<Status(SqlTxn&)>& body) override;  // sql_txn_postgres.cc
 
   // For the load session (postgres_load.cc).
   pqxx::connection& conn() { return *conn_; }
@@ -46,6 +48,8 @@ class PostgresStore final : public Store {
   template <typename Row, typename Decode>
   Status Scan(Table table, const RowSink<Row>& sink, Decode decode);
 
+  friend class PostgresSqlTxn;
+  std::map<std::string, std::string, std::less<>> prepared_;  // SQL text -> prepared statement name
   std::unique_ptr<pqxx::connection> conn_;
   std::string display_url_;  ///< the URL with any password masked, for messages
   int version_ = 0;

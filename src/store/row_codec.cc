@@ -1,5 +1,5 @@
 // Result-table validation and catalog encoding shared by both stores.
-#include "store/row_codec.h"
+#include "churnwatch/row_codec.h"
 
 #include <nlohmann/json.hpp>
 #include <set>

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "store/row_codec.h"
+#include "churnwatch/row_codec.h"
 #include "store/sqlite_load_buffer.h"
 #include "store/sqlite_store.h"
 

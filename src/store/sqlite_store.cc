@@ -11,7 +11,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "store/row_codec.h"
+#include "churnwatch/row_codec.h"
 #include "store/schema.h"
 
 namespace churnwatch::store_internal {

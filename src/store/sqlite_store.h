@@ -10,6 +10,7 @@
 // meanwhile); from then on the store is the ordinary WAL file. Partial files whose
 // process is gone are removed by the next Open of the same path.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,7 @@ class SqliteStore final : public Store {
   Status PutDocument(std::string_view collection, std::string_view key, std::string_view json) override;
   Result<std::optional<std::string>> GetDocument(std::string_view collection, std::string_view key) override;
   Result<std::vector<std::string>> ListDocumentKeys(std::string_view collection) override;
+  Status InTransaction(const std::function<Status(SqlTxn&)>& body) override;  // sql_txn_sqlite.cc
 
   // For the load session (sqlite_load.cc).
   sqlite3* db() const { return db_.get(); }
@@ -68,7 +70,11 @@ class SqliteStore final : public Store {
   template <typename Row, typename Decode>
   Status Scan(std::string_view table, std::string_view columns, const RowSink<Row>& sink, Decode decode);
 
+  friend class SqliteSqlTxn;
   SqliteDb db_;
+  // Statements of InTransaction, prepared once per connection; declared after db_ so they
+  // are finalised before it closes.
+  std::map<std::string, SqliteStmt, std::less<>> service_statements_;
   std::string path_;
   std::string build_path_;  // the PATH.partial-PID file while building, else empty
   int version_ = 0;

@@ -1,6 +1,7 @@
 // Store::Open: picks the implementation from the URL scheme (docs/store.md).
 #include "churnwatch/store.h"
 
+#include <charconv>
 #include <filesystem>
 #include <string>
 
@@ -43,6 +44,25 @@ Result<std::unique_ptr<Store>> Store::OpenExisting(std::string_view url) {
                               " ...)");
   }
   return Open(url);
+}
+
+std::int64_t SqlRow::Int(std::size_t i) const {
+  std::int64_t v = 0;
+  const std::string& t = values[i];
+  std::from_chars(t.data(), t.data() + t.size(), v);
+  return v;
+}
+
+double SqlRow::Number(std::size_t i) const {
+  if (is_null[i]) return kNaN;
+  double v = kNaN;
+  const std::string& t = values[i];
+  std::from_chars(t.data(), t.data() + t.size(), v);
+  return v;
+}
+
+Status Store::InTransaction(const std::function<Status(SqlTxn&)>&) {
+  return Status::Unavailable(std::string(Backend()) + " store has no service tables");
 }
 
 }  // namespace churnwatch

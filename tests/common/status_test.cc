@@ -23,11 +23,13 @@ Result<int> Quarter(int x) {
 TEST(Status, CodesMapToDistinctExitCodes) {
   std::set<int> exits;
   for (auto c : {StatusCode::kInvalidArgument, StatusCode::kNotFound, StatusCode::kDataError, StatusCode::kIOError,
-                 StatusCode::kUnavailable, StatusCode::kPermissionDenied, StatusCode::kInternal}) {
+                 StatusCode::kUnavailable, StatusCode::kPermissionDenied, StatusCode::kInternal,
+                 StatusCode::kConflict}) {
     EXPECT_NE(ExitCodeFor(c), 0);
     exits.insert(ExitCodeFor(c));
   }
-  EXPECT_EQ(exits.size(), 7u);
+  EXPECT_EQ(exits.size(), 8u);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kConflict), 409);
   EXPECT_EQ(HttpStatusFor(StatusCode::kNotFound), 404);
   EXPECT_EQ(HttpStatusFor(StatusCode::kInvalidArgument), 400);
   EXPECT_EQ(HttpStatusFor(StatusCode::kUnavailable), 503);

@@ -5,6 +5,8 @@
 // champion that a "champion" run reuses, and run-config errors name the file and line.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <fstream>
 #include <algorithm>
 #include <map>
@@ -17,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "churnwatch/app/run.h"
+#include "churnwatch/service_store.h"
 #include "churnwatch/store.h"
 #include "test_helpers.h"
 
@@ -221,6 +224,22 @@ TEST(RunPipeline, SyntheticRunOutputsAgree) {
   versions = (*store)->ListDocumentKeys("models");
   ASSERT_TRUE(versions.ok());
   EXPECT_EQ(versions->size(), 1u);
+
+  // Both runs are in the history; the second one opened no alert for a customer whose
+  // first-run alert is still open, and deleted none of the first run's alerts.
+  auto runs = ListRuns(**store, 10, 0);
+  ASSERT_TRUE(runs.ok()) << runs.status().ToString();
+  ASSERT_EQ(runs->size(), 2u);
+  auto first_alerts = ListAlerts(**store, AlertFilter{.include_closed = true, .limit = 1000000});
+  ASSERT_TRUE(first_alerts.ok());
+  std::set<std::string> alerted;
+  for (const auto& a : *first_alerts) EXPECT_TRUE(alerted.insert(a.customer_id).second) << a.customer_id;
+  EXPECT_EQ((*runs)[0].alerts_opened, 0) << "the same customers, still in open alerts";
+  EXPECT_GT((*runs)[1].alerts_opened, 0);
+  auto changes = CompareWithPreviousRun(**store, (*runs)[0].run_id, 10);
+  ASSERT_TRUE(changes.ok());
+  EXPECT_EQ(changes->previous_run_id, (*runs)[1].run_id);
+  EXPECT_EQ(changes->entered + changes->left + changes->upgraded + changes->downgraded, 0);  // same data, same model
 }
 
 TEST(RunPipeline, ConfigErrorsNameFileAndLine) {

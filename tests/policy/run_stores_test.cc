@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "churnwatch/pipeline.h"
+#include "churnwatch/app/run.h"
 #include "churnwatch/store.h"
 #include "store_test_util.h"
 #include "test_helpers.h"
@@ -78,10 +78,10 @@ struct RunOutputs {
 RunOutputs RunOn(const std::string& url, const std::filesystem::path& dir) {
   testing::WriteFile(dir / "run.toml", "[run]\nname = \"stores\"\nout_dir = \"out\"\nthreads = 1\n"
                                        "[model]\nhorizon_days = 90\n[budget]\ntotal = 300\n");
-  auto config = LoadRunConfig(dir / "run.toml");
+  auto config = app::LoadRunConfig(dir / "run.toml");
   EXPECT_TRUE(config.ok()) << config.status().ToString();
   config->db_url = url;
-  auto run = RunPipeline(*config);
+  auto run = app::RunWithConfig(*config);
   EXPECT_TRUE(run.ok()) << run.status().ToString();
   if (!run.ok()) return {};
   RunOutputs o;

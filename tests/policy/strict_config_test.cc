@@ -9,7 +9,7 @@
 
 #include "churnwatch/explain.h"
 #include "churnwatch/mapping.h"
-#include "churnwatch/pipeline.h"
+#include "churnwatch/app/run.h"
 #include "churnwatch/policy_config.h"
 #include "test_helpers.h"
 
@@ -18,7 +18,7 @@ namespace {
 
 std::string RunConfigError(const testing::TempDir& dir, const std::string& text) {
   testing::WriteFile(dir / "run.toml", text);
-  auto c = LoadRunConfig(dir / "run.toml");
+  auto c = app::LoadRunConfig(dir / "run.toml");
   if (c.ok()) return "(accepted)";
   EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
   return c.status().message();
@@ -59,7 +59,7 @@ TEST(StrictConfig, RunConfigTyposAreErrorsWithFileLineAndSuggestion) {
   EXPECT_NE(RunConfigError(dir, "budget = 100\n").find(":1: [budget] must be a table"), std::string::npos);
   EXPECT_NE(RunConfigError(dir, "model = \"x\"\n").find(":1: [model] must be a table"), std::string::npos);
   // The shipped examples still load.
-  EXPECT_TRUE(LoadRunConfig(testing::SourceFile("examples/demo.toml")).ok());
+  EXPECT_TRUE(app::LoadRunConfig(testing::SourceFile("examples/demo.toml")).ok());
 }
 
 TEST(StrictConfig, PolicyFileAloneRefusesRunTablesItDoesNotRead) {
@@ -103,7 +103,7 @@ TEST(UnsafeConfigValues, ReportFileStaysInsideTheOutputFolderAndCurrencyIsNoMark
   EXPECT_NE(RunConfigError(dir, "[ingest]\nmax_rejected_share = 5\n").find(":2: [ingest] max_rejected_share must be"),
             std::string::npos);
   testing::WriteFile(dir / "ok.toml", "[ingest]\nmax_rejected_share = 0.2\n");
-  auto ok = LoadRunConfig(dir / "ok.toml");
+  auto ok = app::LoadRunConfig(dir / "ok.toml");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_DOUBLE_EQ(ok->max_rejected_share, 0.2);
 }
