@@ -80,6 +80,23 @@ struct ResultTable {
   }
 };
 
+/// One customer's place in a campaign (docs/campaign.md): which arm, and the action the
+/// customer gets (treated) or would have got (control; empty when the control group is a
+/// plain no-contact group, as in an imported experiment). `observed` holds outcomes
+/// recorded outside the store (an imported experiment: numbers joined by ',', in the order
+/// of the campaign's observed metrics); empty when outcomes come from later orders.
+struct CampaignAssignmentRow {
+  std::string customer_id;
+  bool control = false;
+  std::string action;
+  std::string channel;
+  std::string cause;       ///< reason category key of the customer's first reason, or empty
+  std::string zone;
+  std::string value_tier;
+  double cost = 0;         ///< cost of the action (paid only for the treated)
+  std::string observed;
+};
+
 template <typename Row>
 using RowSink = std::function<Status(std::span<const Row>)>;
 
@@ -128,6 +145,20 @@ class Store {
   virtual Status PutDocument(std::string_view collection, std::string_view key, std::string_view json) = 0;
   virtual Result<std::optional<std::string>> GetDocument(std::string_view collection, std::string_view key) = 0;
   virtual Result<std::vector<std::string>> ListDocumentKeys(std::string_view collection) = 0;
+
+  /// Campaigns (tables `campaigns` and `campaign_assignments`): a campaign and every one of
+  /// its assignments are written in one transaction, once; a campaign id that exists is
+  /// kInvalidArgument (assignments never change after delivery). `spec_json` is the
+  /// campaign's description as the campaign module writes it. Ids: 1–64 of letters,
+  /// digits, '-', '_', '.'. Stores that do not hold campaigns return kInternal.
+  virtual Status CreateCampaign(std::string_view campaign_id, std::string_view spec_json,
+                                std::span<const CampaignAssignmentRow> rows);
+  /// The spec of a campaign, or an empty optional when there is none with this id.
+  virtual Result<std::optional<std::string>> GetCampaign(std::string_view campaign_id);
+  /// Every campaign id, in byte order.
+  virtual Result<std::vector<std::string>> ListCampaigns();
+  /// Every assignment of a campaign, ordered by customer id (kNotFound for an unknown id).
+  virtual Result<std::vector<CampaignAssignmentRow>> ReadCampaignAssignments(std::string_view campaign_id);
 };
 
 }  // namespace churnwatch

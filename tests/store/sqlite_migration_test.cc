@@ -87,7 +87,7 @@ TEST(SqliteMigration, Version2StoreIsClusteredOnRowKeyWithEveryRowKept) {
   auto opened = Store::Open("sqlite:" + path);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   Store& s = **opened;
-  EXPECT_EQ(s.SchemaVersion(), 3);
+  EXPECT_EQ(s.SchemaVersion(), 4);
   EXPECT_EQ(*s.CountRows(Table::kTransactions), static_cast<std::int64_t>(data.transactions.size()));
 
   std::vector<Transaction> got;
