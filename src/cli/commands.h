@@ -50,5 +50,6 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common);
 CommandRun RegisterEvaluate(CLI::App& app, CommonOptions& common);
 CommandRun RegisterScore(CLI::App& app, CommonOptions& common);
 CommandRun RegisterRun(CLI::App& app, CommonOptions& common);
+CommandRun RegisterCampaign(CLI::App& app, CommonOptions& common);
 
 }  // namespace churnwatch::cli
