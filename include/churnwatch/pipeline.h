@@ -14,6 +14,7 @@
 ///               valid_cutoff, train_cutoffs, train_every_days, min_history_days
 ///     [recommend] product_names (CSV sku,name), products, stopped_after_days, neighbours
 ///     [report]  file, top_customers
+///     [campaign] create (bool), control_share, purchase_days, margin
 ///     plus the policy tables of policy_config.h ([zones] [sla] [budget] [[rules]] ...).
 ///
 /// Relative paths are resolved against the config file's folder. Cutoff defaults (H =
@@ -25,7 +26,8 @@
 /// (PipelineOptions::purge).
 ///
 /// Model: mode "train" (default) trains on the training cutoffs, calibrates on the
-/// validation cutoff and registers the model as the champion (registry.h); mode
+/// validation cutoff and registers the model; it becomes the champion only if it beats the
+/// current one on the test cutoff (retrain.h), and the summary says which; mode
 /// "champion" scores with the registered champion and trains only when there is none.
 /// Either way the model and the baselines are evaluated on the test cutoff.
 ///
@@ -77,6 +79,13 @@ struct RunConfig {
   std::string report_file = "report.html";
   int top_customers = 30;
 
+  // [campaign] (docs/campaign.md): create a campaign with a control group for the funded
+  // actions; the action list then holds the treated customers only.
+  bool campaign_create = false;
+  double campaign_control_share = 0.10;
+  int campaign_purchase_days = 30;
+  double campaign_margin = 0.30;
+
   PolicyConfig policy;
 };
 
@@ -106,6 +115,12 @@ struct RunSummary {
   /// clv::BgNbdDropoutNote of the BG/NBD fit at as_of when the fit sees almost no dropout
   /// (P(alive) then ranks nobody), else empty; also shown in the report.
   std::string bgnbd_note;
+  /// What the run did with the champion model: promoted the model it trained, kept the
+  /// champion (and why), or scored with it in mode "champion".
+  std::string champion_note;
+  /// The campaign created for the funded actions ([campaign] create), else empty.
+  std::string campaign_id;
+  std::int64_t campaign_treated = 0, campaign_control = 0;
 };
 
 /// Progress lines ("features: 4,338 customers ...") for the CLI's stderr.

@@ -51,5 +51,6 @@ CommandRun RegisterEvaluate(CLI::App& app, CommonOptions& common);
 CommandRun RegisterScore(CLI::App& app, CommonOptions& common);
 CommandRun RegisterRun(CLI::App& app, CommonOptions& common);
 CommandRun RegisterCampaign(CLI::App& app, CommonOptions& common);
+CommandRun RegisterRetrain(CLI::App& app, CommonOptions& common);
 
 }  // namespace churnwatch::cli

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
       {"features", cli::RegisterFeatures(app, common)}, {"clv", cli::RegisterClv(app, common)},
       {"train", cli::RegisterTrain(app, common)},       {"evaluate", cli::RegisterEvaluate(app, common)},
       {"score", cli::RegisterScore(app, common)},       {"run", cli::RegisterRun(app, common)},
-      {"campaign", cli::RegisterCampaign(app, common)},
+      {"campaign", cli::RegisterCampaign(app, common)}, {"retrain", cli::RegisterRetrain(app, common)},
   };
 
   // Mistakes on the command line are errors like any other: the contract's one line, exit

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "churnwatch/campaign.h"
 #include "churnwatch/churn_pipeline.h"
 #include "churnwatch/feature_table.h"
 #include "churnwatch/models.h"
@@ -33,6 +34,9 @@ struct RunState {
 Status WriteRunFiles(const RunState& state);
 /// Result tables "alerts", "actions", "run_customers" and the ("runs", id) document.
 Status StoreRunResults(const RunState& state, Store& store);
+/// The campaign of the funded actions ([campaign] create): id = the run id, start = as_of,
+/// treated list in the out dir as campaign-treated.csv.
+Result<CampaignCreateOutcome> CreateRunCampaign(const RunState& state, Store& store);
 /// The report's content.
 ReportData BuildReportData(const RunState& state);
 

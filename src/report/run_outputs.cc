@@ -160,3 +160,25 @@ Status StoreRunResults(const RunState& s, Store& store) {
 }
 
 }  // namespace churnwatch::run_internal
+
+namespace churnwatch::run_internal {
+
+Result<CampaignCreateOutcome> CreateRunCampaign(const RunState& s, Store& store) {
+  CampaignSpec spec;
+  spec.campaign_id = s.summary.run_id;
+  spec.name = s.config->name;
+  spec.start_day = *ParseIsoDate(s.summary.as_of);
+  spec.control_share = s.config->campaign_control_share;
+  spec.purchase_window_days = s.config->campaign_purchase_days;
+  spec.winback_days = s.config->horizon_days;
+  spec.margin_rate = s.config->campaign_margin;
+  spec.source = "run " + s.summary.run_id + ": funded actions";
+  std::vector<CampaignTarget> targets;
+  for (const auto& a : s.policy.actions)
+    if (a.funded)
+      targets.push_back({a.customer_id, a.action, a.channel, a.reasons.empty() ? "" : a.reasons[0],
+                         std::string(ZoneName(a.zone)), a.value_tier, a.cost});
+  return CreateCampaign(store, spec, targets, s.summary.out_dir / "campaign-treated.csv");
+}
+
+}  // namespace churnwatch::run_internal

@@ -14,6 +14,7 @@
 #include "churnwatch/pipeline.h"
 #include "churnwatch/recommend.h"
 #include "churnwatch/registry.h"
+#include "churnwatch/retrain.h"
 #include "churnwatch/scoring.h"
 #include "report/run_internal.h"
 
@@ -148,9 +149,15 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
     TrainOptions topts;
     topts.trees.nthread = config.threads;
     CW_ASSIGN_OR_RETURN(auto trained, TrainOnSnapshots(columns, cut.train, cut.valid, popts, topts));
-    CW_ASSIGN_OR_RETURN(model, registry.Register(*trained, /*make_champion=*/true));
-    say("train: " + FormatCount(model->info().train_rows) + " training rows, " +
-        std::to_string(model->info().best_iteration) + " trees; registered " + model->info().version + " as champion");
+    // Promoted only if it beats the champion on the test cutoff; the summary says which.
+    CW_ASSIGN_OR_RETURN(ChampionChoice choice,
+                        RegisterAndChooseChampion(*store, *trained, columns, cut.test, popts, PromotionRule{}));
+    model = choice.serving;
+    sum.champion_note = choice.decision.reason;
+    say("train: " + FormatCount(choice.challenger->info().train_rows) + " training rows, " +
+        std::to_string(choice.challenger->info().best_iteration) + " trees; " + sum.champion_note);
+  } else {
+    sum.champion_note = "scored with the champion " + model->info().version + " ([model] mode = \"champion\")";
   }
   sum.model_version = model->info().version;
   popts.horizon_days = model->info().horizon_days;
@@ -212,6 +219,14 @@ Result<RunSummary> RunPipeline(const RunConfig& config, const RunProgress& progr
   sum.report = config.out_dir / config.report_file;
   CW_RETURN_IF_ERROR(run_internal::WriteRunFiles(state));
   CW_RETURN_IF_ERROR(run_internal::StoreRunResults(state, *store));
+  if (config.campaign_create) {
+    CW_ASSIGN_OR_RETURN(auto campaign, run_internal::CreateRunCampaign(state, *store));
+    sum.campaign_id = campaign.spec.campaign_id;
+    sum.campaign_treated = campaign.treated;
+    sum.campaign_control = campaign.control;
+    say("campaign " + sum.campaign_id + ": " + FormatCount(campaign.treated) + " treated, " +
+        FormatCount(campaign.control) + " held back as control; delivery list " + campaign.treated_file.string());
+  }
   CW_RETURN_IF_ERROR(WriteHtmlReport(run_internal::BuildReportData(state), sum.report));
   sum.seconds["outputs"] = clock.Lap();
   return std::move(state.summary);
