@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "churnwatch/campaign_report.h"
+#include "churnwatch/models.h"
+#include "churnwatch/uplift_model.h"
 #include "churnwatch/status.h"
 #include "churnwatch/store.h"
 
@@ -57,5 +59,21 @@ struct UpliftRankingQuality {
 };
 UpliftRankingQuality EvaluateUpliftRanking(std::span<const double> score, std::span<const float> outcome,
                                            std::span<const std::uint8_t> treated);
+
+/// An uplift model (uplift_model.h) trained on part of a randomised experiment and judged
+/// on the rest, against a random ranking (a fixed seeded shuffle) and against the response
+/// model (the treated arm's model alone). Rows go to the held-out part by a hash of their
+/// index (`test_share` of them).
+/// `random_qini_p95` / `p99`: the 95th / 99th percentile of the Qini of 200 random
+/// rankings of the held-out part (seeded), the bar a model must clear to be "better than
+/// random" at the 5 % / 1 % level.
+struct UpliftModelEvaluation {
+  std::size_t train_rows = 0, test_rows = 0;
+  UpliftRankingQuality uplift_model, response_model, random;
+  double random_qini_p95 = kNaN, random_qini_p99 = kNaN;
+};
+Result<UpliftModelEvaluation> EvaluateUpliftModel(const DenseMatrix& x, std::span<const float> outcome,
+                                                  std::span<const std::uint8_t> treated, double test_share,
+                                                  UpliftMethod method, const TreeParams& params);
 
 }  // namespace churnwatch
