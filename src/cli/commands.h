@@ -52,5 +52,7 @@ CommandRun RegisterScore(CLI::App& app, CommonOptions& common);
 CommandRun RegisterRun(CLI::App& app, CommonOptions& common);
 CommandRun RegisterCampaign(CLI::App& app, CommonOptions& common);
 CommandRun RegisterRetrain(CLI::App& app, CommonOptions& common);
+CommandRun RegisterSimulate(CLI::App& app, CommonOptions& common);
+CommandRun RegisterGrade(CLI::App& app, CommonOptions& common);
 
 }  // namespace churnwatch::cli

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
       {"train", cli::RegisterTrain(app, common)},       {"evaluate", cli::RegisterEvaluate(app, common)},
       {"score", cli::RegisterScore(app, common)},       {"run", cli::RegisterRun(app, common)},
       {"campaign", cli::RegisterCampaign(app, common)}, {"retrain", cli::RegisterRetrain(app, common)},
+      {"simulate", cli::RegisterSimulate(app, common)}, {"grade", cli::RegisterGrade(app, common)},
   };
 
   // Mistakes on the command line are errors like any other: the contract's one line, exit
