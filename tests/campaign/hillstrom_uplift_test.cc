@@ -52,7 +52,7 @@ TEST(UpliftModel, FindsTheKnownPersuadablesOfASyntheticExperiment) {
   }
 }
 
-TEST(HillstromUplift, ModelRanksPersuadablesBetterThanRandom) {
+TEST(HillstromUplift, HeldOutFiguresAgainstRandomAndResponseModel) {
   CW_REQUIRE_SHARED_DATA(file, "hillstrom/hillstrom.csv.gz");
   auto data = ReadHillstrom(file);
   ASSERT_TRUE(data.ok()) << data.status().ToString();
