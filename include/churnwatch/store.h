@@ -151,14 +151,25 @@ class Store {
   /// kInvalidArgument (assignments never change after delivery). `spec_json` is the
   /// campaign's description as the campaign module writes it. Ids: 1–64 of letters,
   /// digits, '-', '_', '.'. Stores that do not hold campaigns return kInternal.
-  virtual Status CreateCampaign(std::string_view campaign_id, std::string_view spec_json,
-                                std::span<const CampaignAssignmentRow> rows);
+  virtual Status CreateCampaign(std::string_view /*campaign_id*/, std::string_view /*spec_json*/,
+                                std::span<const CampaignAssignmentRow> /*rows*/) {
+    return NoCampaigns();
+  }
   /// The spec of a campaign, or an empty optional when there is none with this id.
-  virtual Result<std::optional<std::string>> GetCampaign(std::string_view campaign_id);
+  virtual Result<std::optional<std::string>> GetCampaign(std::string_view /*campaign_id*/) { return NoCampaigns(); }
   /// Every campaign id, in byte order.
-  virtual Result<std::vector<std::string>> ListCampaigns();
+  virtual Result<std::vector<std::string>> ListCampaigns() { return NoCampaigns(); }
   /// Every assignment of a campaign, ordered by customer id (kNotFound for an unknown id).
-  virtual Result<std::vector<CampaignAssignmentRow>> ReadCampaignAssignments(std::string_view campaign_id);
+  virtual Result<std::vector<CampaignAssignmentRow>> ReadCampaignAssignments(std::string_view /*campaign_id*/) {
+    return NoCampaigns();
+  }
+
+ private:
+  // Defined here, not in a .cc, so that stores outside the store library (test doubles)
+  // need nothing of it to link.
+  Status NoCampaigns() const {
+    return Status::Internal("the " + std::string(Backend()) + " store does not hold campaigns");
+  }
 };
 
 }  // namespace churnwatch

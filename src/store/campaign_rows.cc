@@ -1,25 +1,9 @@
-// The Store's campaign calls that every store shares: the id check and the defaults of
-// stores that hold no campaigns (test doubles, future backends).
+// The campaign id check both stores share.
 #include <string>
 
 #include "store/row_codec.h"
 
 namespace churnwatch {
-
-namespace {
-Status NoCampaigns(std::string_view backend) {
-  return Status::Internal("the " + std::string(backend) + " store does not hold campaigns");
-}
-}  // namespace
-
-Status Store::CreateCampaign(std::string_view, std::string_view, std::span<const CampaignAssignmentRow>) {
-  return NoCampaigns(Backend());
-}
-Result<std::optional<std::string>> Store::GetCampaign(std::string_view) { return NoCampaigns(Backend()); }
-Result<std::vector<std::string>> Store::ListCampaigns() { return NoCampaigns(Backend()); }
-Result<std::vector<CampaignAssignmentRow>> Store::ReadCampaignAssignments(std::string_view) {
-  return NoCampaigns(Backend());
-}
 
 namespace store_internal {
 
