@@ -72,6 +72,9 @@ std::string QuoteIdentifier(std::string_view name);
 std::string ColumnsToJson(const ResultTable& table);
 Result<ResultTable> EmptyTableFromJson(std::string_view name, std::string_view json);
 
+/// Campaign ids: 1–64 bytes of letters, digits, '-', '_' and '.'.
+Status ValidateCampaignId(std::string_view campaign_id);
+
 /// Wrong-table appends are programmer errors, but they come through a public API, so they
 /// are reported rather than asserted.
 Status WrongTable(Table session_table, Table appended);

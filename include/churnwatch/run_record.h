@@ -68,6 +68,13 @@ struct RunConfig {
   std::string report_file = "report.html";
   int top_customers = 30;
 
+  // [campaign] (docs/campaign.md): create a campaign with a control group for the funded
+  // actions; the action list then holds the treated customers only.
+  bool campaign_create = false;
+  double campaign_control_share = 0.10;
+  int campaign_purchase_days = 30;
+  double campaign_margin = 0.30;
+
   PolicyConfig policy;
 };
 
@@ -96,6 +103,12 @@ struct RunSummary {
   /// clv::BgNbdDropoutNote of the BG/NBD fit at as_of when the fit sees almost no dropout
   /// (P(alive) then ranks nobody), else empty; also shown in the report.
   std::string bgnbd_note;
+  /// What the run did with the champion model: promoted the model it trained, kept the
+  /// champion (and why), or scored with it in mode "champion".
+  std::string champion_note;
+  /// The campaign created for the funded actions ([campaign] create), else empty.
+  std::string campaign_id;
+  std::int64_t campaign_treated = 0, campaign_control = 0;
 };
 
 }  // namespace churnwatch

@@ -109,6 +109,23 @@ class SqlTxn {
   virtual std::string_view Dialect() const = 0;  ///< "sqlite" or "postgresql"
 };
 
+/// One customer's place in a campaign (docs/campaign.md): which arm, and the action the
+/// customer gets (treated) or would have got (control; empty when the control group is a
+/// plain no-contact group, as in an imported experiment). `observed` holds outcomes
+/// recorded outside the store (an imported experiment: numbers joined by ',', in the order
+/// of the campaign's observed metrics); empty when outcomes come from later orders.
+struct CampaignAssignmentRow {
+  std::string customer_id;
+  bool control = false;
+  std::string action;
+  std::string channel;
+  std::string cause;       ///< reason category key of the customer's first reason, or empty
+  std::string zone;
+  std::string value_tier;
+  double cost = 0;         ///< cost of the action (paid only for the treated)
+  std::string observed;
+};
+
 template <typename Row>
 using RowSink = std::function<Status(std::span<const Row>)>;
 
@@ -170,6 +187,30 @@ class Store {
   /// commit's. Must not be called while a LoadSession is open on this Store, nor nested.
   /// Stores without service tables (test doubles) return kUnavailable.
   virtual Status InTransaction(const std::function<Status(SqlTxn&)>& body);
+  /// Campaigns (tables `campaigns` and `campaign_assignments`): a campaign and every one of
+  /// its assignments are written in one transaction, once; a campaign id that exists is
+  /// kInvalidArgument (assignments never change after delivery). `spec_json` is the
+  /// campaign's description as the campaign module writes it. Ids: 1–64 of letters,
+  /// digits, '-', '_', '.'. Stores that do not hold campaigns return kInternal.
+  virtual Status CreateCampaign(std::string_view /*campaign_id*/, std::string_view /*spec_json*/,
+                                std::span<const CampaignAssignmentRow> /*rows*/) {
+    return NoCampaigns();
+  }
+  /// The spec of a campaign, or an empty optional when there is none with this id.
+  virtual Result<std::optional<std::string>> GetCampaign(std::string_view /*campaign_id*/) { return NoCampaigns(); }
+  /// Every campaign id, in byte order.
+  virtual Result<std::vector<std::string>> ListCampaigns() { return NoCampaigns(); }
+  /// Every assignment of a campaign, ordered by customer id (kNotFound for an unknown id).
+  virtual Result<std::vector<CampaignAssignmentRow>> ReadCampaignAssignments(std::string_view /*campaign_id*/) {
+    return NoCampaigns();
+  }
+
+ private:
+  // Defined here, not in a .cc, so that stores outside the store library (test doubles)
+  // need nothing of it to link.
+  Status NoCampaigns() const {
+    return Status::Internal("the " + std::string(Backend()) + " store does not hold campaigns");
+  }
 };
 
 }  // namespace churnwatch

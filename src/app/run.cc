@@ -18,12 +18,34 @@
 #include "churnwatch/recommend.h"
 #include "churnwatch/registry.h"
 #include "churnwatch/run_record.h"
+#include "churnwatch/campaign.h"
+#include "churnwatch/retrain.h"
 
 namespace churnwatch::app {
 
 using run_output::RunState;
 
 namespace {
+
+// The campaign of the funded actions ([campaign] create): id = the run id, start = as_of,
+// treated list in the out dir as campaign-treated.csv.
+Result<CampaignCreateOutcome> CreateRunCampaign(const RunState& s, Store& store) {
+  CampaignSpec spec;
+  spec.campaign_id = s.summary.run_id;
+  spec.name = s.config->name;
+  spec.start_day = *ParseIsoDate(s.summary.as_of);
+  spec.control_share = s.config->campaign_control_share;
+  spec.purchase_window_days = s.config->campaign_purchase_days;
+  spec.winback_days = s.config->horizon_days;
+  spec.margin_rate = s.config->campaign_margin;
+  spec.source = "run " + s.summary.run_id + ": funded actions";
+  std::vector<CampaignTarget> targets;
+  for (const auto& a : s.policy.actions)
+    if (a.funded)
+      targets.push_back({a.customer_id, a.action, a.channel, a.reasons.empty() ? "" : a.reasons[0],
+                         std::string(ZoneName(a.zone)), a.value_tier, a.cost});
+  return CreateCampaign(store, spec, targets, s.summary.out_dir / "campaign-treated.csv");
+}
 
 struct Cutoffs {
   DayNumber as_of = 0, test = 0, valid = 0;
@@ -142,10 +164,16 @@ Result<RunSummary> RunWithConfig(const RunConfig& config, const Notify& progress
   if (model == nullptr) {
     TrainOptions topts;
     topts.trees.nthread = config.threads;
-    CW_ASSIGN_OR_RETURN(model, TrainAndRegister(*store, columns, cut.train, cut.valid, popts, topts,
-                                                /*make_champion=*/true));
-    say("train: " + FormatCount(model->info().train_rows) + " training rows, " +
-        std::to_string(model->info().best_iteration) + " trees; registered " + model->info().version + " as champion");
+    CW_ASSIGN_OR_RETURN(auto trained, TrainOnSnapshots(columns, cut.train, cut.valid, popts, topts));
+    // Promoted only if it beats the champion on the test cutoff; the summary says which.
+    CW_ASSIGN_OR_RETURN(ChampionChoice choice,
+                        RegisterAndChooseChampion(*store, *trained, columns, cut.test, popts, PromotionRule{}));
+    model = choice.serving;
+    sum.champion_note = choice.decision.reason;
+    say("train: " + FormatCount(choice.challenger->info().train_rows) + " training rows, " +
+        std::to_string(choice.challenger->info().best_iteration) + " trees; " + sum.champion_note);
+  } else {
+    sum.champion_note = "scored with the champion " + model->info().version + " ([model] mode = \"champion\")";
   }
   sum.model_version = model->info().version;
   popts.horizon_days = model->info().horizon_days;
@@ -227,6 +255,14 @@ Result<RunSummary> RunWithConfig(const RunConfig& config, const Notify& progress
     state.home_store[sc.customer_id] = std::move(home);
   }
   CW_RETURN_IF_ERROR(run_output::StoreRunResults(state, *store));
+  if (config.campaign_create) {
+    CW_ASSIGN_OR_RETURN(auto campaign, CreateRunCampaign(state, *store));
+    sum.campaign_id = campaign.spec.campaign_id;
+    sum.campaign_treated = campaign.treated;
+    sum.campaign_control = campaign.control;
+    say("campaign " + sum.campaign_id + ": " + FormatCount(campaign.treated) + " treated, " +
+        FormatCount(campaign.control) + " held back as control; delivery list " + campaign.treated_file.string());
+  }
   CW_RETURN_IF_ERROR(WriteHtmlReport(run_output::BuildReportData(state), sum.report));
   sum.seconds["outputs"] = clock.Lap();
   return std::move(state.summary);
@@ -271,6 +307,9 @@ nlohmann::json RunOutcome::ToJson() const {
                       {"run_id", s.run_id},
                       {"seconds", s.seconds}};
   if (!s.bgnbd_note.empty()) j["bgnbd_note"] = s.bgnbd_note;
+  j["champion"] = s.champion_note;
+  if (!s.campaign_id.empty())
+    j["campaign"] = {{"id", s.campaign_id}, {"treated", s.campaign_treated}, {"control", s.campaign_control}};
   return j;
 }
 

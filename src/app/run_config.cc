@@ -5,6 +5,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 #include <toml++/toml.h>
 
@@ -181,6 +182,20 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
                                                    c.report_file + "\"");
   }
   CW_RETURN_IF_ERROR(r.Int("report", "top_customers", 0, 10000, c.top_customers));
+  if (const toml::node* n = r.Get("campaign", "create")) {
+    if (!n->is_boolean()) return r.Error(*n, "[campaign] create must be true or false");
+    c.campaign_create = n->as_boolean()->get();
+  }
+  for (auto [key, out, lo, hi] : {std::tuple{"control_share", &c.campaign_control_share, 0.01, 0.9},
+                                  std::tuple{"margin", &c.campaign_margin, 1e-9, 1.0}}) {
+    const toml::node* n = r.Get("campaign", key);
+    if (n == nullptr) continue;
+    auto v = n->value<double>();
+    if (!v || !(*v >= lo && *v <= hi))
+      return r.Error(*n, "[campaign] " + std::string(key) + " must be a number in [" + (lo < 1e-6 ? std::string("0") : std::to_string(lo).substr(0, 4)) + ", " + std::to_string(hi).substr(0, 3) + "]");
+    *out = *v;
+  }
+  CW_RETURN_IF_ERROR(r.Int("campaign", "purchase_days", 1, 3650, c.campaign_purchase_days));
   return c;
 }
 

@@ -47,13 +47,25 @@ std::optional<Status> CheckArguments(const CLI::App& app, int argc, const char* 
                                    ")");
   }
 
+  // A command with actions of its own (`campaign create`): the flags are the action's.
+  std::string command_name = typed;
+  int flags_from = command_at + 1;
+  if (flags_from < argc && argv[flags_from][0] != '-')
+    for (const CLI::App* action : sub->get_subcommands([](const CLI::App*) { return true; }))
+      if (action->get_name() == argv[flags_from]) {
+        command_name += " " + action->get_name();
+        sub = action;
+        ++flags_from;
+        break;
+      }
+
   // Every --flag after the command must be one of the command's own.
   std::vector<std::string> flags;
   for (const CLI::Option* opt : sub->get_options()) {
     for (const auto& l : opt->get_lnames()) flags.push_back("--" + l);
     for (const auto& s : opt->get_snames()) flags.push_back("-" + s);
   }
-  for (int i = command_at + 1; i < argc; ++i) {
+  for (int i = flags_from; i < argc; ++i) {
     std::string_view a = argv[i];
     if (a == "--") break;
     if (a.size() < 3 || !a.starts_with("--")) continue;

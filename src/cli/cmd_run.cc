@@ -54,6 +54,16 @@ CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
               << FormatCount(s.action_candidates) << " proposed; budget spent " << FormatMoney(s.budget_spent, "")
               << "; expected net benefit " << FormatMoney(s.expected_net_benefit, "") << "\n"
               << "  money at risk (red + yellow): " << FormatMoney(s.money_at_risk, "") << "\n"
+              << "  model: " << s.champion_note << "\n"
+              << (s.campaign_id.empty() ? ""
+                                        : "  campaign " + s.campaign_id + ": " + FormatCount(s.campaign_treated) +
+                                              " treated (campaign-treated.csv), " + FormatCount(s.campaign_control) +
+                                              " held back as control\n")
+              << "  model: " << s.champion_note << "\n"
+              << (s.campaign_id.empty() ? ""
+                                        : "  campaign " + s.campaign_id + ": " + FormatCount(s.campaign_treated) +
+                                              " treated (campaign-treated.csv), " + FormatCount(s.campaign_control) +
+                                              " held back as control\n")
               << (s.bgnbd_note.empty() ? "" : "  BG/NBD note (p_alive): " + s.bgnbd_note + "\n")
               << "  action list: " << (s.out_dir / "actions.csv").string() << "\n"
               << "  report: " << s.report.string() << "\n";

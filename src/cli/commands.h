@@ -54,6 +54,8 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common);
 CommandRun RegisterEvaluate(CLI::App& app, CommonOptions& common);
 CommandRun RegisterScore(CLI::App& app, CommonOptions& common);
 CommandRun RegisterRun(CLI::App& app, CommonOptions& common);
+CommandRun RegisterCampaign(CLI::App& app, CommonOptions& common);
+CommandRun RegisterRetrain(CLI::App& app, CommonOptions& common);
 CommandRun RegisterSimulate(CLI::App& app, CommonOptions& common);
 CommandRun RegisterGrade(CLI::App& app, CommonOptions& common);
 CommandRun RegisterKeys(CLI::App& app, CommonOptions& common);

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
       {"features", cli::RegisterFeatures(app, common)}, {"clv", cli::RegisterClv(app, common)},
       {"train", cli::RegisterTrain(app, common)},       {"evaluate", cli::RegisterEvaluate(app, common)},
       {"score", cli::RegisterScore(app, common)},       {"run", cli::RegisterRun(app, common)},
+      {"campaign", cli::RegisterCampaign(app, common)}, {"retrain", cli::RegisterRetrain(app, common)},
       {"simulate", cli::RegisterSimulate(app, common)}, {"grade", cli::RegisterGrade(app, common)},
       {"serve", cli::RegisterServe(app, common)},       {"keys", cli::RegisterKeys(app, common)},
   };

@@ -20,7 +20,7 @@
 namespace churnwatch {
 
 bool CommandUsesOpenMp(std::string_view command) {
-  constexpr std::array<std::string_view, 4> kCommands = {"train", "evaluate", "score", "run"};
+  constexpr std::array<std::string_view, 5> kCommands = {"train", "evaluate", "score", "run", "retrain"};
   for (const auto c : kCommands)
     if (c == command) return true;
   return false;

@@ -36,6 +36,13 @@ class PostgresStore final : public Store {
   Result<std::vector<std::string>> ListDocumentKeys(std::string_view collection) override;
   Status InTransaction(const std::function<Status(SqlTxn&)>& body) override;  // sql_txn_postgres.cc
 
+  // Campaigns (sqlite_campaigns.cc / postgres_campaigns.cc).
+  Status CreateCampaign(std::string_view campaign_id, std::string_view spec_json,
+                        std::span<const CampaignAssignmentRow> rows) override;
+  Result<std::optional<std::string>> GetCampaign(std::string_view campaign_id) override;
+  Result<std::vector<std::string>> ListCampaigns() override;
+  Result<std::vector<CampaignAssignmentRow>> ReadCampaignAssignments(std::string_view campaign_id) override;
+
   // For the load session (postgres_load.cc).
   pqxx::connection& conn() { return *conn_; }
   const std::string& display_url() const { return display_url_; }

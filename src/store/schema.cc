@@ -15,7 +15,7 @@
 namespace churnwatch::store_internal {
 namespace {
 
-constexpr std::array<Migration, 4> kMigrations = {{
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "canonical tables, load log, result tables, documents",
      R"sql(
 CREATE TABLE loads (
@@ -368,6 +368,45 @@ CREATE TABLE outbox (
   created_at BIGINT NOT NULL,
   delivered_at BIGINT NOT NULL DEFAULT 0);
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+)sql"},
+    // Campaigns and their control groups (docs/campaign.md): one row per campaign, one per
+    // assigned customer. Assignments are written once, with their campaign, and never change.
+    {5, "campaigns and campaign assignments",
+     R"sql(
+CREATE TABLE campaigns (
+  campaign_id TEXT PRIMARY KEY,
+  spec TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));
+CREATE TABLE campaign_assignments (
+  campaign_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  control INTEGER NOT NULL,
+  action TEXT,
+  channel TEXT,
+  cause TEXT,
+  zone TEXT,
+  value_tier TEXT,
+  cost REAL NOT NULL,
+  observed TEXT,
+  PRIMARY KEY (campaign_id, customer_id)) WITHOUT ROWID;
+)sql",
+     R"sql(
+CREATE TABLE campaigns (
+  campaign_id TEXT PRIMARY KEY,
+  spec TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now());
+CREATE TABLE campaign_assignments (
+  campaign_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  control BOOLEAN NOT NULL,
+  action TEXT,
+  channel TEXT,
+  cause TEXT,
+  zone TEXT,
+  value_tier TEXT,
+  cost DOUBLE PRECISION NOT NULL,
+  observed TEXT,
+  PRIMARY KEY (campaign_id, customer_id));
 )sql"},
 }};
 

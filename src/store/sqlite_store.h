@@ -44,6 +44,13 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> ListDocumentKeys(std::string_view collection) override;
   Status InTransaction(const std::function<Status(SqlTxn&)>& body) override;  // sql_txn_sqlite.cc
 
+  // Campaigns (sqlite_campaigns.cc / postgres_campaigns.cc).
+  Status CreateCampaign(std::string_view campaign_id, std::string_view spec_json,
+                        std::span<const CampaignAssignmentRow> rows) override;
+  Result<std::optional<std::string>> GetCampaign(std::string_view campaign_id) override;
+  Result<std::vector<std::string>> ListCampaigns() override;
+  Result<std::vector<CampaignAssignmentRow>> ReadCampaignAssignments(std::string_view campaign_id) override;
+
   // For the load session (sqlite_load.cc).
   sqlite3* db() const { return db_.get(); }
   const std::string& path() const { return path_; }

@@ -16,6 +16,7 @@
 ///               valid_cutoff, train_cutoffs, train_every_days, min_history_days
 ///     [recommend] product_names (CSV sku,name), products, stopped_after_days, neighbours
 ///     [report]  file, top_customers
+///     [campaign] create (bool), control_share, purchase_days, margin
 ///     plus the policy tables of policy_config.h ([zones] [sla] [budget] [[rules]] ...).
 ///
 /// Relative paths are resolved against the config file's folder. Cutoff defaults (H =
