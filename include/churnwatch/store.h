@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "churnwatch/bucket.h"
 #include "churnwatch/data_model.h"
 #include "churnwatch/status.h"
 
@@ -117,6 +118,19 @@ class Store {
   virtual Status ScanCustomers(const RowSink<Customer>& sink) = 0;
   virtual Status ScanEvents(const RowSink<Event>& sink) = 0;
   virtual Result<std::int64_t> CountRows(Table table) = 0;
+
+  /// Customer buckets (bucket.h). Every loaded row stores its customer's bucket, computed
+  /// at load with this store's bucket count B (`store_settings`, fixed when the store is
+  /// created; 1024). A store without buckets reports kDefaultBucketCount.
+  virtual Result<std::uint32_t> BucketCount() { return kDefaultBucketCount; }
+  /// Restricts every later Scan* and CountRows of this Store object to rows whose bucket
+  /// lies in `range` (std::nullopt: all rows again). A PostgreSQL store reads only the
+  /// partitions that hold those buckets. An empty or out-of-range range is
+  /// kInvalidArgument; a store without buckets returns kInvalidArgument.
+  virtual Status SetScanBuckets(std::optional<BucketRange> range) {
+    if (!range) return Status::OK();
+    return Status::InvalidArgument("this store does not keep customer buckets");
+  }
 
   /// Derived tables, replaced atomically as a whole. `name`: letters, digits and '_' (1–48);
   /// columns: unique names of 1–63 bytes, all the same length (else kInvalidArgument).

@@ -95,14 +95,14 @@ TEST_P(StoreLoadTest, MigrationsAreVersionedAndIdempotent) {
     auto s = MustOpen(db->url());
     ASSERT_TRUE(s);
     EXPECT_EQ(s->Backend(), GetParam());
-    // Three migrations ship: tables, customer indexes, tables clustered on row_key.
-    EXPECT_EQ(s->SchemaVersion(), 3);
+    // Four migrations ship: tables, customer indexes, tables clustered on row_key, buckets.
+    EXPECT_EQ(s->SchemaVersion(), 4);
   }
   auto again = MustOpen(db->url());  // re-opening applies nothing twice
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->SchemaVersion(), 3);
-  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM schema_migrations"), 3);
-  EXPECT_EQ(db->QueryInt("SELECT max(version) FROM schema_migrations"), 3);
+  EXPECT_EQ(again->SchemaVersion(), 4);
+  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM schema_migrations"), 4);
+  EXPECT_EQ(db->QueryInt("SELECT max(version) FROM schema_migrations"), 4);
 }
 
 TEST_P(StoreLoadTest, RefusesASchemaNewerThanItKnows) {
