@@ -7,8 +7,10 @@
 #include <filesystem>
 
 #include "churnwatch/churn_pipeline.h"
+#include "churnwatch/collective.h"
 #include "churnwatch/labelled_table.h"
 #include "churnwatch/registry.h"
+#include "churnwatch/scale.h"
 #include "churnwatch/store.h"
 #include "cli/commands.h"
 #include "models/json_io.h"
@@ -34,6 +36,8 @@ struct TrainFlags {
   bool no_bgnbd = false;
   bool no_purge = false;
   bool no_champion = false;
+  int workers = 1;                 // > 1: launch that many local training workers
+  bool collective_worker = false;  // this process is one of them (set by the launcher)
   // labelled-table path
   std::string labelled;
   std::string label_column = "Churn";
@@ -156,8 +160,35 @@ Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptio
       if (!name.empty()) po.drop_features.push_back(std::move(name));
   const auto valid = ParseIsoDate(f.valid_cutoff);
   if (!valid) return Status::InvalidArgument("--valid-cutoff '" + f.valid_cutoff + "' is not a YYYY-MM-DD date");
+  if (f.workers > 1 && !f.collective_worker) {
+    // The workers print the outcome (rank 0) and register the model.
+    CW_ASSIGN_OR_RETURN(auto argv, scale::WorkerCommandLine("--collective-worker"));
+    return scale::RunLocalWorkers(f.workers, argv);
+  }
   CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(common.db_url));
+  std::unique_ptr<Collective> collective;
+  BucketRange owned;
+  if (f.collective_worker) {
+    CW_ASSIGN_OR_RETURN(collective, Collective::JoinFromEnvironment());
+    CW_ASSIGN_OR_RETURN(const std::uint32_t buckets, store->BucketCount());
+    owned = OwnedBuckets(static_cast<std::uint32_t>(collective->rank()),
+                         static_cast<std::uint32_t>(collective->world_size()), buckets);
+    CW_RETURN_IF_ERROR(store->SetScanBuckets(owned));
+  }
   CW_ASSIGN_OR_RETURN(RetailColumns columns, LoadColumnsFromStore(*store, f.threads));
+  if (collective) {
+    CW_RETURN_IF_ERROR(store->SetScanBuckets(std::nullopt));
+    CW_RETURN_IF_ERROR(SyncDataBounds(*collective, columns));
+    CW_ASSIGN_OR_RETURN(const std::uint32_t buckets, store->BucketCount());
+    CW_ASSIGN_OR_RETURN(const scale::WorkerShare share, scale::ShareOf(*collective, columns, owned, buckets));
+    std::fprintf(stderr, "%s\n", share.Line().c_str());
+    if (share.rank == 0)
+      std::fprintf(stderr, "all %d workers: customers %llu transactions %llu events %llu id_checksum %llu\n", share.workers,
+                   static_cast<unsigned long long>(share.total_customers),
+                   static_cast<unsigned long long>(share.total_transactions),
+                   static_cast<unsigned long long>(share.total_events),
+                   static_cast<unsigned long long>(share.total_id_checksum));
+  }
   if (columns.num_transactions() == 0)
     return Status::DataError("the store " + common.db_url + " has no transactions: run `churnwatch ingest` first");
   CW_ASSIGN_OR_RETURN(auto cutoffs, ParseCutoffs(f.train_cutoffs, columns, po.horizon_days));
@@ -172,7 +203,9 @@ Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptio
                                    ", not before the validation cutoff " + f.valid_cutoff +
                                    "; give the last training cutoff with every:STEP:LAST, e.g. " + f.train_cutoffs + ":" +
                                    FormatIsoDate(*valid - 1));
-  CW_ASSIGN_OR_RETURN(auto trained, TrainOnSnapshots(columns, cutoffs, *valid, po, to));
+  CW_ASSIGN_OR_RETURN(auto trained, collective ? TrainOnSnapshotsAcross(*collective, columns, cutoffs, *valid, po, to)
+                                               : TrainOnSnapshots(columns, cutoffs, *valid, po, to));
+  if (collective && collective->rank() != 0) return Status::OK();  // every member holds the same model
   ModelRegistry registry(*store);
   CW_ASSIGN_OR_RETURN(auto model, registry.Register(*trained, !f.no_champion));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -246,6 +279,10 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
   sub->add_flag("--no-bgnbd", f->no_bgnbd, "leave BG/NBD out of the ensemble");
   sub->add_flag("--no-purge", f->no_purge, "validate against trees trained on every train cutoff");
   sub->add_flag("--no-champion", f->no_champion, "register without making it the champion");
+  sub->add_option("--workers", f->workers,
+                  "train with N local worker processes joined through XGBoost's collective (needs --no-bgnbd)")
+      ->capture_default_str();
+  sub->add_flag("--collective-worker", f->collective_worker)->group("");  // set by the launcher only
   sub->add_option("--labelled", f->labelled, "train on an already-labelled CSV (one row per customer) instead");
   sub->add_option("--label-column", f->label_column, "label column of --labelled")->capture_default_str();
   sub->add_option("--id-column", f->id_column, "id column of --labelled")->capture_default_str();
@@ -264,6 +301,17 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
     to.calibrate_on = f->calibrate_on;
     if (to.calibrate_on != "valid" && to.calibrate_on != "time-folds")
       return Status::InvalidArgument("--calibrate-on must be valid or time-folds, got '" + to.calibrate_on + "'");
+    if (f->workers < 1) return Status::InvalidArgument("--workers must be at least 1, got " + std::to_string(f->workers));
+    if (f->workers > 1 || f->collective_worker) {
+      if (!f->labelled.empty())
+        return Status::InvalidArgument("--workers applies to snapshot training, not to --labelled tables");
+      if (!f->no_bgnbd)
+        return Status::InvalidArgument(
+            "--workers needs --no-bgnbd: BG/NBD is fitted on every customer's history at once, which the workers "
+            "do not share");
+      if (f->calibrate_on == "time-folds")
+        return Status::InvalidArgument("--calibrate-on time-folds is not available with --workers");
+    }
     if (!f->labelled.empty()) {
       if (!f->drop_features.empty())
         return Status::InvalidArgument("--drop-features applies to snapshot training, not to --labelled tables");
