@@ -29,6 +29,8 @@ class PostgresStore final : public Store {
   Result<std::int64_t> CountRows(Table table) override;
   Result<std::uint32_t> BucketCount() override;
   Status SetScanBuckets(std::optional<BucketRange> range) override;
+  Result<std::int64_t> StreamOffset(std::string_view topic, int partition) override;  // postgres_stream.cc
+  Result<bool> ApplyStreamBatch(const StreamBatch& batch) override;                  // postgres_stream.cc
 
   Status ReplaceResultTable(std::string_view name, const ResultTable& table) override;
   Result<ResultTable> ReadResultTable(std::string_view name) override;

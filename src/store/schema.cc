@@ -208,7 +208,10 @@ ALTER TABLE events_v3 RENAME TO events;
     // contain the partition key, so row_key's becomes (row_key, bucket): the bucket is a
     // function of the customer id, which the row key covers, so it is as strict as before.
     // SQLite gets no index on bucket: scans read the table whole anyway (see migration 2).
-    {4, "customer buckets (PostgreSQL: tables partitioned by bucket)",
+    // Stream intake: each (topic, partition)'s next offset, committed in the same
+    // transaction as the events and the per-customer state they update
+    // (Store::ApplyStreamBatch), and an audit log of the applied batches.
+    {4, "customer buckets (PostgreSQL: tables partitioned by bucket); stream intake offsets and state",
      R"sql(
 CREATE TABLE store_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO store_settings (key, value) VALUES ('bucket_count', '1024');
@@ -218,6 +221,12 @@ ALTER TABLE customers ADD COLUMN bucket INTEGER;
 UPDATE customers SET bucket = churnwatch_bucket(customer_id, 1024);
 ALTER TABLE events ADD COLUMN bucket INTEGER;
 UPDATE events SET bucket = churnwatch_bucket(customer_id, 1024);
+CREATE TABLE stream_offsets (topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
+  PRIMARY KEY (topic, kafka_partition));
+CREATE TABLE stream_customer_state (customer_id TEXT PRIMARY KEY, bucket INTEGER NOT NULL, events INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL, consumer TEXT NOT NULL);
+CREATE TABLE stream_batches (topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, first_offset INTEGER NOT NULL,
+  next_offset INTEGER NOT NULL, consumer TEXT NOT NULL, events INTEGER NOT NULL);
 )sql",
      R"sql(
 CREATE TABLE store_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -309,6 +318,13 @@ DROP TABLE transactions_v3;
 DROP TABLE customers_v3;
 DROP TABLE events_v3;
 CREATE INDEX customers_customer ON customers (customer_id);
+CREATE TABLE stream_offsets (topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, next_offset BIGINT NOT NULL,
+  PRIMARY KEY (topic, kafka_partition));
+CREATE TABLE stream_customer_state (customer_id TEXT PRIMARY KEY, bucket INTEGER NOT NULL, events BIGINT NOT NULL,
+  last_ts BIGINT NOT NULL, consumer TEXT NOT NULL);
+CREATE TABLE stream_batches (topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, first_offset BIGINT NOT NULL,
+  next_offset BIGINT NOT NULL, consumer TEXT NOT NULL, events BIGINT NOT NULL,
+  applied_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp());
 )sql"},
 }};
 
