@@ -2,6 +2,7 @@
 // registered model — calibrated p_churn, lead time, P(alive), CLV, segments, three reasons
 // — then zones, grades and a proposed action from the policy stage (default policy, or
 // --policy FILE); writes the CSV contract and the store's "scores" table.
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -33,6 +34,7 @@ struct ScoreFlags {
   double exact_share = 0.0;
   bool all_customers = false;
   bool no_store = false;
+  std::string buckets;  // BEGIN:END, score only the customers of these buckets
 };
 
 Status Run(const ScoreFlags& f, const CommonOptions& common) {
@@ -50,6 +52,21 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
     CW_ASSIGN_OR_RETURN(policy, ParsePolicyConfig(text.str(), f.policy));
   }
   CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(common.db_url));
+  if (!f.buckets.empty()) {
+    // One of several parallel scorers, each with its own bucket range (docs/scale.md).
+    const auto colon = f.buckets.find(':');
+    std::uint32_t begin = 0, end = 0;
+    const char* s = f.buckets.data();
+    const auto r1 = std::from_chars(s, s + (colon == std::string::npos ? 0 : colon), begin);
+    const auto r2 = colon == std::string::npos ? r1 : std::from_chars(s + colon + 1, s + f.buckets.size(), end);
+    if (colon == std::string::npos || r1.ec != std::errc() || r1.ptr != s + colon || r2.ec != std::errc() ||
+        r2.ptr != s + f.buckets.size())
+      return Status::InvalidArgument("--buckets '" + f.buckets + "' is not BEGIN:END (e.g. 0:512)");
+    if (!f.no_store)
+      return Status::InvalidArgument("--buckets scores part of the customers: give --no-store (and --out FILE), so "
+                                     "the store's scores table keeps whole runs only");
+    CW_RETURN_IF_ERROR(store->SetScanBuckets(BucketRange{begin, end}));
+  }
   ModelRegistry registry(*store);
   CW_ASSIGN_OR_RETURN(auto model, registry.Load(f.model, f.threads));
   CW_ASSIGN_OR_RETURN(RetailColumns columns, LoadColumnsFromStore(*store, f.threads));
@@ -192,6 +209,8 @@ CommandRun RegisterScore(CLI::App& app, CommonOptions& common) {
       ->capture_default_str();
   sub->add_flag("--all-customers", f->all_customers, "score everyone who bought within L, not only active ones");
   sub->add_flag("--no-store", f->no_store, "do not write the store's scores table");
+  sub->add_option("--buckets", f->buckets,
+                  "BEGIN:END: score only customers in these buckets (parallel scorers; needs --no-store)");
   return [f, &common] { return Run(*f, common); };
 }
 

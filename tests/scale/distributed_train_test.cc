@@ -209,6 +209,52 @@ TEST(DistributedTrain, DaskLauncherTrainsTheSameModelAsOneProcess) {
   for (std::size_t r = 0; r < scores[0].size(); ++r) EXPECT_EQ(scores[1][r].p_churn, scores[0][r].p_churn) << "row " << r;
 }
 
+/// customer_id -> p_churn of a score CSV (first two columns).
+std::map<std::string, std::string> ScoreCsv(const std::filesystem::path& path) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(testing::ReadFile(path));
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line.rfind("customer_id,p_churn", 0), 0u) << line;
+  while (std::getline(in, line)) {
+    const auto a = line.find(','), b = line.find(',', a + 1);
+    EXPECT_TRUE(out.emplace(line.substr(0, a), line.substr(a + 1, b - a - 1)).second) << "twice: " << line;
+  }
+  return out;
+}
+
+TEST(DistributedScore, BucketRangesScoreEveryCustomerOnceWithTheWholeRunsScores) {
+  TempDir dir;
+  const std::string url = MakeStore(dir, 400, 9);
+  const CliRun trained = Train(dir, url, "--max-rounds 30");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  auto run = [&](const std::string& extra, const std::string& out) {
+    auto store = Store::OpenExisting(url);
+    EXPECT_TRUE(store.ok());
+    auto entries = ModelRegistry(**store).List();
+    EXPECT_TRUE(entries.ok() && !entries->empty());
+    const std::string cmd = std::string(CHURNWATCH_BINARY) + " score --db " + url + " --model " +
+                            entries->front().version + " --as-of 2011-10-01 --threads 1 --no-store --out " +
+                            (dir / out).string() + " " + extra + " >/dev/null 2>" + (dir / "score_err.txt").string();
+    return std::system(cmd.c_str());
+  };
+  ASSERT_EQ(run("", "all.csv"), 0) << testing::ReadFile(dir / "score_err.txt");
+  ASSERT_EQ(run("--buckets 0:300", "a.csv"), 0) << testing::ReadFile(dir / "score_err.txt");
+  ASSERT_EQ(run("--buckets 300:1024", "b.csv"), 0) << testing::ReadFile(dir / "score_err.txt");
+  const auto all = ScoreCsv(dir / "all.csv");
+  auto parts = ScoreCsv(dir / "a.csv");
+  const auto b = ScoreCsv(dir / "b.csv");
+  EXPECT_GT(parts.size(), 0u);
+  EXPECT_GT(b.size(), 0u);
+  for (const auto& [id, p] : b) EXPECT_TRUE(parts.emplace(id, p).second) << id << " scored by both ranges";
+  EXPECT_EQ(parts, all);  // same customers, same p_churn (the model uses no BG/NBD)
+  // Without --no-store a partial run would replace the whole run's scores table: refused.
+  const std::string partial = std::string(CHURNWATCH_BINARY) + " score --db " + url +
+                              " --as-of 2011-10-01 --buckets 0:10 >/dev/null 2>" + (dir / "score_err.txt").string();
+  EXPECT_NE(std::system(partial.c_str()), 0);
+  EXPECT_NE(testing::ReadFile(dir / "score_err.txt").find("give --no-store"), std::string::npos);
+}
+
 TEST(DistributedTrain, ContinuousFeaturesGiveTheSameRocAucWithinOneThousandth) {
   CW_REQUIRE_TRACKER();
   TempDir dir;
