@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,9 @@ Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::map<std::st
   const pid_t pid = ::fork();
   if (pid < 0) return Status::Unavailable(std::string("cannot start a process: ") + std::strerror(errno));
   if (pid == 0) {
+    // A launcher that dies (Ctrl-C, OOM kill) takes its gang with it instead of leaving
+    // workers waiting on a collective that can no longer finish.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
     if (stdout_fd >= 0) ::dup2(stdout_fd, STDOUT_FILENO);
     if (close_fd >= 0) ::close(close_fd);

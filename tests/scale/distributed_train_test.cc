@@ -126,6 +126,25 @@ std::map<int, Share> Shares(const std::string& err) {
   return out;
 }
 
+TEST(DistributedTrain, RefusesWhatWorkersCannotDoWithAClearMessage) {
+  TempDir dir;
+  const std::string url = MakeStore(dir, 60, 1);
+  auto expect_refused = [&](const std::string& args, const std::string& says) {
+    const std::string cmd = std::string(CHURNWATCH_BINARY) + " train --db " + url + " " + args + " >/dev/null 2>" +
+                            (dir / "err.txt").string();
+    const int status = std::system(cmd.c_str());
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << args;
+    const std::string err = testing::ReadFile(dir / "err.txt");
+    EXPECT_NE(err.find(says), std::string::npos) << args << "\n" << err;
+  };
+  const std::string cutoffs = "--train-cutoffs 2011-05-01 --valid-cutoff 2011-09-01 ";
+  expect_refused(cutoffs + "--workers 2", "--workers needs --no-bgnbd");
+  expect_refused(cutoffs + "--workers 0 --no-bgnbd", "--workers must be at least 1");
+  expect_refused(cutoffs + "--workers 2 --no-bgnbd --calibrate-on time-folds", "time-folds is not available");
+  // A worker started without a tracker in its environment says how workers are started.
+  expect_refused(cutoffs + "--no-bgnbd --collective-worker", "DMLC_TRACKER_URI");
+}
+
 TEST(DistributedTrain, TwoAndFourWorkersTrainTheSameModelAndCountEveryCustomerOnce) {
   CW_REQUIRE_TRACKER();
   TempDir dir;
