@@ -189,7 +189,8 @@ Status RunSnapshots(const TrainFlags& f, const CommonOptions& common, TrainOptio
                    static_cast<unsigned long long>(share.total_events),
                    static_cast<unsigned long long>(share.total_id_checksum));
   }
-  if (columns.num_transactions() == 0)
+  // (first_day is the whole store's for a worker, whose own buckets may hold nothing.)
+  if (columns.first_day == kNoDay)
     return Status::DataError("the store " + common.db_url + " has no transactions: run `churnwatch ingest` first");
   CW_ASSIGN_OR_RETURN(auto cutoffs, ParseCutoffs(f.train_cutoffs, columns, po.horizon_days));
   CW_RETURN_IF_ERROR(CheckCutoffsHaveHistory(columns, cutoffs, "training cutoff"));
