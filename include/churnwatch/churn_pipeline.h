@@ -70,6 +70,28 @@ Result<std::shared_ptr<const ChurnModel>> TrainOnSnapshots(const RetailColumns& 
                                                           DayNumber valid_cutoff, const PipelineOptions& options,
                                                           const TrainOptions& train_options);
 
+class Collective;
+
+/// TrainOnSnapshots as one member of a distributed training (collective.h): `columns`
+/// holds only this member's customers (its buckets); every member calls this with the
+/// same cutoffs and options. Each builds the feature tables of its own customers, the
+/// tables are exchanged so that every member holds them whole (in the row order one
+/// process would have), the tree models train together with each member's own rows,
+/// and logistic regression, stacker and calibration are fitted on the whole tables, so
+/// every member returns the same ensemble as TrainOnSnapshots on all customers would.
+/// `columns`' first_day / last_day / first_event_day must already be the whole data's
+/// (SyncDataBounds). BG/NBD is not available here: options.bgnbd is kInvalidArgument.
+/// A member that owns no training rows makes every member return kDataError; a member
+/// that dies makes the others return kUnavailable.
+Result<std::shared_ptr<const ChurnModel>> TrainOnSnapshotsAcross(Collective& collective, const RetailColumns& columns,
+                                                                std::span<const DayNumber> train_cutoffs,
+                                                                DayNumber valid_cutoff, const PipelineOptions& options,
+                                                                const TrainOptions& train_options);
+
+/// Replaces `columns`' data bounds (first and last day, first day of each event type) by
+/// those of the union of every member's columns.
+Status SyncDataBounds(Collective& collective, RetailColumns& columns);
+
 /// Scores of every evaluated model on one labelled cutoff.
 struct Evaluation {
   DayNumber cutoff = 0;

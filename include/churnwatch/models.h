@@ -172,6 +172,14 @@ struct TrainingSet {
   /// are refitted on it with those settings.
   const FeatureTable* refit = nullptr;
   std::vector<double> refit_days_to_next;
+  /// Distributed training (this process is one member of a Collective, collective.h):
+  /// every member holds the same whole tables, and gives the tree models (XGBoost, trained
+  /// together across members) only its own rows: those with a 1 here, one entry per row of
+  /// `train` / `refit`. Empty: every row (one process). The logistic regression,
+  /// stacker and calibration see the whole tables on every member, so every member builds
+  /// the same ensemble. `calibrate_on` "time-folds" is kInvalidArgument here.
+  std::vector<std::uint8_t> train_mine;
+  std::vector<std::uint8_t> refit_mine;
 };
 
 /// Scores of one row from each component.

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -53,6 +54,23 @@ inline std::string_view ColumnsOf(Table t) {
     case Table::kEvents: return kEventColumns;
   }
   return {};
+}
+
+/// The loaded columns: the scanned ones plus the customer's bucket (schema migration 4).
+inline std::string LoadColumnsOf(Table t) { return std::string(ColumnsOf(t)) + ", bucket"; }
+
+/// " WHERE bucket >= b AND bucket < e" for a scan restricted to `range`, else "".
+inline std::string BucketWhere(const std::optional<BucketRange>& range) {
+  if (!range) return {};
+  return " WHERE bucket >= " + std::to_string(range->begin) + " AND bucket < " + std::to_string(range->end);
+}
+
+/// Checks a scan range against the store's bucket count.
+inline Status CheckBucketRange(const BucketRange& r, std::uint32_t buckets) {
+  if (r.begin >= r.end || r.end > buckets)
+    return Status::InvalidArgument("bucket range [" + std::to_string(r.begin) + ", " + std::to_string(r.end) +
+                                   ") is empty or outside this store's " + std::to_string(buckets) + " buckets");
+  return Status::OK();
 }
 
 /// Rows per batch handed to a scan sink: large enough to amortise the per-batch cost,

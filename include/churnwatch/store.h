@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "churnwatch/bucket.h"
 #include "churnwatch/data_model.h"
 #include "churnwatch/status.h"
 
@@ -169,6 +170,48 @@ class Store {
   virtual Status ScanCustomers(const RowSink<Customer>& sink) = 0;
   virtual Status ScanEvents(const RowSink<Event>& sink) = 0;
   virtual Result<std::int64_t> CountRows(Table table) = 0;
+
+  /// Customer buckets (bucket.h). Every loaded row stores its customer's bucket, computed
+  /// at load with this store's bucket count B (`store_settings`, fixed when the store is
+  /// created; 1024). A store without buckets reports kDefaultBucketCount.
+  virtual Result<std::uint32_t> BucketCount() { return kDefaultBucketCount; }
+  /// Restricts every later Scan* and CountRows of this Store object to rows whose bucket
+  /// lies in `range` (std::nullopt: all rows again). A PostgreSQL store reads only the
+  /// partitions that hold those buckets. An empty or out-of-range range is
+  /// kInvalidArgument; a store without buckets returns kInvalidArgument.
+  virtual Status SetScanBuckets(std::optional<BucketRange> range) {
+    if (!range) return Status::OK();
+    return Status::InvalidArgument("this store does not keep customer buckets");
+  }
+
+  /// Stream intake (scale/kafka_intake): events read from one partition of a topic,
+  /// applied together with the partition's new read position. PostgreSQL only; other
+  /// stores return kInvalidArgument.
+  ///
+  /// The next offset to read of (topic, partition); 0 for a partition never read.
+  virtual Result<std::int64_t> StreamOffset(std::string_view topic, int partition) {
+    (void)topic, (void)partition;
+    return Status::InvalidArgument("stream intake needs a PostgreSQL store");
+  }
+  /// In ONE transaction: inserts `events` into the events table (rows already there are
+  /// skipped), adds them to each customer's stream state (stream_customer_state: event
+  /// count, last event time, the consumer that applied them), logs the batch
+  /// (stream_batches) and moves the partition's offset from `first_offset` to
+  /// `next_offset`. If the stored offset is already past `first_offset` (another consumer
+  /// applied these messages after a rebalance), nothing is written and the result is
+  /// false: so a replayed or doubly delivered message is never applied twice.
+  struct StreamBatch {
+    std::string topic;
+    int partition = 0;
+    std::int64_t first_offset = 0;  ///< offset of the first message of the batch
+    std::int64_t next_offset = 0;   ///< one past the last message
+    std::string consumer;           ///< name of the applying consumer (for the audit log)
+    std::vector<Event> events;
+  };
+  virtual Result<bool> ApplyStreamBatch(const StreamBatch& batch) {
+    (void)batch;
+    return Status::InvalidArgument("stream intake needs a PostgreSQL store");
+  }
 
   /// Derived tables, replaced atomically as a whole. `name`: letters, digits and '_' (1–48);
   /// columns: unique names of 1–63 bytes, all the same length (else kInvalidArgument).

@@ -1,6 +1,7 @@
 // The score use case (app/score.h) and the scoring steps `run` shares with it.
 #include "churnwatch/app/score.h"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -139,10 +140,28 @@ nlohmann::json ScoreOutcome::ToJson() const {
   return j;
 }
 
+Result<BucketRange> ParseBucketRange(std::string_view text, std::string_view flag) {
+  const auto colon = text.find(':');
+  std::uint32_t begin = 0, end = 0;
+  const char* s = text.data();
+  const bool ok = colon != std::string_view::npos &&
+                  std::from_chars(s, s + colon, begin).ptr == s + colon &&
+                  std::from_chars(s + colon + 1, s + text.size(), end).ptr == s + text.size() && colon > 0 &&
+                  colon + 1 < text.size();
+  if (!ok) return Status::InvalidArgument(std::string(flag) + " '" + std::string(text) + "' is not BEGIN:END (e.g. 0:512)");
+  return BucketRange{begin, end};
+}
+
 Result<ScoreOutcome> Score(const ScoreRequest& r) {
   Stopwatch clock;
   CW_ASSIGN_OR_RETURN(const PolicyConfig policy, LoadPolicy(r.policy_file));
   CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(r.db_url));
+  if (r.buckets) {
+    if (r.write_store)
+      return Status::InvalidArgument("--buckets scores part of the customers: give --no-store (and --out FILE), so "
+                                     "the store's scores table keeps whole runs only");
+    CW_RETURN_IF_ERROR(store->SetScanBuckets(*r.buckets));
+  }
   ModelRegistry registry(*store);
   CW_ASSIGN_OR_RETURN(auto model, registry.Load(r.model, r.threads));
   CW_ASSIGN_OR_RETURN(RetailColumns columns, app_internal::LoadNonEmptyColumns(*store, r.db_url, r.threads));

@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 
 #include "app/store_columns.h"
 #include "churnwatch/app/common.h"
 #include "churnwatch/model_json.h"
+#include "churnwatch/collective.h"
 #include "churnwatch/registry.h"
+#include "churnwatch/scale.h"
 
 namespace churnwatch::app {
 namespace {
@@ -66,8 +69,49 @@ Result<TrainOutcome> TrainSnapshots(const TrainRequest& r) {
   po.purge = r.purge;
   po.drop_features = r.drop_features;
   const DayNumber valid = *r.valid_cutoff;
+  if (r.workers < 1) return Status::InvalidArgument("--workers must be at least 1, got " + std::to_string(r.workers));
+  if (r.workers > 1 || r.collective_worker) {
+    if (r.bgnbd)
+      return Status::InvalidArgument(
+          "--workers needs --no-bgnbd: BG/NBD is fitted on every customer's history at once, which the workers "
+          "do not share");
+    if (r.options.calibrate_on == CalibrationRows::kTimeFolds)
+      return Status::InvalidArgument("--calibrate-on time-folds is not available with --workers");
+  }
+  if (r.workers > 1 && !r.collective_worker) {
+    // The workers train, register the model and print the outcome (rank 0).
+    CW_ASSIGN_OR_RETURN(auto argv, scale::WorkerCommandLine("--collective-worker"));
+    CW_RETURN_IF_ERROR(scale::RunLocalWorkers(r.workers, argv));
+    return TrainOutcome{};
+  }
   CW_ASSIGN_OR_RETURN(auto store, Store::OpenExisting(r.db_url));
-  CW_ASSIGN_OR_RETURN(RetailColumns columns, app_internal::LoadNonEmptyColumns(*store, r.db_url, r.threads));
+  std::unique_ptr<Collective> collective;
+  BucketRange owned;
+  if (r.collective_worker) {
+    CW_ASSIGN_OR_RETURN(collective, Collective::JoinFromEnvironment());
+    CW_ASSIGN_OR_RETURN(const std::uint32_t buckets, store->BucketCount());
+    owned = OwnedBuckets(static_cast<std::uint32_t>(collective->rank()),
+                         static_cast<std::uint32_t>(collective->world_size()), buckets);
+    CW_RETURN_IF_ERROR(store->SetScanBuckets(owned));
+  }
+  CW_ASSIGN_OR_RETURN(RetailColumns columns, collective ? LoadColumnsFromStore(*store, r.threads)
+                                                        : app_internal::LoadNonEmptyColumns(*store, r.db_url, r.threads));
+  if (collective) {
+    CW_RETURN_IF_ERROR(store->SetScanBuckets(std::nullopt));
+    CW_RETURN_IF_ERROR(SyncDataBounds(*collective, columns));
+    CW_ASSIGN_OR_RETURN(const std::uint32_t buckets, store->BucketCount());
+    CW_ASSIGN_OR_RETURN(const scale::WorkerShare share, scale::ShareOf(*collective, columns, owned, buckets));
+    std::fprintf(stderr, "%s\n", share.Line().c_str());
+    if (share.rank == 0)
+      std::fprintf(stderr, "all %d workers: customers %llu transactions %llu events %llu id_checksum %llu\n",
+                   share.workers, static_cast<unsigned long long>(share.total_customers),
+                   static_cast<unsigned long long>(share.total_transactions),
+                   static_cast<unsigned long long>(share.total_events),
+                   static_cast<unsigned long long>(share.total_id_checksum));
+    // (first_day is the whole store's for a worker, whose own buckets may hold nothing.)
+    if (columns.first_day == kNoDay)
+      return Status::DataError("the store " + r.db_url + " has no transactions: run `churnwatch ingest` first");
+  }
   CW_ASSIGN_OR_RETURN(auto cutoffs, ParseCutoffs(r.train_cutoffs, columns, po.horizon_days));
   CW_RETURN_IF_ERROR(CheckCutoffsHaveHistory(columns, cutoffs, "training cutoff"));
   const DayNumber valid_day[] = {valid};
@@ -81,8 +125,15 @@ Result<TrainOutcome> TrainSnapshots(const TrainRequest& r) {
                                    "; give the last training cutoff with every:STEP:LAST, e.g. " + r.train_cutoffs +
                                    ":" + FormatIsoDate(valid - 1));
   TrainOutcome outcome;
-  CW_ASSIGN_OR_RETURN(outcome.model,
-                      TrainAndRegister(*store, columns, cutoffs, valid, po, r.options, r.make_champion));
+  if (collective) {
+    CW_ASSIGN_OR_RETURN(auto trained, TrainOnSnapshotsAcross(*collective, columns, cutoffs, valid, po, r.options));
+    if (collective->rank() != 0) return outcome;  // every member holds the same model; rank 0 registers it
+    ModelRegistry registry(*store);
+    CW_ASSIGN_OR_RETURN(outcome.model, registry.Register(*trained, r.make_champion));
+  } else {
+    CW_ASSIGN_OR_RETURN(outcome.model,
+                        TrainAndRegister(*store, columns, cutoffs, valid, po, r.options, r.make_champion));
+  }
   outcome.champion = r.make_champion;
   outcome.calibrate_on = r.options.calibrate_on;
   outcome.seconds = clock.Seconds();

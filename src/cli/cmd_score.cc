@@ -15,6 +15,7 @@ struct ScoreFlags {
   double exact_share = 0.0;
   bool all_customers = false;
   bool no_store = false;
+  std::string buckets;  // BEGIN:END, score only the customers of these buckets
 };
 
 Status Run(const ScoreFlags& f, const CommonOptions& common) {
@@ -31,6 +32,9 @@ Status Run(const ScoreFlags& f, const CommonOptions& common) {
   r.eligibility = f.all_customers ? Eligibility::kLookback : Eligibility::kActive;
   r.out = f.out;
   r.write_store = !f.no_store;
+  if (!f.buckets.empty()) {
+    CW_ASSIGN_OR_RETURN(r.buckets, app::ParseBucketRange(f.buckets, "--buckets"));
+  }
   r.warn = PrintWarning;
   CW_ASSIGN_OR_RETURN(const app::ScoreOutcome s, app::Score(r));
   if (common.json) return PrintJson(s.ToJson());
@@ -68,6 +72,10 @@ CommandRun RegisterScore(CLI::App& app, CommonOptions& common) {
       ->capture_default_str();
   sub->add_flag("--all-customers", f->all_customers, "score everyone who bought within L, not only active ones");
   sub->add_flag("--no-store", f->no_store, "do not write the store's scores table");
+  sub->add_option("--buckets", f->buckets,
+                  "BEGIN:END: score only customers in these buckets (parallel scorers; needs --no-store)");
+  sub->add_option("--buckets", f->buckets,
+                  "BEGIN:END: score only customers in these buckets (parallel scorers; needs --no-store)");
   return [f, &common] { return Run(*f, common); };
 }
 

@@ -16,6 +16,8 @@ struct TrainFlags {
   TreeParams trees;  // depth, eta, rounds, min_child_weight, subsampling (defaults of models.h)
   std::string stack = "trees,logistic,bgnbd", stacker = "average", calibration = "auto", calibrate_on = "valid";
   bool no_bgnbd = false, no_purge = false, no_champion = false;
+  int workers = 1;                 // > 1: launch that many local training workers
+  bool collective_worker = false;  // this process is one of them (set by the launcher)
   std::string labelled, label_column = "Churn", id_column = "customerID", positive = "Yes";
 };
 
@@ -51,6 +53,8 @@ Result<app::TrainRequest> MakeRequest(const TrainFlags& f, const CommonOptions& 
   r.bgnbd = !f.no_bgnbd;
   r.purge = !f.no_purge;
   r.drop_features = app::SplitNames(f.drop_features);
+  r.workers = f.workers;
+  r.collective_worker = f.collective_worker;
   r.labelled = f.labelled;
   r.labelled_options.label_column = f.label_column;
   r.labelled_options.id_column = f.id_column;
@@ -61,6 +65,7 @@ Result<app::TrainRequest> MakeRequest(const TrainFlags& f, const CommonOptions& 
 Status Run(const TrainFlags& f, const CommonOptions& common) {
   CW_ASSIGN_OR_RETURN(const app::TrainRequest request, MakeRequest(f, common));
   CW_ASSIGN_OR_RETURN(const app::TrainOutcome o, app::Train(request));
+  if (o.model == nullptr) return Status::OK();  // launcher, or a worker other than rank 0: rank 0 prints
   if (common.json) return PrintJson(o.ToJson());
   const ModelInfo& info = o.model->info();
   if (o.labelled) {
@@ -131,6 +136,14 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
   sub->add_flag("--no-bgnbd", f->no_bgnbd, "leave BG/NBD out of the ensemble");
   sub->add_flag("--no-purge", f->no_purge, "validate against trees trained on every train cutoff");
   sub->add_flag("--no-champion", f->no_champion, "register without making it the champion");
+  sub->add_option("--workers", f->workers,
+                  "train with N local worker processes joined through XGBoost's collective (needs --no-bgnbd)")
+      ->capture_default_str();
+  sub->add_flag("--collective-worker", f->collective_worker)->group("");  // set by the launcher only
+  sub->add_option("--workers", f->workers,
+                  "train with N local worker processes joined through XGBoost's collective (needs --no-bgnbd)")
+      ->capture_default_str();
+  sub->add_flag("--collective-worker", f->collective_worker)->group("");  // set by the launcher only
   sub->add_option("--labelled", f->labelled, "train on an already-labelled CSV (one row per customer) instead");
   sub->add_option("--label-column", f->label_column, "label column of --labelled")->capture_default_str();
   sub->add_option("--id-column", f->id_column, "id column of --labelled")->capture_default_str();

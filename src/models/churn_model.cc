@@ -279,7 +279,27 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
   CW_ASSIGN_OR_RETURN(DenseMatrix x_tr, MatrixFromTable(tr, m->feature_names_, tr_rows));
   CW_ASSIGN_OR_RETURN(DenseMatrix x_va, MatrixFromTable(va, m->feature_names_, va_rows));
 
-  CW_ASSIGN_OR_RETURN(m->trees_, TreeBooster::TrainBinary(x_tr, y_tr, x_va, y_va, options.trees));
+  if ((!data.train_mine.empty() && data.train_mine.size() != tr.num_rows()) ||
+      (!data.refit_mine.empty() && (data.refit == nullptr || data.refit_mine.size() != data.refit->num_rows())))
+    return Status::InvalidArgument("distributed training: the row ownership masks do not match the tables");
+  const bool distributed = !data.train_mine.empty();
+  if (distributed && options.calibrate_on == "time-folds")
+    return Status::InvalidArgument("--calibrate-on time-folds is not available with several training workers");
+  // The tree models' own rows: all of them, or this member's share (XGBoost joins them).
+  DenseMatrix x_tr_mine;
+  std::vector<float> y_tr_mine;
+  std::vector<std::size_t> tr_rows_mine;
+  if (distributed) {
+    for (std::size_t i = 0; i < tr_rows.size(); ++i)
+      if (data.train_mine[tr_rows[i]] != 0) tr_rows_mine.push_back(tr_rows[i]);
+    CW_ASSIGN_OR_RETURN(x_tr_mine, MatrixFromTable(tr, m->feature_names_, tr_rows_mine));
+    y_tr_mine = LabelsOf(tr, tr_rows_mine);
+  }
+  const DenseMatrix& x_tr_trees = distributed ? x_tr_mine : x_tr;
+  const std::vector<float>& y_tr_trees = distributed ? y_tr_mine : y_tr;
+  const std::vector<std::size_t>& tr_rows_trees = distributed ? tr_rows_mine : tr_rows;
+
+  CW_ASSIGN_OR_RETURN(m->trees_, TreeBooster::TrainBinary(x_tr_trees, y_tr_trees, x_va, y_va, options.trees));
   CW_ASSIGN_OR_RETURN(m->logistic_, TrainLogistic(x_tr, y_tr, x_va, y_va, options.logistic_c_grid));
 
   // BG/NBD enters the stack only when both tables carry it.
@@ -380,9 +400,10 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
                         data.valid_days_to_next.size() == va.num_rows();
   if (survival) {
     std::vector<float> lo_tr, hi_tr;
-    bounds(data.train_days_to_next, tr_rows, tr.horizon_days, lo_tr, hi_tr);
+    bounds(data.train_days_to_next, tr_rows_trees, tr.horizon_days, lo_tr, hi_tr);
     bounds(data.valid_days_to_next, va_rows, va.horizon_days, lo_va, hi_va);
-    CW_ASSIGN_OR_RETURN(m->survival_, TreeBooster::TrainAft(x_tr, lo_tr, hi_tr, x_va, lo_va, hi_va, aft_params));
+    CW_ASSIGN_OR_RETURN(m->survival_,
+                        TreeBooster::TrainAft(x_tr_trees, lo_tr, hi_tr, x_va, lo_va, hi_va, aft_params));
   }
 
   // Refit on the full training table with the settings chosen above.
@@ -392,19 +413,34 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
     const auto rf_rows = LabelledRows(rf);
     const auto y_rf = LabelsOf(rf, rf_rows);
     CW_ASSIGN_OR_RETURN(DenseMatrix x_rf, MatrixFromTable(rf, m->feature_names_, rf_rows));
+    std::vector<std::size_t> rf_rows_mine;
+    DenseMatrix x_rf_mine;
+    std::vector<float> y_rf_mine;
+    if (distributed) {
+      if (data.refit_mine.empty())
+        return Status::InvalidArgument("distributed training: the refit table has no row ownership mask");
+      for (std::size_t r : rf_rows)
+        if (data.refit_mine[r] != 0) rf_rows_mine.push_back(r);
+      CW_ASSIGN_OR_RETURN(x_rf_mine, MatrixFromTable(rf, m->feature_names_, rf_rows_mine));
+      y_rf_mine = LabelsOf(rf, rf_rows_mine);
+    }
+    const DenseMatrix& x_rf_trees = distributed ? x_rf_mine : x_rf;
+    const std::vector<float>& y_rf_trees = distributed ? y_rf_mine : y_rf;
+    const std::vector<std::size_t>& rf_rows_trees = distributed ? rf_rows_mine : rf_rows;
     TreeParams fixed = options.trees;
     fixed.early_stopping = false;
     fixed.max_rounds = m->trees_->rounds();
-    CW_ASSIGN_OR_RETURN(m->trees_, TreeBooster::TrainBinary(x_rf, y_rf, x_va, y_va, fixed));
+    CW_ASSIGN_OR_RETURN(m->trees_, TreeBooster::TrainBinary(x_rf_trees, y_rf_trees, x_va, y_va, fixed));
     const double c[] = {m->logistic_.c};
     CW_ASSIGN_OR_RETURN(m->logistic_, TrainLogistic(x_rf, y_rf, x_va, y_va, c));
     if (m->survival_ && data.refit_days_to_next.size() == rf.num_rows()) {
       std::vector<float> lo_rf, hi_rf;
-      bounds(data.refit_days_to_next, rf_rows, rf.horizon_days, lo_rf, hi_rf);
+      bounds(data.refit_days_to_next, rf_rows_trees, rf.horizon_days, lo_rf, hi_rf);
       TreeParams aft_fixed = aft_params;
       aft_fixed.early_stopping = false;
       aft_fixed.max_rounds = m->survival_->rounds();
-      CW_ASSIGN_OR_RETURN(m->survival_, TreeBooster::TrainAft(x_rf, lo_rf, hi_rf, x_va, lo_va, hi_va, aft_fixed));
+      CW_ASSIGN_OR_RETURN(m->survival_,
+                          TreeBooster::TrainAft(x_rf_trees, lo_rf, hi_rf, x_va, lo_va, hi_va, aft_fixed));
     }
   }
 

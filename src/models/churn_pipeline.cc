@@ -8,6 +8,7 @@
 #include "churnwatch/clv.h"
 #include "churnwatch/thread_pool.h"
 #include "models/customer_hash.h"
+#include "models/table_exchange.h"
 
 namespace churnwatch {
 namespace {
@@ -131,10 +132,12 @@ Result<FeatureTable> BuildSnapshotTable(const RetailColumns& columns, std::span<
   return table;
 }
 
-Result<std::shared_ptr<const ChurnModel>> TrainOnSnapshots(const RetailColumns& columns,
-                                                          std::span<const DayNumber> train_cutoffs,
-                                                          DayNumber valid_cutoff, const PipelineOptions& options,
-                                                          const TrainOptions& train_options) {
+namespace {
+
+/// Checks the cutoffs and builds the training and validation tables of TrainOnSnapshots
+/// (BG/NBD left out when switched off, dropped features removed).
+Status BuildTrainValid(const RetailColumns& columns, std::span<const DayNumber> train_cutoffs, DayNumber valid_cutoff,
+                       const PipelineOptions& options, FeatureTable& train, FeatureTable& valid) {
   if (train_cutoffs.empty()) return Status::InvalidArgument("--train-cutoffs is empty");
   for (DayNumber c : train_cutoffs)
     if (c >= valid_cutoff)
@@ -144,9 +147,9 @@ Result<std::shared_ptr<const ChurnModel>> TrainOnSnapshots(const RetailColumns& 
     return Status::InvalidArgument("validation cutoff " + FormatIsoDate(valid_cutoff) + " + H = " +
                                    std::to_string(options.horizon_days) + " days runs past the last data day " +
                                    FormatIsoDate(columns.last_day) + "; its labels are not observed yet");
-  CW_ASSIGN_OR_RETURN(FeatureTable train, BuildSnapshotTable(columns, train_cutoffs, options, Eligibility::kActive, false));
+  CW_ASSIGN_OR_RETURN(train, BuildSnapshotTable(columns, train_cutoffs, options, Eligibility::kActive, false));
   const DayNumber vc[] = {valid_cutoff};
-  CW_ASSIGN_OR_RETURN(FeatureTable valid, BuildSnapshotTable(columns, vc, options, Eligibility::kActive, false));
+  CW_ASSIGN_OR_RETURN(valid, BuildSnapshotTable(columns, vc, options, Eligibility::kActive, false));
   if (!options.bgnbd) {
     // Without BG/NBD the stacker sees only trees and logistic regression.
     for (FeatureTable* t : {&train, &valid}) {
@@ -166,17 +169,32 @@ Result<std::shared_ptr<const ChurnModel>> TrainOnSnapshots(const RetailColumns& 
       }
     }
   }
+  return Status::OK();
+}
+
+/// Whether TrainOnSnapshots purges: some train cutoffs' label windows end by the
+/// validation cutoff and some do not.
+bool Purges(std::span<const DayNumber> train_cutoffs, DayNumber valid_cutoff, const PipelineOptions& options) {
+  const DayNumber last_clean = valid_cutoff - options.horizon_days;
+  return options.purge &&
+         std::any_of(train_cutoffs.begin(), train_cutoffs.end(), [&](DayNumber c) { return c <= last_clean; }) &&
+         std::any_of(train_cutoffs.begin(), train_cutoffs.end(), [&](DayNumber c) { return c > last_clean; });
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const ChurnModel>> TrainOnSnapshots(const RetailColumns& columns,
+                                                          std::span<const DayNumber> train_cutoffs,
+                                                          DayNumber valid_cutoff, const PipelineOptions& options,
+                                                          const TrainOptions& train_options) {
+  FeatureTable train, valid;
+  CW_RETURN_IF_ERROR(BuildTrainValid(columns, train_cutoffs, valid_cutoff, options, train, valid));
   TrainingSet data;
   data.valid = &valid;
   data.valid_days_to_next = valid.days_to_next_purchase;
   FeatureTable purged;
-  const DayNumber last_clean = valid_cutoff - options.horizon_days;
-  const bool purge = options.purge && std::any_of(train_cutoffs.begin(), train_cutoffs.end(),
-                                                  [&](DayNumber c) { return c <= last_clean; }) &&
-                     std::any_of(train_cutoffs.begin(), train_cutoffs.end(),
-                                 [&](DayNumber c) { return c > last_clean; });
-  if (purge) {
-    purged = RowsUpTo(train, last_clean);
+  if (Purges(train_cutoffs, valid_cutoff, options)) {
+    purged = RowsUpTo(train, valid_cutoff - options.horizon_days);
     data.train = &purged;
     data.train_days_to_next = purged.days_to_next_purchase;
     data.refit = &train;
@@ -184,6 +202,51 @@ Result<std::shared_ptr<const ChurnModel>> TrainOnSnapshots(const RetailColumns& 
   } else {
     data.train = &train;
     data.train_days_to_next = train.days_to_next_purchase;
+  }
+  CW_ASSIGN_OR_RETURN(auto model, ChurnModel::Train(data, train_options));
+  ModelInfo info = model->info();
+  info.source = "snapshots";
+  return model->WithInfo(std::move(info));
+}
+
+Result<std::shared_ptr<const ChurnModel>> TrainOnSnapshotsAcross(Collective& collective, const RetailColumns& columns,
+                                                                std::span<const DayNumber> train_cutoffs,
+                                                                DayNumber valid_cutoff, const PipelineOptions& options,
+                                                                const TrainOptions& train_options) {
+  if (options.bgnbd)
+    return Status::InvalidArgument(
+        "training with several workers needs --no-bgnbd: BG/NBD is fitted on every customer's history at once, "
+        "which the workers do not share");
+  FeatureTable train_mine, valid_mine;
+  CW_RETURN_IF_ERROR(BuildTrainValid(columns, train_cutoffs, valid_cutoff, options, train_mine, valid_mine));
+  // Every member needs training rows of its own for XGBoost (an empty member breaks its
+  // sketch); say so on every member at once rather than let one fail alone.
+  std::int64_t fewest[] = {static_cast<std::int64_t>(train_mine.num_rows())};
+  CW_RETURN_IF_ERROR(collective.MinInt64(fewest));
+  if (fewest[0] == 0)
+    return Status::DataError("a training worker owns no training rows: use fewer workers for this data");
+  std::vector<std::uint8_t> train_is_mine;
+  CW_ASSIGN_OR_RETURN(FeatureTable train, models_internal::GatherTable(collective, train_mine, train_cutoffs, &train_is_mine));
+  const DayNumber vc[] = {valid_cutoff};
+  CW_ASSIGN_OR_RETURN(FeatureTable valid, models_internal::GatherTable(collective, valid_mine, vc, nullptr));
+  TrainingSet data;
+  data.valid = &valid;
+  data.valid_days_to_next = valid.days_to_next_purchase;
+  FeatureTable purged;
+  if (Purges(train_cutoffs, valid_cutoff, options)) {
+    const DayNumber last_clean = valid_cutoff - options.horizon_days;
+    purged = RowsUpTo(train, last_clean);
+    for (std::size_t r = 0; r < train.num_rows(); ++r)
+      if (train.cutoffs[r] <= last_clean) data.train_mine.push_back(train_is_mine[r]);
+    data.train = &purged;
+    data.train_days_to_next = purged.days_to_next_purchase;
+    data.refit = &train;
+    data.refit_days_to_next = train.days_to_next_purchase;
+    data.refit_mine = train_is_mine;
+  } else {
+    data.train = &train;
+    data.train_days_to_next = train.days_to_next_purchase;
+    data.train_mine = train_is_mine;
   }
   CW_ASSIGN_OR_RETURN(auto model, ChurnModel::Train(data, train_options));
   ModelInfo info = model->info();

@@ -2,7 +2,7 @@
 //
 // One LoadSession = one transaction. Each Append sends its rows with COPY into a temporary
 // staging table (ON COMMIT DROP); Commit moves them with one
-// `INSERT ... SELECT ... ON CONFLICT (row_key) DO NOTHING`, so rows the store already
+// `INSERT ... SELECT ... ON CONFLICT (row_key, bucket) DO NOTHING`, so rows the store already
 // holds are skipped and counted, then commits. Until then nothing is visible; if the
 // process dies the server aborts the transaction when the connection drops. The client
 // holds one batch at a time, so memory stays bounded however large the file.
@@ -28,6 +28,7 @@ class PgLoadSession final : public LoadSession {
   }
 
   Status Start(const LoadInfo& info) {
+    CW_ASSIGN_OR_RETURN(buckets_, s_.BucketCount());
     return PgGuard(s_, "begin load", [&]() -> Status {
       work_ = std::make_unique<pqxx::work>(s_.conn());
       load_id_ = work_
@@ -36,7 +37,7 @@ class PgLoadSession final : public LoadSession {
                                     std::string(TableName(table_)), info.source_path, info.source_fingerprint)[0]
                      .as<std::int64_t>();
       work_->exec("CREATE TEMP TABLE " + std::string(kStage) + " ON COMMIT DROP AS SELECT " +
-                  std::string(ColumnsOf(table_)) + " FROM " + std::string(TableName(table_)) + " WITH NO DATA");
+                  LoadColumnsOf(table_) + " FROM " + std::string(TableName(table_)) + " WITH NO DATA");
       return Status::OK();
     });
   }
@@ -135,10 +136,10 @@ class PgLoadSession final : public LoadSession {
     if (!work_) return Status::InvalidArgument("this load session is already committed");
     return PgGuard(s_, "commit load into " + std::string(TableName(table_)), [&]() -> Result<LoadCounts> {
       const std::string table(TableName(table_));
-      const std::string cols(ColumnsOf(table_));
+      const std::string cols = LoadColumnsOf(table_);
       const pqxx::result r = work_->exec("INSERT INTO " + table + " (load_id, " + cols + ") SELECT " +
                                          std::to_string(load_id_) + ", " + cols + " FROM " + kStage +
-                                         " ON CONFLICT (row_key) DO NOTHING");
+                                         " ON CONFLICT (row_key, bucket) DO NOTHING");
       LoadCounts counts;
       counts.inserted = static_cast<std::int64_t>(r.affected_rows());
       counts.already_present = staged_ - counts.inserted;
@@ -160,6 +161,9 @@ class PgLoadSession final : public LoadSession {
       for (const Row& row : rows) {
         if (!buffer_.empty()) buffer_ += '\n';
         encode(buffer_, row);
+        // The customer's bucket, last (LoadColumnsOf): computed here, once, for good.
+        buffer_ += '\t';
+        CopyInt(buffer_, CustomerBucket(row.customer_id, buckets_));
       }
       CopyInto(*work_, kStage, buffer_);
       staged_ += static_cast<std::int64_t>(rows.size());
@@ -172,6 +176,7 @@ class PgLoadSession final : public LoadSession {
   std::unique_ptr<pqxx::work> work_;
   std::int64_t load_id_ = 0;
   std::int64_t staged_ = 0;
+  std::uint32_t buckets_ = kDefaultBucketCount;
   std::string buffer_;  // reused across batches
   std::optional<std::string> fingerprint_;  // set by SetSourceFingerprint, written at Commit
 };

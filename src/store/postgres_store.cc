@@ -183,7 +183,7 @@ Status PostgresStore::Scan(Table table, const RowSink<Row>& sink, Decode decode)
     // both stores hand the feature engine the same rows in the same order (store.h). It
     // reads through the row_key index: about twice the time of a plain sequential scan.
     w.exec("DECLARE cw_scan NO SCROLL CURSOR FOR SELECT " + std::string(ColumnsOf(table)) + " FROM " + name +
-           " ORDER BY row_key");
+           BucketWhere(scan_buckets_) + " ORDER BY row_key");
     const std::string fetch = "FETCH FORWARD " + std::to_string(kScanBatchRows) + " FROM cw_scan";
     std::vector<Row> batch;
     for (;;) {
@@ -256,10 +256,36 @@ Result<std::int64_t> PostgresStore::CountRows(Table table) {
   const std::string name(TableName(table));
   return PgGuard(*this, "count " + name, [&]() -> Result<std::int64_t> {
     pqxx::work w(*conn_);
-    const auto n = w.exec1("SELECT count(*) FROM " + name)[0].as<std::int64_t>();
+    const auto n = w.exec1("SELECT count(*) FROM " + name + BucketWhere(scan_buckets_))[0].as<std::int64_t>();
     w.commit();
     return n;
   });
+}
+
+Result<std::uint32_t> PostgresStore::BucketCount() {
+  if (bucket_count_ != 0) return bucket_count_;
+  return PgGuard(*this, "read bucket_count", [&]() -> Result<std::uint32_t> {
+    pqxx::work w(*conn_);
+    const pqxx::result r = w.exec("SELECT value FROM store_settings WHERE key = 'bucket_count'");
+    w.commit();
+    if (r.empty()) return Status::DataError(display_url_ + ": store_settings has no bucket_count");
+    const std::string text = r[0][0].as<std::string>();
+    std::uint32_t b = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), b);
+    if (ec != std::errc() || end != text.data() + text.size() || b == 0)
+      return Status::DataError(display_url_ + ": store_settings bucket_count '" + text + "' is not a positive number");
+    bucket_count_ = b;
+    return b;
+  });
+}
+
+Status PostgresStore::SetScanBuckets(std::optional<BucketRange> range) {
+  if (range) {
+    CW_ASSIGN_OR_RETURN(const std::uint32_t b, BucketCount());
+    CW_RETURN_IF_ERROR(CheckBucketRange(*range, b));
+  }
+  scan_buckets_ = range;
+  return Status::OK();
 }
 
 Status PostgresStore::ReplaceResultTable(std::string_view name, const ResultTable& table) {

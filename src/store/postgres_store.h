@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <string_view>
@@ -27,6 +28,10 @@ class PostgresStore final : public Store {
   Status ScanCustomers(const RowSink<Customer>& sink) override;
   Status ScanEvents(const RowSink<Event>& sink) override;
   Result<std::int64_t> CountRows(Table table) override;
+  Result<std::uint32_t> BucketCount() override;
+  Status SetScanBuckets(std::optional<BucketRange> range) override;
+  Result<std::int64_t> StreamOffset(std::string_view topic, int partition) override;  // postgres_stream.cc
+  Result<bool> ApplyStreamBatch(const StreamBatch& batch) override;                  // postgres_stream.cc
 
   Status ReplaceResultTable(std::string_view name, const ResultTable& table) override;
   Result<ResultTable> ReadResultTable(std::string_view name) override;
@@ -60,6 +65,8 @@ class PostgresStore final : public Store {
   std::unique_ptr<pqxx::connection> conn_;
   std::string display_url_;  ///< the URL with any password masked, for messages
   int version_ = 0;
+  std::uint32_t bucket_count_ = 0;           // read from store_settings on first use
+  std::optional<BucketRange> scan_buckets_;  // SetScanBuckets
 };
 
 /// Starts a load session (one transaction, COPY into a staging table); postgres_load.cc.

@@ -15,7 +15,7 @@
 namespace churnwatch::store_internal {
 namespace {
 
-constexpr std::array<Migration, 5> kMigrations = {{
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "canonical tables, load log, result tables, documents",
      R"sql(
 CREATE TABLE loads (
@@ -407,6 +407,135 @@ CREATE TABLE campaign_assignments (
   cost DOUBLE PRECISION NOT NULL,
   observed TEXT,
   PRIMARY KEY (campaign_id, customer_id));
+)sql"},
+    // Customer buckets (include/churnwatch/bucket.h): every canonical row stores
+    // bucket = Mix64(Fnv1a64(customer_id)) mod B, B being store_settings.bucket_count
+    // (1024, fixed for the store's life). Loads compute it; existing rows are filled here by
+    // churnwatch_bucket(), the same function in SQL (SQLite: registered by the store on
+    // its connection; PostgreSQL: a function created here, also for users' own SQL).
+    // PostgreSQL: the three tables become range-partitioned on bucket, 16 partitions of 64
+    // buckets (a worker owning a bucket range scans only its partitions; docs/scale.md
+    // describes the step to Citus). A unique constraint of a partitioned table must
+    // contain the partition key, so row_key's becomes (row_key, bucket): the bucket is a
+    // function of the customer id, which the row key covers, so it is as strict as before.
+    // SQLite gets no index on bucket: scans read the table whole anyway (see migration 2).
+    // Stream intake: each (topic, partition)'s next offset, committed in the same
+    // transaction as the events and the per-customer state they update
+    // (Store::ApplyStreamBatch), and an audit log of the applied batches.
+    {6, "customer buckets (PostgreSQL: tables partitioned by bucket); stream intake offsets and state",
+     R"sql(
+CREATE TABLE store_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO store_settings (key, value) VALUES ('bucket_count', '1024');
+ALTER TABLE transactions ADD COLUMN bucket INTEGER;
+UPDATE transactions SET bucket = churnwatch_bucket(customer_id, 1024);
+ALTER TABLE customers ADD COLUMN bucket INTEGER;
+UPDATE customers SET bucket = churnwatch_bucket(customer_id, 1024);
+ALTER TABLE events ADD COLUMN bucket INTEGER;
+UPDATE events SET bucket = churnwatch_bucket(customer_id, 1024);
+CREATE TABLE stream_offsets (topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
+  PRIMARY KEY (topic, kafka_partition));
+CREATE TABLE stream_customer_state (customer_id TEXT PRIMARY KEY, bucket INTEGER NOT NULL, events INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL, consumer TEXT NOT NULL);
+CREATE TABLE stream_batches (topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, first_offset INTEGER NOT NULL,
+  next_offset INTEGER NOT NULL, consumer TEXT NOT NULL, events INTEGER NOT NULL);
+)sql",
+     R"sql(
+CREATE TABLE store_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO store_settings (key, value) VALUES ('bucket_count', '1024');
+CREATE FUNCTION churnwatch_xor64(a numeric, b numeric) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $f$
+  SELECT (div(a, 4294967296)::bigint # div(b, 4294967296)::bigint)::numeric * 4294967296
+         + (mod(a, 4294967296)::bigint # mod(b, 4294967296)::bigint)::numeric
+$f$;
+CREATE FUNCTION churnwatch_bucket(id text, buckets integer) RETURNS integer
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $f$
+DECLARE
+  m constant numeric := 18446744073709551616;
+  h numeric := 14695981039346656037;
+  b bytea := convert_to(coalesce(id, ''), 'UTF8');
+  lo integer;
+BEGIN
+  FOR i IN 0 .. length(b) - 1 LOOP
+    lo := mod(h, 256)::integer;
+    h := mod((h - lo + (lo # get_byte(b, i))) * 1099511628211, m);
+  END LOOP;
+  h := mod(churnwatch_xor64(h, div(h, 1073741824)) * 13787848793156543929, m);
+  h := mod(churnwatch_xor64(h, div(h, 134217728)) * 10723151780598845931, m);
+  h := churnwatch_xor64(h, div(h, 2147483648));
+  RETURN mod(h, buckets)::integer;
+END
+$f$;
+ALTER TABLE transactions RENAME TO transactions_v3;
+ALTER TABLE customers RENAME TO customers_v3;
+ALTER TABLE events RENAME TO events_v3;
+CREATE TABLE transactions (
+  row_key BYTEA NOT NULL,
+  load_id BIGINT NOT NULL,
+  order_id TEXT,
+  customer_id TEXT,
+  ts BIGINT NOT NULL,
+  amount DOUBLE PRECISION NOT NULL,
+  quantity DOUBLE PRECISION NOT NULL,
+  discount DOUBLE PRECISION,
+  channel TEXT,
+  store_id TEXT,
+  sku TEXT,
+  category TEXT,
+  is_return BOOLEAN NOT NULL,
+  bucket INTEGER NOT NULL,
+  UNIQUE (row_key, bucket)) PARTITION BY RANGE (bucket);
+CREATE TABLE customers (
+  row_key BYTEA NOT NULL,
+  load_id BIGINT NOT NULL,
+  customer_id TEXT,
+  joined_at INTEGER,
+  member_tier TEXT,
+  region TEXT,
+  birth_year INTEGER,
+  gender TEXT,
+  phone_hash TEXT,
+  email_hash TEXT,
+  name_hash TEXT,
+  status TEXT,
+  bucket INTEGER NOT NULL,
+  UNIQUE (row_key, bucket)) PARTITION BY RANGE (bucket);
+CREATE TABLE events (
+  row_key BYTEA NOT NULL,
+  load_id BIGINT NOT NULL,
+  event_id TEXT,
+  customer_id TEXT,
+  ts BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  value DOUBLE PRECISION,
+  text TEXT,
+  bucket INTEGER NOT NULL,
+  UNIQUE (row_key, bucket)) PARTITION BY RANGE (bucket);
+DO $d$
+BEGIN
+  FOR p IN 0 .. 15 LOOP
+    EXECUTE format('CREATE TABLE transactions_p%s PARTITION OF transactions FOR VALUES FROM (%s) TO (%s)',
+                   lpad(p::text, 2, '0'), p * 64, (p + 1) * 64);
+    EXECUTE format('CREATE TABLE customers_p%s PARTITION OF customers FOR VALUES FROM (%s) TO (%s)',
+                   lpad(p::text, 2, '0'), p * 64, (p + 1) * 64);
+    EXECUTE format('CREATE TABLE events_p%s PARTITION OF events FOR VALUES FROM (%s) TO (%s)',
+                   lpad(p::text, 2, '0'), p * 64, (p + 1) * 64);
+  END LOOP;
+END
+$d$;
+INSERT INTO transactions SELECT *, churnwatch_bucket(customer_id, 1024) FROM transactions_v3;
+INSERT INTO customers SELECT *, churnwatch_bucket(customer_id, 1024) FROM customers_v3;
+INSERT INTO events SELECT *, churnwatch_bucket(customer_id, 1024) FROM events_v3;
+DROP TABLE transactions_v3;
+DROP TABLE customers_v3;
+DROP TABLE events_v3;
+CREATE INDEX customers_customer ON customers (customer_id);
+CREATE TABLE stream_offsets (topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, next_offset BIGINT NOT NULL,
+  PRIMARY KEY (topic, kafka_partition));
+CREATE TABLE stream_customer_state (customer_id TEXT PRIMARY KEY, bucket INTEGER NOT NULL, events BIGINT NOT NULL,
+  last_ts BIGINT NOT NULL, consumer TEXT NOT NULL);
+CREATE TABLE stream_batches (topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, first_offset BIGINT NOT NULL,
+  next_offset BIGINT NOT NULL, consumer TEXT NOT NULL, events BIGINT NOT NULL,
+  applied_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp());
 )sql"},
 }};
 

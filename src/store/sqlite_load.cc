@@ -40,16 +40,16 @@ constexpr const char* kNormalCache = "PRAGMA cache_size=-65536";
 
 int ParamsPerRow(Table t) {
   switch (t) {
-    case Table::kTransactions: return kTransactionColumnCount + 1;  // + load_id
-    case Table::kCustomers: return kCustomerColumnCount + 1;
-    case Table::kEvents: return kEventColumnCount + 1;
+    case Table::kTransactions: return kTransactionColumnCount + 2;  // + load_id, bucket
+    case Table::kCustomers: return kCustomerColumnCount + 2;
+    case Table::kEvents: return kEventColumnCount + 2;
   }
   return 0;
 }
 
 std::string InsertSql(Table t, int rows) {
   const int n = ParamsPerRow(t);
-  std::string sql = "INSERT OR IGNORE INTO " + std::string(TableName(t)) + " (load_id, " + std::string(ColumnsOf(t)) + ") VALUES ";
+  std::string sql = "INSERT OR IGNORE INTO " + std::string(TableName(t)) + " (load_id, " + LoadColumnsOf(t) + ") VALUES ";
   for (int r = 0; r < rows; ++r) {
     sql += r ? ",(" : "(";
     for (int i = 0; i < n; ++i) sql += i ? ",?" : "?";
@@ -63,6 +63,7 @@ class SqliteLoadSession final : public LoadSession {
   SqliteLoadSession(SqliteStore& s, Table t, SqliteStmt one, SqliteStmt some, SqliteStmt many)
       : s_(s), table_(t), one_(std::move(one)), some_(std::move(some)), many_(std::move(many)) {}
   void set_load_id(std::int64_t id) { load_id_ = id; }
+  void set_buckets(std::uint32_t b) { buckets_ = b; }
 
   ~SqliteLoadSession() override {
     if (open_) (void)s_.Exec("ROLLBACK", "roll back load");
@@ -179,6 +180,8 @@ class SqliteLoadSession final : public LoadSession {
         const std::array<unsigned char, 16> key = KeyBytes(r.key);
         w.BindInt(0, load_id_);
         bind(w, 0, r, key);
+        // The customer's bucket, last (LoadColumnsOf): computed here, once, for good.
+        w.BindInt(ParamsPerRow(table_) - 1, CustomerBucket(r.customer_id, buckets_));
       });
       if (buffer_.bytes() >= kLoadBufferBytes) CW_RETURN_IF_ERROR(Flush());
     }
@@ -222,6 +225,7 @@ class SqliteLoadSession final : public LoadSession {
   SqliteStore& s_;
   Table table_;
   std::int64_t load_id_ = 0;
+  std::uint32_t buckets_ = kDefaultBucketCount;
   SqliteStmt one_, some_, many_;
   LoadCounts counts_;
   SortedRowBuffer buffer_;
@@ -235,6 +239,7 @@ Result<std::unique_ptr<LoadSession>> BeginSqliteLoad(SqliteStore& s, const LoadI
   if (s.load_open)
     return Status::InvalidArgument("a load session is already open on sqlite:" + s.path() +
                                    "; commit or destroy it before beginning another");
+  CW_ASSIGN_OR_RETURN(const std::uint32_t buckets, s.BucketCount());
   CW_ASSIGN_OR_RETURN(SqliteStmt one, s.Prepare(InsertSql(info.table, 1)));
   CW_ASSIGN_OR_RETURN(SqliteStmt some, s.Prepare(InsertSql(info.table, kRowsPerSmallInsert)));
   CW_ASSIGN_OR_RETURN(SqliteStmt many, s.Prepare(InsertSql(info.table, kRowsPerInsert)));
@@ -254,6 +259,7 @@ Result<std::unique_ptr<LoadSession>> BeginSqliteLoad(SqliteStore& s, const LoadI
   const int rc = sqlite3_step(log.get());
   if (rc != SQLITE_DONE) return s.Error(rc, "record load start");
   session->set_load_id(sqlite3_last_insert_rowid(s.db()));
+  session->set_buckets(buckets);
   return std::unique_ptr<LoadSession>(std::move(session));
 }
 

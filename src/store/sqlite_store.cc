@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <limits>
 #include <cstring>
 #include <filesystem>
 
@@ -77,6 +79,18 @@ Status SyncPath(const std::string& path, const std::string& shown, int flags) {
   return Status::OK();
 }
 
+void SqlBucketFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const std::string_view id = text ? std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0])))
+                                   : std::string_view();
+  const sqlite3_int64 buckets = sqlite3_value_int64(argv[1]);
+  if (buckets <= 0 || buckets > std::numeric_limits<std::uint32_t>::max()) {
+    sqlite3_result_error(ctx, "churnwatch_bucket: the bucket count must be a positive 32-bit number", -1);
+    return;
+  }
+  sqlite3_result_int64(ctx, CustomerBucket(id, static_cast<std::uint32_t>(buckets)));
+}
+
 }  // namespace
 
 Result<SqliteDb> SqliteStore::Connect(const std::string& file, const std::string& shown, bool build) {
@@ -91,6 +105,12 @@ Result<SqliteDb> SqliteStore::Connect(const std::string& file, const std::string
     return st;
   }
   sqlite3_busy_timeout(db.get(), 30000);
+  // churnwatch_bucket(customer_id, B): the bucket function of bucket.h in SQL, for the
+  // migration that fills the bucket column of existing rows (and for users' queries).
+  const int frc = sqlite3_create_function_v2(db.get(), "churnwatch_bucket", 2,
+                                             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                             &SqlBucketFunction, nullptr, nullptr, nullptr);
+  if (frc != SQLITE_OK) return SqliteError(db.get(), frc, shown, "register churnwatch_bucket");
   // 64 KiB pages (effective only when the file is created): fewer, shallower B-tree
   // levels make bulk loads ~40 % cheaper than the 4 KiB default (bench/store).
   // A store being built is a private file until Publish: no other connection reads it and a
@@ -225,7 +245,8 @@ Status SqliteStore::Scan(std::string_view table, std::string_view columns, const
   // Row-key order, as the PostgreSQL store scans: the tables are keyed on row_key
   // (WITHOUT ROWID), so this costs no sort here (store.h says why the order matters).
   CW_ASSIGN_OR_RETURN(SqliteStmt st,
-                      Prepare("SELECT " + std::string(columns) + " FROM " + std::string(table) + " ORDER BY row_key"));
+                      Prepare("SELECT " + std::string(columns) + " FROM " + std::string(table) +
+                              BucketWhere(scan_buckets_) + " ORDER BY row_key"));
   std::vector<Row> batch;
   batch.reserve(kScanBatchRows);
   for (;;) {
@@ -296,10 +317,34 @@ Status SqliteStore::ScanEvents(const RowSink<Event>& sink) {
 }
 
 Result<std::int64_t> SqliteStore::CountRows(Table table) {
-  CW_ASSIGN_OR_RETURN(SqliteStmt st, Prepare("SELECT count(*) FROM " + std::string(TableName(table))));
+  CW_ASSIGN_OR_RETURN(SqliteStmt st,
+                      Prepare("SELECT count(*) FROM " + std::string(TableName(table)) + BucketWhere(scan_buckets_)));
   const int rc = sqlite3_step(st.get());
   if (rc != SQLITE_ROW) return Error(rc, "count " + std::string(TableName(table)));
   return st.Int(0);
+}
+
+Result<std::uint32_t> SqliteStore::BucketCount() {
+  if (bucket_count_ != 0) return bucket_count_;
+  CW_ASSIGN_OR_RETURN(SqliteStmt st, Prepare("SELECT value FROM store_settings WHERE key = 'bucket_count'"));
+  const int rc = sqlite3_step(st.get());
+  if (rc != SQLITE_ROW) return Status::DataError("sqlite:" + path_ + ": store_settings has no bucket_count");
+  const std::string text = st.Text(0);
+  std::uint32_t b = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), b);
+  if (ec != std::errc() || end != text.data() + text.size() || b == 0)
+    return Status::DataError("sqlite:" + path_ + ": store_settings bucket_count '" + text + "' is not a positive number");
+  bucket_count_ = b;
+  return b;
+}
+
+Status SqliteStore::SetScanBuckets(std::optional<BucketRange> range) {
+  if (range) {
+    CW_ASSIGN_OR_RETURN(const std::uint32_t b, BucketCount());
+    CW_RETURN_IF_ERROR(CheckBucketRange(*range, b));
+  }
+  scan_buckets_ = range;
+  return Status::OK();
 }
 
 Status SqliteStore::ReplaceResultTable(std::string_view name, const ResultTable& table) {

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,8 @@ class SqliteStore final : public Store {
   Status ScanCustomers(const RowSink<Customer>& sink) override;
   Status ScanEvents(const RowSink<Event>& sink) override;
   Result<std::int64_t> CountRows(Table table) override;
+  Result<std::uint32_t> BucketCount() override;
+  Status SetScanBuckets(std::optional<BucketRange> range) override;
 
   Status ReplaceResultTable(std::string_view name, const ResultTable& table) override;
   Result<ResultTable> ReadResultTable(std::string_view name) override;
@@ -85,6 +88,8 @@ class SqliteStore final : public Store {
   std::string path_;
   std::string build_path_;  // the PATH.partial-PID file while building, else empty
   int version_ = 0;
+  std::uint32_t bucket_count_ = 0;              // read from store_settings on first use
+  std::optional<BucketRange> scan_buckets_;     // SetScanBuckets
   UnwrittenNewStore unwritten_ = UnwrittenNewStore::kKeep;  // what closing does with an unwritten new store
 };
 

@@ -7,6 +7,7 @@
 /// (BuildScoringTable, ScoreAndDecide).
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "churnwatch/bucket.h"
 #include "churnwatch/app/common.h"
 #include "churnwatch/churn_pipeline.h"
 #include "churnwatch/explain.h"
@@ -32,6 +34,9 @@ enum class ExplainMode { kMixed, kExact, kApprox };
 /// approx, got '<text>'".
 Result<ExplainMode> ParseExplainMode(std::string_view text, std::string_view what);
 
+/// "BEGIN:END" (e.g. "0:512") as a bucket range; kInvalidArgument naming `flag` otherwise.
+Result<BucketRange> ParseBucketRange(std::string_view text, std::string_view flag);
+
 struct ScoreRequest {
   std::string db_url;
   DayNumber as_of = 0;
@@ -46,6 +51,9 @@ struct ScoreRequest {
   std::string out;                 ///< CSV path, or empty
   bool write_store = true;         ///< the store's "scores" table
   Notify warn;                     ///< a scoring date past the data's end
+  /// Score only the customers of these buckets (one of several parallel scorers,
+  /// docs/scale.md); needs write_store = false, so the store's scores table keeps whole runs.
+  std::optional<BucketRange> buckets;
 };
 
 struct ScoreOutcome {

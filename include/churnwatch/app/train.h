@@ -32,13 +32,19 @@ struct TrainRequest {
   bool bgnbd = true;
   bool purge = true;
   std::vector<std::string> drop_features;
+  /// > 1: launch that many local worker processes joined through XGBoost's collective
+  /// (docs/scale.md); the workers train and register, and the launcher's outcome has no model.
+  int workers = 1;
+  /// This process is one of those workers (set by the launcher). Only rank 0 registers the
+  /// model and returns it; the others return an outcome without a model.
+  bool collective_worker = false;
   // Already-labelled table:
   std::string labelled;       ///< CSV path, one row per customer
   LabelledOptions labelled_options;
 };
 
 struct TrainOutcome {
-  std::shared_ptr<const ChurnModel> model;  ///< as registered
+  std::shared_ptr<const ChurnModel> model;  ///< as registered; null for a launcher or a worker of rank > 0
   bool champion = false;
   CalibrationRows calibrate_on = CalibrationRows::kValid;
   double seconds = 0;
