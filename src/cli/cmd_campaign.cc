@@ -163,7 +163,7 @@ CommandRun RegisterCampaign(CLI::App& app, CommonOptions& common) {
                                         : std::filesystem::path(cf->out);
       CW_ASSIGN_OR_RETURN(CampaignCreateOutcome o, RunCampaignCreate(req));
       if (common.json)
-        PrintJson(CreateJson(o));
+        CW_RETURN_IF_ERROR(PrintJson(CreateJson(o)));
       else
         PrintCreate(o);
       return Status::OK();
@@ -174,7 +174,7 @@ CommandRun RegisterCampaign(CLI::App& app, CommonOptions& common) {
       req.json_out = *report_json_out;
       CW_ASSIGN_OR_RETURN(CampaignReport r, RunCampaignReport(req));
       if (common.json)
-        PrintJson(nlohmann::json::parse(CampaignReportJson(r)));
+        CW_RETURN_IF_ERROR(PrintJson(nlohmann::json::parse(CampaignReportJson(r))));
       else
         PrintReport(r);
       return Status::OK();
@@ -184,7 +184,7 @@ CommandRun RegisterCampaign(CLI::App& app, CommonOptions& common) {
     CW_ASSIGN_OR_RETURN(req.start_day, StartDay(*import_start, "--start"));
     CW_ASSIGN_OR_RETURN(CampaignCreateOutcome o, RunCampaignImport(req));
     if (common.json)
-      PrintJson(CreateJson(o));
+      CW_RETURN_IF_ERROR(PrintJson(CreateJson(o)));
     else
       PrintCreate(o);
     return Status::OK();

@@ -57,7 +57,7 @@ CommandRun RegisterKeys(CLI::App& app, CommonOptions& common) {
       if (common.json) {
         nlohmann::json j = KeyJson(key.record);
         j["key"] = key.secret;
-        PrintJson(j);
+        CW_RETURN_IF_ERROR(PrintJson(j));
       } else {
         std::cout << "created " << RoleName(key.record.role) << " key " << key.record.key_id << "\n"
                   << key.secret << "\n"
@@ -72,7 +72,7 @@ CommandRun RegisterKeys(CLI::App& app, CommonOptions& common) {
       if (common.json) {
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& k : keys) arr.push_back(KeyJson(k));
-        PrintJson({{"keys", arr}});
+        CW_RETURN_IF_ERROR(PrintJson({{"keys", arr}}));
       } else {
         for (const auto& k : keys) {
           std::string stores;
@@ -86,7 +86,7 @@ CommandRun RegisterKeys(CLI::App& app, CommonOptions& common) {
     if (o.key_id.empty()) return Status::InvalidArgument("keys revoke needs the key id (keys list shows them)");
     CW_RETURN_IF_ERROR(RevokeApiKey(*store, o.key_id, Now()));
     if (common.json)
-      PrintJson({{"key_id", o.key_id}, {"revoked", true}});
+      CW_RETURN_IF_ERROR(PrintJson({{"key_id", o.key_id}, {"revoked", true}}));
     else
       std::cout << "revoked " << o.key_id << "\n";
     return Status::OK();

@@ -34,7 +34,7 @@ CommandRun RegisterRetrain(CLI::App& app, CommonOptions& common) {
       for (const auto& it : o.drift.items)
         items.push_back({{"name", it.name}, {"psi", std::isnan(it.psi) ? nlohmann::json(nullptr) : nlohmann::json(it.psi)},
                          {"level", it.level}});
-      PrintJson({{"promoted", o.decision.promote},
+      return PrintJson({{"promoted", o.decision.promote},
                  {"decision", o.decision.reason},
                  {"challenger", QualityJson(o.challenger)},
                  {"champion", o.champion ? QualityJson(*o.champion) : nlohmann::json(nullptr)},
@@ -44,7 +44,6 @@ CommandRun RegisterRetrain(CLI::App& app, CommonOptions& common) {
                  {"train_cutoffs", o.train_cutoffs},
                  {"drift", {{"reference", o.drift.reference_label}, {"current", o.drift.current_label},
                             {"items", items}, {"warnings", o.drift.warnings}}}});
-      return Status::OK();
     }
     std::cout << "retrain: compared on the latest matured cutoff " << o.test_cutoff << "\n  " << o.decision.reason
               << "\n  champion now: " << o.champion_after << "\n  drift " << o.drift.reference_label << " → "
