@@ -12,7 +12,7 @@
 #include <string>
 
 #include "features/huge_vector.h"
-#include "features/parallel.h"
+#include "churnwatch/thread_pool.h"
 #include "features/synthetic.h"
 
 namespace {
@@ -63,7 +63,7 @@ void AllocateTableShape(std::size_t rows, std::size_t features, int threads) {
   churnwatch::FeatureTable t;
   t.columns.resize(features);
   using churnwatch::features_internal::ResizeHuge;
-  churnwatch::features_internal::ParallelForEach(8 + features, threads, [&](std::size_t j) {
+  const churnwatch::Status status = churnwatch::ParallelFor(8 + features, threads, [&](std::size_t j) {
     switch (j) {
       case 0: ResizeHuge(t.customer_ids, rows); break;
       case 1: ResizeHuge(t.cutoffs, rows); break;
@@ -76,6 +76,10 @@ void AllocateTableShape(std::size_t rows, std::size_t features, int threads) {
       default: ResizeHuge(t.columns[j - 8], rows); break;
     }
   });
+  if (!status.ok()) {
+    std::fprintf(stderr, "allocating the table shape failed: %s\n", status.ToString().c_str());
+    std::exit(1);
+  }
 }
 }  // namespace
 

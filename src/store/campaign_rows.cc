@@ -1,7 +1,7 @@
 // The campaign id check both stores share.
 #include <string>
 
-#include "store/row_codec.h"
+#include "churnwatch/row_codec.h"
 
 namespace churnwatch {
 

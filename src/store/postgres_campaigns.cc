@@ -6,7 +6,7 @@
 #include <unordered_set>
 
 #include "store/postgres_store.h"
-#include "store/row_codec.h"
+#include "churnwatch/row_codec.h"
 
 namespace churnwatch::store_internal {
 

@@ -2,7 +2,7 @@
 // assignments"). A campaign and all its assignments go in one transaction.
 #include <string>
 
-#include "store/row_codec.h"
+#include "churnwatch/row_codec.h"
 #include "store/sqlite_store.h"
 
 namespace churnwatch::store_internal {

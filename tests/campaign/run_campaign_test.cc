@@ -9,7 +9,7 @@
 #include <set>
 
 #include "churnwatch/campaign.h"
-#include "churnwatch/pipeline.h"
+#include "churnwatch/app/run.h"
 #include "churnwatch/store.h"
 #include "test_helpers.h"
 
@@ -36,12 +36,12 @@ TEST(RunChampionAndCampaign, KeepsATiedChampionAndCreatesTheCampaign) {
   testing::WriteFile(dir / "run.toml", "[run]\nname = \"synthetic\"\nout_dir = \"out\"\nthreads = 1\n"
                                        "[model]\nhorizon_days = 90\n[budget]\ntotal = 300\n"
                                        "[campaign]\ncreate = true\ncontrol_share = 0.2\n");
-  auto config = LoadRunConfig(dir / "run.toml");
+  auto config = app::LoadRunConfig(dir / "run.toml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_TRUE(config->campaign_create);
   EXPECT_DOUBLE_EQ(config->campaign_control_share, 0.2);
   config->db_url = url;
-  auto first = RunPipeline(*config);
+  auto first = app::RunWithConfig(*config);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_NE(first->champion_note.find("there was no champion"), std::string::npos) << first->champion_note;
   ASSERT_FALSE(first->campaign_id.empty());
@@ -67,7 +67,7 @@ TEST(RunChampionAndCampaign, KeepsATiedChampionAndCreatesTheCampaign) {
 
   // Same data, train again: the challenger ties, the champion stays and serves.
   config->out_dir = dir / "out2";
-  auto second = RunPipeline(*config);
+  auto second = app::RunWithConfig(*config);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_NE(second->champion_note.find("kept the champion " + first->model_version), std::string::npos)
       << second->champion_note;
@@ -77,7 +77,7 @@ TEST(RunChampionAndCampaign, KeepsATiedChampionAndCreatesTheCampaign) {
   EXPECT_EQ(versions->size(), 2u);  // the challenger is registered, not promoted
   // A typo'd value in [campaign] is an error naming file and line.
   testing::WriteFile(dir / "bad.toml", "[campaign]\ncreate = \"yes\"\n");
-  auto bad = LoadRunConfig(dir / "bad.toml");
+  auto bad = app::LoadRunConfig(dir / "bad.toml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("bad.toml:2: [campaign] create must be true or false"), std::string::npos)
       << bad.status().message();
