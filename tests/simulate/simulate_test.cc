@@ -80,6 +80,13 @@ TEST(Simulate, SameSeedSameBytesOtherSeedOtherBytes) {
   }
 }
 
+TEST(Simulate, ThreadCountChangesNoByte) {
+  TempDir a, b;
+  ASSERT_TRUE(SimulateWorld(Small(6), a.path(), 1).ok());
+  ASSERT_TRUE(SimulateWorld(Small(6), b.path(), 3).ok());
+  for (const char* f : kFiles) EXPECT_EQ(ReadFile(a / f), ReadFile(b / f)) << f;
+}
+
 TEST(Simulate, CustomersAreIndependentOfWorldSize) {
   // Each customer has its own random stream, so the first 600 customers of a 900-customer
   // world are the 600-customer world (what makes the files independent of thread count).
