@@ -174,6 +174,23 @@ TEST(Simulate, TruthAgreesWithTheFiles) {
   EXPECT_GT(outcome->churners_active, 0);
 }
 
+TEST(Simulate, WithoutCausesNobodyLeaves) {
+  // Rate 0 and no one-purchase customers: causes never start, so nobody churns and the
+  // truth's p_churn is 0 everywhere.
+  TempDir dir;
+  WorldConfig c = Small(8);
+  c.customers = 200;
+  c.cause_rate_per_year = 0;
+  c.one_purchase_share = 0;
+  auto outcome = SimulateWorld(c, dir.path());
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(outcome->churners_active, 0);
+  for (const auto& t : ReadCsv(dir / "truth.csv")) {
+    EXPECT_EQ(t.at("churned"), "0");
+    EXPECT_EQ(std::stod(t.at("p_churn")), 0.0);
+  }
+}
+
 TEST(Simulate, RunConfigPointsAtTheCutoff) {
   TempDir dir;
   auto outcome = SimulateWorld(Small(2), dir.path());
