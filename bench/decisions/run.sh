@@ -5,6 +5,7 @@
 # table to bench/results/decisions.txt. Choose settings on the tune seeds; report the
 # held-out ones.
 #   CUSTOMERS=20000 SEEDS="1 2 11 12 13" TUNE="1 2" bench/decisions/run.sh
+# REUSE=1 keeps worlds and runs already in $WORK and only grades again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="${CHURNWATCH_BIN:-$PWD/build/release/churnwatch}"
@@ -20,10 +21,12 @@ started="$(date -u '+%Y-%m-%d %H:%M UTC')"
 load="$(cut -d' ' -f1-3 /proc/loadavg)"
 for seed in $seeds; do
   w="$work/seed$seed"
-  rm -rf "$w"
-  echo "== seed $seed: simulate, run, grade" >&2
-  nice -n 10 "$bin" simulate --customers "$customers" --seed "$seed" --out "$w" --json >"$w.simulate.json"
-  /usr/bin/time -f '%e' -o "$w.run.time" nice -n 10 "$bin" run --config "$w/run.toml" --quiet --json >"$w.run.json"
+  if [ "${REUSE:-0}" != 1 ] || [ ! -f "$w/out/actions.csv" ]; then
+    rm -rf "$w"
+    echo "== seed $seed: simulate, run, grade" >&2
+    nice -n 10 "$bin" simulate --customers "$customers" --seed "$seed" --out "$w" --json >"$w.simulate.json"
+    /usr/bin/time -f '%e' -o "$w.run.time" nice -n 10 "$bin" run --config "$w/run.toml" --quiet --json >"$w.run.json"
+  fi
   budget="$(sed -n 's/^total = //p' "$w/run.toml")"
   nice -n 10 "$bin" grade --truth "$w/truth.csv" --plan "$w/out/actions.csv" --customers "$w/out/customers.csv" \
     --policy "$w/run.toml" --budget "$budget" --json >"$w.grade.json"
@@ -48,6 +51,7 @@ for s in seeds:
              budget=g["budget"], plan=g["plan"]["net"], plan_cost=g["plan"]["cost"], oracle=o,
              plan_share=share(g["plan"]), overdue_share=share(g["most_overdue_coupon"]),
              topp_share=share(g["top_p_spend_by_reason"]), actions=g["plan"]["by_action"],
+             oracle_winback=g["oracle"].get("net_not_active", 0) / o if o > 0 else None, oracle_actions=g["oracle"]["by_action"],
              by_cause=g["reasons"]["by_cause"], named=g["reasons"]["named_first"], run_s=run_s,
              customers=sim["customers"], events=sim["events"], tx=sim["transactions"])
     rows.append(r)
@@ -77,5 +81,7 @@ with open(out, "w") as f:
         p("  top-1 by cause: " + ", ".join(f"{c} {pct(v['top1']).strip()} of {v['visible']}" for c, v in sorted(r["by_cause"].items())))
         p("  named first for visible churners: " + ", ".join(f"{k} {v}" for k, v in sorted(r["named"].items(), key=lambda kv: -kv[1])))
         p("  plan's actions: " + ", ".join(f"{k} {v}" for k, v in sorted(r["actions"].items(), key=lambda kv: -kv[1])))
+        p("  oracle's actions: " + ", ".join(f"{k} {v}" for k, v in sorted(r["oracle_actions"].items(), key=lambda kv: -kv[1]))
+          + f"; {pct(r['oracle_winback']).strip()} of its net from customers not active at the cutoff (win-back)")
 print(open(out).read())
 PY

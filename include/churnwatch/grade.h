@@ -73,6 +73,7 @@ struct PlanValue {
   double retained = 0;               ///< Σ P × value × response
   double net = 0;                    ///< retained − cost
   double realised_net = 0;           ///< Σ churned × value × response − cost
+  double net_not_active = 0;         ///< the part of `net` spent on and won from customers not active at the cutoff (win-back)
   std::map<std::string, std::int64_t> by_action;
   bool available = true;             ///< false when its inputs were not given (reason in GradeOutcome::notes)
 };

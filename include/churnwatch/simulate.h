@@ -84,7 +84,8 @@ struct SimulateOutcome {
 /// Simulates `config` and writes transactions.csv, customers.csv, events.csv, truth.csv,
 /// mapping.toml and run.toml into `out_dir` (created if missing; existing files of those
 /// names are replaced). kIOError naming the file when a write fails; kInvalidArgument for a
-/// config out of range (customers < 1, ...).
-Result<SimulateOutcome> SimulateWorld(const WorldConfig& config, const std::filesystem::path& out_dir);
+/// config out of range (customers < 1, ...). `threads` (0: the machine's cores, at most 4)
+/// changes the speed only, never a byte of the files.
+Result<SimulateOutcome> SimulateWorld(const WorldConfig& config, const std::filesystem::path& out_dir, int threads = 0);
 
 }  // namespace churnwatch

@@ -26,6 +26,7 @@ nlohmann::json PlanJson(const PlanValue& p, double oracle_net) {
           {"retained_revenue", p.retained},
           {"net", p.net},
           {"realised_net", p.realised_net},
+          {"net_not_active", p.net_not_active},
           {"share_of_oracle", oracle_net > 0 ? Num(p.net / oracle_net) : Num(kNaN)},
           {"by_action", p.by_action}};
 }
@@ -105,8 +106,9 @@ void PrintText(const GradeOutcome& g) {
               g.budget_from_plan ? " (the plan's own spend; --budget sets it)" : "");
   PrintPlan(g.plan, g.oracle.net);
   PrintPlan(g.oracle, g.oracle.net);
-  std::printf("  %-44s net ≤ %.2f (%s)\n", "", g.oracle_upper_bound,
-              g.oracle_exact ? "exact knapsack" : "linear-relaxation bound; the oracle is its greedy solution");
+  std::printf("  %-44s net ≤ %.2f (%s); %.2f of its net from customers not active at the cutoff (win-back)\n", "",
+              g.oracle_upper_bound, g.oracle_exact ? "exact knapsack" : "linear-relaxation bound; the oracle is its greedy solution",
+              g.oracle.net_not_active);
   PrintPlan(g.most_overdue, g.oracle.net);
   PrintPlan(g.top_p_spend, g.oracle.net);
   std::string mix;

@@ -189,7 +189,8 @@ void SimulateCustomer(const WorldConfig& c, int index, CustomerRows& out) {
     cause_start = churn_day = first + 1;
   } else if (!rng.Chance(c.never_leave_share)) {
     cause = DrawCause(c, t, rng);
-    cause_start = first + 7 + static_cast<DayNumber>(rng.Exponential(1.0 / std::max(rate_per_day, 1e-9)));
+    // Capped far beyond any horizon so a rate near 0 cannot overflow the day number.
+    cause_start = first + 7 + static_cast<DayNumber>(std::min(rng.Exponential(1.0 / std::max(rate_per_day, 1e-9)), 1e6));
     const LagRange lag = CauseLag(cause);
     churn_day = cause_start + rng.Int(lag.lo, lag.hi);
   }

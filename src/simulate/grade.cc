@@ -47,17 +47,19 @@ PlanValue ValuePlan(std::string name, const TruthTable& truth, const std::vector
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rows[a].customer < rows[b].customer; });
   for (std::size_t i = 0; i < order.size();) {
     const std::size_t cust = rows[order[i]].customer;
-    double keep_fail = 1.0;
+    double keep_fail = 1.0, cost = 0;
     for (; i < order.size() && rows[order[i]].customer == cust; ++i) {
       const PlanRow& r = rows[order[i]];
       keep_fail *= 1.0 - truth.rows[cust].responses[static_cast<std::size_t>(r.action)];
-      v.cost += r.cost;
+      cost += r.cost;
       ++v.actions;
       ++v.by_action[truth.actions[static_cast<std::size_t>(r.action)]];
     }
     const TruthRow& t = truth.rows[cust];
     const double response = 1.0 - keep_fail;
+    v.cost += cost;
     v.retained += t.p_churn * t.value * response;
+    if (!t.active) v.net_not_active += t.p_churn * t.value * response - cost;
     v.realised_net += (t.churned ? 1.0 : 0.0) * t.value * response;
   }
   v.net = v.retained - v.cost;

@@ -127,7 +127,7 @@ std::string RunToml(const WorldConfig& c, double budget) {
 
 }  // namespace
 
-Result<SimulateOutcome> SimulateWorld(const WorldConfig& config, const std::filesystem::path& out_dir) {
+Result<SimulateOutcome> SimulateWorld(const WorldConfig& config, const std::filesystem::path& out_dir, int threads) {
   if (config.customers < 1) return Status::InvalidArgument("--customers must be at least 1");
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
@@ -146,7 +146,7 @@ Result<SimulateOutcome> SimulateWorld(const WorldConfig& config, const std::file
   o.horizon_days = config.horizon_days;
   // Blocks of a fixed size, simulated in parallel, appended in order.
   constexpr int kBlock = 2048;
-  const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+  if (threads <= 0) threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
   std::vector<CustomerRows> rows;
   for (int begin = 0; begin < config.customers; begin += kBlock) {
     const int n = std::min(kBlock, config.customers - begin);

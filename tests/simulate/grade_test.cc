@@ -127,6 +127,20 @@ TEST(Grade, BudgetFlagSetsTheOraclesMoney) {
   EXPECT_EQ(g->oracle.by_action.at("service_recovery"), 1);
 }
 
+TEST(Grade, WinBackMoneyIsReportedApart) {
+  // E left before the cutoff and is not active: p 1, value 100, coupon response 0.2.
+  // The plan's coupon on E: 1 × 100 × 0.2 − 5 = 15, all of it from a customer not active.
+  // The oracle with the same 5 prefers A's coupon (75), an active customer: 0 from win-back.
+  World w(std::string(kTruth) + "E,2025-12-31,0,2024-01-01,2025-06-01,9,80,1,2025-06-02,silent_lapse,2025-05-01,1,0,100,0.2,0\n",
+          "customer_id,action,action_cost\nE,coupon,5\n");
+  auto g = GradePlan(w.request);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_NEAR(g->plan.net, 15, 1e-9);
+  EXPECT_NEAR(g->plan.net_not_active, 15, 1e-9);
+  EXPECT_NEAR(g->oracle.net, 75, 1e-9);
+  EXPECT_NEAR(g->oracle.net_not_active, 0, 1e-9);
+}
+
 TEST(Grade, WithoutCustomersFileRankingIsUnavailable) {
   World w;
   w.request.customers.clear();

@@ -80,6 +80,13 @@ TEST(Simulate, SameSeedSameBytesOtherSeedOtherBytes) {
   }
 }
 
+TEST(Simulate, ThreadCountChangesNoByte) {
+  TempDir a, b;
+  ASSERT_TRUE(SimulateWorld(Small(6), a.path(), 1).ok());
+  ASSERT_TRUE(SimulateWorld(Small(6), b.path(), 3).ok());
+  for (const char* f : kFiles) EXPECT_EQ(ReadFile(a / f), ReadFile(b / f)) << f;
+}
+
 TEST(Simulate, CustomersAreIndependentOfWorldSize) {
   // Each customer has its own random stream, so the first 600 customers of a 900-customer
   // world are the 600-customer world (what makes the files independent of thread count).
@@ -165,6 +172,23 @@ TEST(Simulate, TruthAgreesWithTheFiles) {
   EXPECT_GT(gone, 0);
   EXPECT_GT(never, 0);
   EXPECT_GT(outcome->churners_active, 0);
+}
+
+TEST(Simulate, WithoutCausesNobodyLeaves) {
+  // Rate 0 and no one-purchase customers: causes never start, so nobody churns and the
+  // truth's p_churn is 0 everywhere.
+  TempDir dir;
+  WorldConfig c = Small(8);
+  c.customers = 200;
+  c.cause_rate_per_year = 0;
+  c.one_purchase_share = 0;
+  auto outcome = SimulateWorld(c, dir.path());
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(outcome->churners_active, 0);
+  for (const auto& t : ReadCsv(dir / "truth.csv")) {
+    EXPECT_EQ(t.at("churned"), "0");
+    EXPECT_EQ(std::stod(t.at("p_churn")), 0.0);
+  }
 }
 
 TEST(Simulate, RunConfigPointsAtTheCutoff) {
