@@ -264,3 +264,41 @@ TEST(PolicyEngine, OnboardingAndWinBackTracks) {
 
 }  // namespace
 }  // namespace churnwatch
+
+namespace churnwatch {
+namespace {
+
+// A push reaches only app users once the data has app logins at all.
+TEST(PolicyEngine, AppPushReachesOnlyAppUsers) {
+  FeatureTable t;
+  t.names = {"days_since_login"};
+  t.columns = {{10, 200, kNaN}};
+  std::vector<ScoredCustomer> scored(3);
+  for (int i = 0; i < 3; ++i) {
+    scored[i].customer_id = "a" + std::to_string(i);
+    t.customer_ids.push_back(scored[i].customer_id);
+    t.cutoffs.push_back(0);
+    scored[i].p_churn = 0.9;
+    scored[i].clv = 1000;
+    scored[i].value_tier = "low";  // low value: the playbook allows the push (and the catch-all push)
+  }
+  PolicyConfig config = DefaultPolicyConfig();
+  config.rules.clear();
+  auto out = ApplyPolicy(config, {scored, &t, 0, 90});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_EQ(out->actions.size(), 3u);
+  // Logged in 10 days ago: 0.9 × 1000 × 0.02 − 0.2 = 17.8. No login for 200 days, or never:
+  // the push cannot reach them, −0.2.
+  EXPECT_NEAR(out->actions[0].expected_benefit, 17.8, 1e-9);
+  EXPECT_NEAR(out->actions[1].expected_benefit, -0.2, 1e-9);
+  EXPECT_NEAR(out->actions[2].expected_benefit, -0.2, 1e-9);
+  EXPECT_FALSE(out->actions[1].funded);
+  // Without any login data the push is valued as configured.
+  t.columns = {{kNaN, kNaN, kNaN}};
+  out = ApplyPolicy(config, {scored, &t, 0, 90});
+  ASSERT_TRUE(out.ok());
+  EXPECT_NEAR(out->actions[1].expected_benefit, 17.8, 1e-9);
+}
+
+}  // namespace
+}  // namespace churnwatch
