@@ -31,9 +31,7 @@
 ///   - win-back: P = p_churn (no purchase within H unless acted on; 1 − p_alive when
 ///     p_churn is missing),
 ///     value = monetary_365 (a year's spend is what winning them back regains).
-/// An `app_push` reaches only app users: when the data has app logins (the feature
-/// `days_since_login` is known for someone), a customer without a login in the 90 days
-/// before the cutoff gets effect 0 from it. The cause is the top reason key. The budget (AllocateChoices) funds at most one action
+/// The cause is the top reason key. The budget (AllocateChoices) funds at most one action
 /// per customer; each item carries the funded action (or, unfunded, the best one), the
 /// runner-up and both expected values.
 ///

@@ -17,9 +17,6 @@ namespace {
 constexpr const char* kExtraNumbers[] = {"p_churn", "p_alive", "clv", "expected_days_to_churn"};
 constexpr const char* kTexts[] = {"value_tier", "frequency_tier", "segment", "lifecycle_stage", "zone", "grade"};
 
-// An app user: logged into the app within this many days before the cutoff.
-constexpr double kAppUserDays = 90;
-
 bool IsCauseKey(std::string_view k) {
   return k == "price" || k == "experience" || k == "competition" || k == "need_shift";
 }
@@ -58,24 +55,14 @@ Result<PolicyOutcome> ApplyPolicy(const PolicyConfig& config, const PolicyInput&
   }
   std::unordered_map<std::string, std::size_t> row_of;
   if (table != nullptr) row_of = IndexRows(*table);
-  std::optional<std::size_t> recency_col, monetary_col, tenure_col, days_col, orders_col, login_col;
+  std::optional<std::size_t> recency_col, monetary_col, tenure_col, days_col, orders_col;
   if (table != nullptr) {
     recency_col = table->FeatureIndex("recency_days");
     monetary_col = table->FeatureIndex("monetary_365");
     tenure_col = table->FeatureIndex("tenure_days");
     days_col = table->FeatureIndex("purchase_days_365");
     orders_col = table->FeatureIndex("frequency_365");
-    login_col = table->FeatureIndex("days_since_login");
   }
-  // A push reaches only customers who use the app. Judged only when the data has app
-  // logins at all (the feature is NaN everywhere without that event source).
-  bool logins_known = false;
-  if (login_col)
-    for (double v : table->columns[*login_col])
-      if (!std::isnan(v)) {
-        logins_known = true;
-        break;
-      }
   EffectTable own_effects;
   const EffectTable* effects = input.effects;
   if (effects == nullptr) {
@@ -254,11 +241,8 @@ Result<PolicyOutcome> ApplyPolicy(const PolicyConfig& config, const PolicyInput&
     ChoiceCandidate cand;
     cand.value_tier = ValueTierIndex(sc.value_tier);
     std::vector<double> option_effects;
-    const double since_login = feature_at(i, login_col);
-    const bool unreachable_by_push = logins_known && !(since_login <= kAppUserDays);
     for (const ActionDef* def : allowed) {
-      const double effect =
-          def->key == "app_push" && unreachable_by_push ? 0.0 : effects->Effect(def->key, item.cause, sc.value_tier, stage);
+      const double effect = effects->Effect(def->key, item.cause, sc.value_tier, stage);
       option_effects.push_back(effect);
       cand.options.push_back({def->cost, ExpectedNetBenefit(p_loss, std::max(0.0, value), effect, def->cost)});
     }
