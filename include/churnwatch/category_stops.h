@@ -23,8 +23,8 @@ namespace churnwatch {
 struct CategoryStopOptions {
   int lookback_days = 365;
   int min_days = 3;
-  int min_quiet_days = 45;
-  double gap_multiple = 2.5;
+  int min_quiet_days = 30;
+  double gap_multiple = 2.0;
 };
 
 struct CategoryStop {

@@ -126,9 +126,9 @@ TEST(Causes, CategoryStopBoundaries) {
   const RetailColumns columns = ColumnsFromRows(history, {}, {});
   const CustomerIdx c = *columns.FindCustomer("n1");
   // Cat food: 4 days, mean gap (Mar 15 − Dec 15 = 90 days) / 3 = 30; quiet needed
-  // max(45, 2.5 × 30) = 75 days after Mar 15, i.e. from May 29.
-  EXPECT_FALSE(FindCategoryStop(columns, c, DaysFromCivil(2011, 5, 28)).has_value());
-  const auto stop = FindCategoryStop(columns, c, DaysFromCivil(2011, 5, 29));
+  // max(30, 2 × 30) = 60 days after Mar 15, i.e. from May 14.
+  EXPECT_FALSE(FindCategoryStop(columns, c, DaysFromCivil(2011, 5, 13)).has_value());
+  const auto stop = FindCategoryStop(columns, c, DaysFromCivil(2011, 5, 14));
   ASSERT_TRUE(stop.has_value());
   EXPECT_EQ(columns.categories[stop->category - 1], "cat food");
   EXPECT_EQ(columns.categories[stop->still_bought - 1], "litter");
