@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace churnwatch {
 
@@ -50,5 +51,12 @@ std::string FormatCount(std::int64_t count);
 std::string CsvField(std::string_view text);
 /// The same, appended to `line` without a temporary (for writers of many rows).
 void AppendCsvField(std::string& line, std::string_view text);
+
+/// Splits one CSV record into its fields: RFC 4180 quoting (a field in double quotes may
+/// hold the delimiter, and "" inside it is one quote); carriage returns outside quotes are
+/// dropped, so CRLF lines split like LF ones. One record, no embedded newline: files are
+/// read record by record with the ingest stage's CsvReader, small side files (a product
+/// list, a labelled table) line by line with this.
+std::vector<std::string> SplitCsvRecord(std::string_view line, char delimiter = ',');
 
 }  // namespace churnwatch
