@@ -9,8 +9,6 @@
 // collide, and at 10^7 rows a 64-bit collision has probability ~3e-6 (documented in
 // docs/ingest.md). Personal data never goes through these; it gets HMAC-SHA256 (pii.h).
 
-#include <sys/mman.h>
-
 #include <bit>
 #include <cstdlib>
 #include <new>
@@ -18,6 +16,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "churnwatch/platform.h"
 #include "churnwatch/data_model.h"
 
 namespace churnwatch::ingest {
@@ -125,7 +124,7 @@ class FingerprintSet {
     void* p = nullptr;
     if (bytes >= kHuge) {
       p = std::aligned_alloc(kHuge, bytes);
-      if (p != nullptr) madvise(p, bytes, MADV_HUGEPAGE);
+      if (p != nullptr) AdviseHugePages(p, bytes);
     } else {
       p = std::malloc(bytes);
     }

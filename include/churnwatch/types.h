@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace churnwatch {
 
@@ -55,5 +56,12 @@ void AppendCsvField(std::string& line, std::string_view text);
 /// True for a text starting with `=`, `+`, `-`, `@`, a tab or a carriage return, except a
 /// plain number such as `-12.5` or `+3` (numbers stay numbers).
 bool IsSpreadsheetFormula(std::string_view text);
+
+/// Splits one CSV record into its fields: RFC 4180 quoting (a field in double quotes may
+/// hold the delimiter, and "" inside it is one quote); carriage returns outside quotes are
+/// dropped, so CRLF lines split like LF ones. One record, no embedded newline: files are
+/// read record by record with the ingest stage's CsvReader, small side files (a product
+/// list, a labelled table) line by line with this.
+std::vector<std::string> SplitCsvRecord(std::string_view line, char delimiter = ',');
 
 }  // namespace churnwatch

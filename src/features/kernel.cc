@@ -23,7 +23,7 @@ double SnapMoney(double x) { return std::fabs(x) < 1e-6 ? 0.0 : x; }
 KernelScratch::KernelScratch(const RetailColumns& cols)
     : cat180(cols.categories.size() + 1, 0),
       cat90(cols.categories.size() + 1, 0),
-      catp90(cols.categories.size() + 1, 0),
+      cat_prev90(cols.categories.size() + 1, 0),
       store_mask(cols.stores.size() + 1, 0) {}
 
 CustomerCursor::CustomerCursor(const RetailColumns& columns, CustomerIdx customer)
@@ -105,16 +105,18 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
   const int recency = T - last_purchase;
 
   // ---- accumulators ----
-  double freq30 = 0, freq90 = 0, freq180 = 0, freq365 = 0, freq_p90 = 0;
-  double net30 = 0, net90 = 0, net180 = 0, net365 = 0, net_p90 = 0;
-  double gross90 = 0, gross_p90 = 0, gross365 = 0;
-  double units90 = 0, unit_amt90 = 0, units_p90 = 0, unit_amt_p90 = 0;
-  double disc_known365 = 0, disc_amt365 = 0, disc_known90 = 0, disc_amt90 = 0, disc_known_p90 = 0, disc_amt_p90 = 0;
-  bool any_disc_known365 = false, any_disc_known90 = false, any_disc_known_p90 = false;
+  // Suffixes name the window: 30, 90, 180, 365 = the last N days before T; prev90 = the
+  // previous 90 days (91 to 180 days before T), which the *_change features compare with.
+  double freq30 = 0, freq90 = 0, freq180 = 0, freq365 = 0, freq_prev90 = 0;
+  double net30 = 0, net90 = 0, net180 = 0, net365 = 0, net_prev90 = 0;
+  double gross90 = 0, gross_prev90 = 0, gross365 = 0;
+  double units90 = 0, unit_amt90 = 0, units_prev90 = 0, unit_amt_prev90 = 0;
+  double disc_known365 = 0, disc_amt365 = 0, disc_known90 = 0, disc_amt90 = 0, disc_known_prev90 = 0, disc_amt_prev90 = 0;
+  bool any_disc_known365 = false, any_disc_known90 = false, any_disc_known_prev90 = false;
   double promo_orders = 0, promo_known_orders = 0;
   double returned365 = 0, return_orders = 0;
-  double ch_known90 = 0, ch_online90 = 0, ch_known_p90 = 0, ch_online_p90 = 0;
-  double cat_lines180 = 0, cat_lines90 = 0, cat_lines_p90 = 0;
+  double ch_known90 = 0, ch_online90 = 0, ch_known_prev90 = 0, ch_online_prev90 = 0;
+  double cat_lines180 = 0, cat_lines90 = 0, cat_lines_prev90 = 0;
   double trend_sum = 0;      // sum over orders in the last 26 weeks of (week index - 12.5)
   std::uint64_t active_weeks = 0;
   int purchase_days = 0;
@@ -140,7 +142,7 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
     const double amt = cols.amount[i];
     if (d <= 30) net30 += amt;
     if (d <= 90) net90 += amt;
-    else if (d <= 180) net_p90 += amt;
+    else if (d <= 180) net_prev90 += amt;
     if (d <= 180) net180 += amt;
     net365 += amt;
     if (cols.is_return[i]) {
@@ -160,7 +162,7 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
       ++freq365;
       if (d <= 30) ++freq30;
       if (d <= 90) ++freq90;
-      else if (d <= 180) ++freq_p90;
+      else if (d <= 180) ++freq_prev90;
       if (d <= 180) ++freq180;
       const int week = (d - 1) / 7;
       if (week < 52) active_weeks |= std::uint64_t{1} << week;
@@ -181,15 +183,15 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
     }
     gross365 += amt;
     if (d <= 90) gross90 += amt;
-    else if (d <= 180) gross_p90 += amt;
+    else if (d <= 180) gross_prev90 += amt;
     const double q = cols.quantity[i];
     if (q > 0) {
       if (d <= 90) {
         units90 += q;
         unit_amt90 += amt;
       } else if (d <= 180) {
-        units_p90 += q;
-        unit_amt_p90 += amt;
+        units_prev90 += q;
+        unit_amt_prev90 += amt;
       }
     }
     const float disc = cols.discount[i];
@@ -206,9 +208,9 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
         disc_known90 += amt;
         if (disc > 0) disc_amt90 += amt;
       } else if (d <= 180) {
-        any_disc_known_p90 = true;
-        disc_known_p90 += amt;
-        if (disc > 0) disc_amt_p90 += amt;
+        any_disc_known_prev90 = true;
+        disc_known_prev90 += amt;
+        if (disc > 0) disc_amt_prev90 += amt;
       }
     }
     if (const std::uint32_t cat = cols.category[i]; cat != 0 && d <= 180) {
@@ -219,8 +221,8 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
         ++sc.cat90[cat];
         ++cat_lines90;
       } else {
-        ++sc.catp90[cat];
-        ++cat_lines_p90;
+        ++sc.cat_prev90[cat];
+        ++cat_lines_prev90;
       }
     }
     if (const std::uint8_t ch = cols.channel[i]; ch != static_cast<std::uint8_t>(Channel::kUnknown)) {
@@ -229,8 +231,8 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
         ++ch_known90;
         if (online) ++ch_online90;
       } else if (d <= 180) {
-        ++ch_known_p90;
-        if (online) ++ch_online_p90;
+        ++ch_known_prev90;
+        if (online) ++ch_online_prev90;
       }
     }
     if (const std::uint32_t st = cols.store[i]; st != 0) {
@@ -241,20 +243,20 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
   finish_order();
 
   // ---- category and store summaries; reset scratch ----
-  double hhi180 = 0, hhi90 = 0, hhi_p90 = 0;
+  double hhi180 = 0, hhi90 = 0, hhi_prev90 = 0;
   for (auto cat : sc.cat_touched) {
     const double s180 = sc.cat180[cat] / cat_lines180;
     hhi180 += s180 * s180;
     if (cat_lines90 > 0) hhi90 += (sc.cat90[cat] / cat_lines90) * (sc.cat90[cat] / cat_lines90);
-    if (cat_lines_p90 > 0) hhi_p90 += (sc.catp90[cat] / cat_lines_p90) * (sc.catp90[cat] / cat_lines_p90);
-    sc.cat180[cat] = sc.cat90[cat] = sc.catp90[cat] = 0;
+    if (cat_lines_prev90 > 0) hhi_prev90 += (sc.cat_prev90[cat] / cat_lines_prev90) * (sc.cat_prev90[cat] / cat_lines_prev90);
+    sc.cat180[cat] = sc.cat90[cat] = sc.cat_prev90[cat] = 0;
   }
-  double stores365 = 0, stores90 = 0, stores_p90 = 0;
+  double stores365 = 0, stores90 = 0, stores_prev90 = 0;
   for (auto st : sc.store_touched) {
     const std::uint8_t m = sc.store_mask[st];
     stores365 += 1;
     if (m & 2) ++stores90;
-    if (m & 4) ++stores_p90;
+    if (m & 4) ++stores_prev90;
     sc.store_mask[st] = 0;
   }
 
@@ -269,8 +271,8 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
   out[kFrequency90] = freq90;
   out[kFrequency180] = freq180;
   out[kFrequency365] = freq365;
-  out[kFrequencyPrev90] = freq_p90;
-  out[kFreqChange] = Ratio(freq90, freq_p90);
+  out[kFrequencyPrev90] = freq_prev90;
+  out[kFreqChange] = Ratio(freq90, freq_prev90);
   out[kFrequencyVsBaseline] = Ratio(freq90, freq365 * 90.0 / 365.0);
   out[kPurchaseDays365] = purchase_days;
   out[kTenureDays] = T - first;
@@ -284,12 +286,12 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
   out[kActiveWeeksShare52] = std::popcount(active_weeks) / 52.0;
   out[kCategoryBreadth180] = cat_lines180 > 0 ? static_cast<double>(sc.cat_touched.size()) : kNaN;
   out[kCategoryHhi180] = cat_lines180 > 0 ? hhi180 : kNaN;
-  out[kCategoryHhiChange] = cat_lines90 > 0 && cat_lines_p90 > 0 ? hhi90 - hhi_p90 : kNaN;
+  out[kCategoryHhiChange] = cat_lines90 > 0 && cat_lines_prev90 > 0 ? hhi90 - hhi_prev90 : kNaN;
   const double online90 = ch_known90 > 0 ? ch_online90 / ch_known90 : kNaN;
   out[kOnlineShare90] = online90;
-  out[kOnlineShareChange] = ch_known_p90 > 0 ? online90 - ch_online_p90 / ch_known_p90 : kNaN;
+  out[kOnlineShareChange] = ch_known_prev90 > 0 ? online90 - ch_online_prev90 / ch_known_prev90 : kNaN;
   out[kStoresUsed365] = stores365 > 0 ? stores365 : kNaN;
-  out[kStoresUsedChange] = stores365 > 0 ? stores90 - stores_p90 : kNaN;
+  out[kStoresUsedChange] = stores365 > 0 ? stores90 - stores_prev90 : kNaN;
   out[kBasketSize90] = freq90 > 0 ? units90 / freq90 : kNaN;
 
   // ---- value ----
@@ -297,27 +299,27 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
   net90 = SnapMoney(net90);
   net180 = SnapMoney(net180);
   net365 = SnapMoney(net365);
-  net_p90 = SnapMoney(net_p90);
+  net_prev90 = SnapMoney(net_prev90);
   out[kMonetary30] = net30;
   out[kMonetary90] = net90;
   out[kMonetary180] = net180;
   out[kMonetary365] = net365;
-  out[kMonetaryPrev90] = net_p90;
-  out[kMonetaryChange] = Ratio(net90, net_p90);
+  out[kMonetaryPrev90] = net_prev90;
+  out[kMonetaryChange] = Ratio(net90, net_prev90);
   const double aov90 = freq90 > 0 ? gross90 / freq90 : kNaN;
-  const double aov_p90 = freq_p90 > 0 ? gross_p90 / freq_p90 : kNaN;
+  const double aov_prev90 = freq_prev90 > 0 ? gross_prev90 / freq_prev90 : kNaN;
   out[kAov90] = aov90;
-  out[kAovChange] = std::isnan(aov90) ? kNaN : Ratio(aov90, aov_p90);
+  out[kAovChange] = std::isnan(aov90) ? kNaN : Ratio(aov90, aov_prev90);
   out[kDiscountShare] = any_disc_known365 ? Ratio(disc_amt365, disc_known365) : kNaN;
-  out[kDiscountShareChange] = any_disc_known90 && any_disc_known_p90 && disc_known90 > 0 && disc_known_p90 > 0
-                                  ? disc_amt90 / disc_known90 - disc_amt_p90 / disc_known_p90
+  out[kDiscountShareChange] = any_disc_known90 && any_disc_known_prev90 && disc_known90 > 0 && disc_known_prev90 > 0
+                                  ? disc_amt90 / disc_known90 - disc_amt_prev90 / disc_known_prev90
                                   : kNaN;
   out[kPromoOrderShare] = promo_known_orders > 0 ? promo_orders / promo_known_orders : kNaN;
   out[kReturnRate] = Ratio(returned365, gross365);
   out[kReturnOrders365] = return_orders;
   const double price90 = units90 > 0 ? unit_amt90 / units90 : kNaN;
   out[kUnitPrice90] = price90;
-  out[kUnitPriceChange] = units_p90 > 0 && !std::isnan(price90) ? Ratio(price90, unit_amt_p90 / units_p90) : kNaN;
+  out[kUnitPriceChange] = units_prev90 > 0 && !std::isnan(price90) ? Ratio(price90, unit_amt_prev90 / units_prev90) : kNaN;
 
   // ---- emotion / engagement ----
   auto present = [&](EventType t) {
@@ -325,7 +327,7 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
     return f != kNoDay && f < T;
   };
   double visits30 = 0, visits_p60 = 0, logins30 = 0, logins_p60 = 0, views30 = 0, views_p60 = 0;
-  double comp30 = 0, comp90 = 0, abandon90 = 0, issued90 = 0, redeemed90 = 0, issued_p90 = 0, redeemed_p90 = 0;
+  double comp30 = 0, comp90 = 0, abandon90 = 0, issued90 = 0, redeemed90 = 0, issued_prev90 = 0, redeemed_prev90 = 0;
   double contacts30 = 0, contacts_p60 = 0, complaints90 = 0, neg_reviews180 = 0;
   double rating_sum = 0, rating_n = 0, rating_recent = 0, rating_recent_n = 0;
   double texted = 0, negative_texts = 0;
@@ -353,11 +355,11 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
         break;
       case EventType::kCouponIssued:
         if (d <= 90) ++issued90;
-        else if (d <= 180) ++issued_p90;
+        else if (d <= 180) ++issued_prev90;
         break;
       case EventType::kCouponRedeemed:
         if (d <= 90) ++redeemed90;
-        else if (d <= 180) ++redeemed_p90;
+        else if (d <= 180) ++redeemed_prev90;
         break;
       case EventType::kServiceContact:
         if (d <= 30) ++contacts30;
@@ -401,7 +403,7 @@ void ComputeRow(const CustomerCursor& at, const FeatureOptions& opt, KernelScrat
   out[kCartAbandonRate90] = present(EventType::kCartAbandon) ? Ratio(abandon90, abandon90 + freq90) : kNaN;
   const double redemption90 = Ratio(redeemed90, issued90);
   out[kCouponRedemption90] = redemption90;
-  out[kCouponRedemptionChange] = redemption90 - Ratio(redeemed_p90, issued_p90);
+  out[kCouponRedemptionChange] = redemption90 - Ratio(redeemed_prev90, issued_prev90);
   out[kServiceContacts30] = count_if_present(EventType::kServiceContact, contacts30);
   out[kServiceContactsChange] = count_if_present(EventType::kServiceContact, contacts30 - contacts_p60 / 2);
   out[kComplaints90] = count_if_present(EventType::kComplaint, complaints90);

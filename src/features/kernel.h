@@ -19,7 +19,7 @@ inline constexpr std::size_t kChunk = 2048;
 /// Per-thread scratch (dense counters over the dictionaries, reset through touched lists),
 /// so the kernel allocates nothing per row.
 struct KernelScratch {
-  std::vector<std::uint32_t> cat180, cat90, catp90, cat_touched;
+  std::vector<std::uint32_t> cat180, cat90, cat_prev90, cat_touched;
   std::vector<std::uint8_t> store_mask;
   std::vector<std::uint32_t> store_touched;
   explicit KernelScratch(const RetailColumns& cols);

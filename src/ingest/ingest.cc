@@ -4,6 +4,7 @@
 // chunks in file order (duplicate check on the raw bytes, counts, key collisions, the
 // rejects file, the store). Chunks and their row vectors are reused, so after the first
 // few chunks the loop allocates nothing but what the store does.
+#include "churnwatch/platform.h"
 #include "churnwatch/ingest.h"
 
 #include <openssl/evp.h>
@@ -73,13 +74,7 @@ Result<std::string> FileSha256(const std::string& path) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &len);
-  std::string hex;
-  char b[3];
-  for (unsigned i = 0; i < len; ++i) {
-    std::snprintf(b, sizeof b, "%02x", md[i]);
-    hex += b;
-  }
-  return hex;
+  return HexLower(std::span<const unsigned char>(md, len));
 }
 
 Status Append(LoadSession& s, std::span<const Transaction> rows) { return s.AppendTransactions(rows); }

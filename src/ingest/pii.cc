@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "churnwatch/platform.h"
 #include "ingest/value_parsers.h"
 
 namespace churnwatch {
@@ -20,13 +21,7 @@ std::string HmacSha256Hex(std::string_view key, std::string_view normalised) {
   if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(normalised.data()),
            normalised.size(), digest, &len) == nullptr)
     throw InternalError("HMAC-SHA256 failed in OpenSSL");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(2 * len, '0');
-  for (unsigned i = 0; i < len; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  return out;
+  return HexLower(std::span<const unsigned char>(digest, len));
 }
 
 namespace {

@@ -1,6 +1,7 @@
 // The "already-labelled table" path (include/churnwatch/labelled_table.h). A small CSV
 // reader is enough here: the labelled path reads one snapshot table of at most a few
 // hundred thousand rows, while transaction logs go through ingest/'s block reader.
+#include "churnwatch/types.h"
 #include "churnwatch/labelled_table.h"
 
 #include <zlib.h>
@@ -28,32 +29,6 @@ Result<std::string> ReadWhole(const std::filesystem::path& path) {
   gzclose(f);
   if (failed) return Status::IOError(path.string() + ": read error (corrupt gzip?)");
   return text;
-}
-
-/// Splits one line on the delimiter, honouring double quotes ("" inside quotes = ").
-std::vector<std::string> SplitLine(std::string_view line, char delim) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == delim) {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
 }
 
 std::string_view Trim(std::string_view s) {
@@ -85,7 +60,7 @@ Result<LabelledSplit> LoadLabelledCsv(const std::filesystem::path& path, const L
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
-    auto fields = SplitLine(line, options.delimiter);
+    auto fields = SplitCsvRecord(line, options.delimiter);
     if (header.empty()) {
       header = std::move(fields);
       for (auto& h : header) h = std::string(Trim(h));

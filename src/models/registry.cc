@@ -1,13 +1,13 @@
 // Model registry on Store documents (include/churnwatch/registry.h).
 #include "churnwatch/registry.h"
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "churnwatch/json_text.h"
+#include "churnwatch/platform.h"
 #include "churnwatch/model_json.h"
 
 namespace churnwatch {
@@ -15,19 +15,6 @@ namespace {
 
 constexpr std::string_view kModels = "models";
 constexpr std::string_view kChampion = "model_champion";
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
-}
 
 }  // namespace
 

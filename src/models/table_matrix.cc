@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 
+#include "churnwatch/platform.h"
 #include "churnwatch/models.h"
 
 namespace churnwatch {
@@ -62,13 +63,7 @@ std::string FingerprintTable(const FeatureTable& table) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), digest, &len);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
+  return HexLower(std::span<const unsigned char>(digest, len));
 }
 
 }  // namespace churnwatch

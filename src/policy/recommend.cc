@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "churnwatch/types.h"
 #include "churnwatch/recommend.h"
 
 namespace churnwatch {
@@ -105,40 +106,13 @@ std::vector<ProductSuggestion> CoPurchaseRecommender::Recommend(CustomerIdx c, c
   return out;
 }
 
-namespace {
-// Splits one CSV record (RFC 4180 quoting, no embedded newlines).
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char ch = line[i];
-    if (quoted) {
-      if (ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (ch == '"') {
-        quoted = false;
-      } else {
-        out.back() += ch;
-      }
-    } else if (ch == '"') {
-      quoted = true;
-    } else if (ch == ',') {
-      out.emplace_back();
-    } else if (ch != '\r') {
-      out.back() += ch;
-    }
-  }
-  return out;
-}
-}  // namespace
 
 Result<std::unordered_map<std::string, std::string>> LoadProductNames(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::NotFound("product list " + path + " not found");
   std::string line;
   if (!std::getline(in, line)) return Status::DataError(path + ":1: empty file, expected a header with sku,name");
-  const auto header = SplitCsv(line);
+  const auto header = SplitCsvRecord(line);
   const auto sku_col = std::find(header.begin(), header.end(), "sku") - header.begin();
   const auto name_col = std::find(header.begin(), header.end(), "name") - header.begin();
   if (sku_col >= static_cast<std::ptrdiff_t>(header.size()) || name_col >= static_cast<std::ptrdiff_t>(header.size()))
@@ -146,7 +120,7 @@ Result<std::unordered_map<std::string, std::string>> LoadProductNames(const std:
   std::unordered_map<std::string, std::string> names;
   for (int lineno = 2; std::getline(in, line); ++lineno) {
     if (line.empty()) continue;
-    const auto cells = SplitCsv(line);
+    const auto cells = SplitCsvRecord(line);
     if (cells.size() != header.size())
       return Status::DataError(path + ":" + std::to_string(lineno) + ": expected " + std::to_string(header.size()) +
                                " fields, found " + std::to_string(cells.size()));

@@ -35,6 +35,7 @@
 #include <thread>
 #include <vector>
 
+#include "churnwatch/platform.h"
 #include "churnwatch/data_model.h"
 #include "churnwatch/status.h"
 
@@ -141,10 +142,7 @@ class LoadArena {
     if (p == MAP_FAILED) throw std::bad_alloc();
     base_ = static_cast<char*>(p);
     reserved_ = want;
-    // Whole huge pages inside the region only.
-    const auto b = (reinterpret_cast<std::uintptr_t>(base_) + kHuge - 1) / kHuge * kHuge;
-    const auto e = (reinterpret_cast<std::uintptr_t>(base_) + reserved_) / kHuge * kHuge;
-    if (e > b) ::madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+    AdviseHugePages(base_, reserved_);  // whole huge pages inside the region only
   }
   char* base_ = nullptr;
   std::size_t size_ = 0;

@@ -18,30 +18,7 @@
 
 namespace churnwatch::testing {
 
-inline std::vector<std::string> SplitCsvLine(std::string_view line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
+inline std::vector<std::string> SplitCsvLine(std::string_view line) { return SplitCsvRecord(line); }
 
 inline bool NonProductCode(const std::string& code) {
   static const std::array<const char*, 12> kCodes = {"POST", "DOT", "M",    "m",         "D", "C2",
