@@ -283,7 +283,7 @@ Result<std::shared_ptr<const ChurnModel>> ChurnModel::Train(const TrainingSet& d
       (!data.refit_mine.empty() && (data.refit == nullptr || data.refit_mine.size() != data.refit->num_rows())))
     return Status::InvalidArgument("distributed training: the row ownership masks do not match the tables");
   const bool distributed = !data.train_mine.empty();
-  if (distributed && options.calibrate_on == "time-folds")
+  if (distributed && options.calibrate_on == CalibrationRows::kTimeFolds)
     return Status::InvalidArgument("--calibrate-on time-folds is not available with several training workers");
   // The tree models' own rows: all of them, or this member's share (XGBoost joins them).
   DenseMatrix x_tr_mine;
