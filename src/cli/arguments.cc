@@ -72,8 +72,8 @@ std::optional<Status> CheckArguments(const CLI::App& app, int argc, const char* 
     a = a.substr(0, a.find('='));
     if (std::find(flags.begin(), flags.end(), a) != flags.end()) continue;
     const std::string near = ClosestName(a, flags);
-    return Status::InvalidArgument("unknown flag '" + std::string(a) + "' for " + typed + " (" +
-                                   (near.empty() ? "churnwatch " + typed + " --help lists them"
+    return Status::InvalidArgument("unknown flag '" + std::string(a) + "' for " + command_name + " (" +
+                                   (near.empty() ? "churnwatch " + command_name + " --help lists them"
                                                  : "did you mean '" + near + "'?") +
                                    ")");
   }
