@@ -87,7 +87,7 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
 
   RunConfig c;
   c.config_path = path;
-  static constexpr std::string_view kRunTables[] = {"run", "ingest", "model", "report"};
+  static constexpr std::string_view kRunTables[] = {"run", "ingest", "model", "report", "campaign"};
   CW_ASSIGN_OR_RETURN(c.policy, ParsePolicyConfig(text, source, kRunTables));
   toml::table doc = toml::parse(text, source);  // already parsed once without error above
   // Every key is known: a typo such as `[modle]` or `fromat` is an error, not a default.
@@ -106,6 +106,9 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
                                           "train_cutoffs", "train_every_days", "min_history_days"}));
   if (const toml::table* t = doc["report"].as_table())
     CW_RETURN_IF_ERROR(config::CheckKeys(*t, source, "report", {"file", "top_customers"}));
+  if (const toml::table* t = doc["campaign"].as_table())
+    CW_RETURN_IF_ERROR(
+        config::CheckKeys(*t, source, "campaign", {"create", "control_share", "purchase_days", "margin"}));
   const std::filesystem::path base = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   Reader r(doc, source, base);
 
