@@ -74,8 +74,6 @@ CommandRun RegisterScore(CLI::App& app, CommonOptions& common) {
   sub->add_flag("--no-store", f->no_store, "do not write the store's scores table");
   sub->add_option("--buckets", f->buckets,
                   "BEGIN:END: score only customers in these buckets (parallel scorers; needs --no-store)");
-  sub->add_option("--buckets", f->buckets,
-                  "BEGIN:END: score only customers in these buckets (parallel scorers; needs --no-store)");
   return [f, &common] { return Run(*f, common); };
 }
 

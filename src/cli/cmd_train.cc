@@ -140,10 +140,6 @@ CommandRun RegisterTrain(CLI::App& app, CommonOptions& common) {
                   "train with N local worker processes joined through XGBoost's collective (needs --no-bgnbd)")
       ->capture_default_str();
   sub->add_flag("--collective-worker", f->collective_worker)->group("");  // set by the launcher only
-  sub->add_option("--workers", f->workers,
-                  "train with N local worker processes joined through XGBoost's collective (needs --no-bgnbd)")
-      ->capture_default_str();
-  sub->add_flag("--collective-worker", f->collective_worker)->group("");  // set by the launcher only
   sub->add_option("--labelled", f->labelled, "train on an already-labelled CSV (one row per customer) instead");
   sub->add_option("--label-column", f->label_column, "label column of --labelled")->capture_default_str();
   sub->add_option("--id-column", f->id_column, "id column of --labelled")->capture_default_str();
