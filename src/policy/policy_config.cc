@@ -107,7 +107,7 @@ Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_v
   Reader r(source);
   PolicyConfig c = DefaultPolicyConfig();
   {
-    std::vector<std::string_view> top = {"zones", "sla", "budget", "recommend", "rules", "actions", "playbook"};
+    std::vector<std::string_view> top = {"zones", "sla", "budget", "recommend", "rules", "actions", "playbook", "tracks", "effects"};
     top.insert(top.end(), other_tables.begin(), other_tables.end());
     CW_RETURN_IF_ERROR(config::CheckKeys(doc, source, "", top));
   }
@@ -132,7 +132,7 @@ Result<PolicyConfig> ParsePolicyConfig(std::string_view toml_text, std::string_v
     CW_RETURN_IF_ERROR(r.Int(*s, "sla", "blue_hours", 0, 24 * 365, c.zones.blue_sla_hours));
   }
   if (const toml::table* b = doc["budget"].as_table()) {
-    CW_RETURN_IF_ERROR(config::CheckKeys(*b, source, "budget", {"total", "min_net_benefit", "shares"}));
+    CW_RETURN_IF_ERROR(config::CheckKeys(*b, source, "budget", {"total", "min_net_benefit", "shares", "split"}));
     CW_RETURN_IF_ERROR(r.Number(*b, "budget", "total", 0, 1e15, c.budget.total));
     CW_RETURN_IF_ERROR(r.Number(*b, "budget", "min_net_benefit", -1e15, 1e15, c.budget.min_net_benefit));
     if (const toml::node* n = b->get("shares")) {

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include "churnwatch/tracks.h"
 #include "report/svg_charts.h"
@@ -19,22 +21,36 @@ std::string FixedOrDash(double v, int decimals) {
 }
 
 std::string DecisionTable(const std::vector<DecisionRow>& rows, const std::string& currency, std::string_view p_en,
-                      std::string_view p_zh) {
+                          std::string_view p_zh) {
   if (rows.empty()) return "<p class=\"note\">" + Both("Nobody on this list.", "名单为空。") + "</p>";
-  std::string s = "<table><tr><th>" + Both("customer", "客户") + "</th><th>" + Both(p_en, p_zh) + "</th><th>" +
-                  Both("value at stake", "客户价值") + "</th><th>" + Both("reason", "原因") + "</th><th>" +
-                  Both("action · expected net benefit", "动作 · 预期净收益") + "</th><th>" +
-                  Both("runner-up", "次优动作") + "</th></tr>";
+  // The same card layout as the customers to contact first: a table on a laptop, one card
+  // per customer on a phone (each cell labelled from data-en / data-zh).
+  const std::pair<std::string, std::string> heads[] = {{"customer", "客户"},
+                                                      {std::string(p_en), std::string(p_zh)},
+                                                      {"value at stake", "客户价值"},
+                                                      {"reason", "原因"},
+                                                      {"action · expected net benefit", "动作 · 预期净收益"},
+                                                      {"runner-up", "次优动作"}};
+  std::string s = "<table class=\"cards\"><thead><tr>";
+  for (const auto& [en, zh] : heads) s += "<th>" + Both(en, zh) + "</th>";
+  s += "</tr></thead><tbody>";
+  auto td = [&](std::size_t i, bool num, const std::string& body) {
+    return "<td" + std::string(num ? " class=\"num\"" : "") + " data-en=\"" + Escape(heads[i].first) +
+           "\" data-zh=\"" + Escape(heads[i].second) + "\"><div>" + body + "</div></td>";
+  };
+  auto code = [](const std::string& text) { return "<span translate=\"no\">" + Escape(text) + "</span>"; };
   for (const auto& r : rows) {
-    s += "<tr><td>" + Escape(r.customer_id) + (r.grade.empty() ? "" : " <span class=\"note\">" + Escape(r.grade) + "</span>") +
-         "</td><td class=\"num\">" + FixedOrDash(r.p, 2) + "</td><td class=\"num\">" + Escape(FormatMoney(r.value, currency)) +
-         "</td><td>" + Both(r.reason) + "</td><td>" + Both(r.action) + " · " +
-         Escape(FormatMoney(r.expected_benefit, currency)) +
-         (r.funded ? "" : " <span class=\"note\">" + Both("(not funded)", "（预算外）") + "</span>") + "</td><td>" +
-         (r.runner_up.empty() ? "–" : Escape(r.runner_up) + " · " + Escape(FormatMoney(r.runner_up_benefit, currency))) +
-         "</td></tr>";
+    s += "<tr>" + td(0, false, code(r.customer_id) + (r.grade.empty() ? "" : " <span class=\"note\">" + code(r.grade) + "</span>")) +
+         td(1, true, FixedOrDash(r.p, 2)) + td(2, true, Escape(FormatMoney(r.value, currency))) +
+         td(3, false, Both(r.reason)) +
+         td(4, false,
+            Both(r.action) + " · " + Escape(FormatMoney(r.expected_benefit, currency)) +
+                (r.funded ? "" : " <span class=\"note\">" + Both("(not funded)", "（预算外）") + "</span>")) +
+         td(5, false,
+            r.runner_up.empty() ? "–" : code(r.runner_up) + " · " + Escape(FormatMoney(r.runner_up_benefit, currency))) +
+         "</tr>";
   }
-  return s + "</table>";
+  return s + "</tbody></table>";
 }
 
 std::string DecisionSection(std::string_view id, const std::string& en, const std::string& zh, const std::string& body) {

@@ -161,6 +161,7 @@ Status RunLocalWorkers(int workers, const std::vector<std::string>& argv) {
     running[*pid] = r;
   }
   Status outcome = Status::OK();
+  bool cause_named = false;
   while (!running.empty()) {
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, 0);
@@ -175,11 +176,17 @@ Status RunLocalWorkers(int workers, const std::vector<std::string>& argv) {
     }
     const int rank = it->second;
     running.erase(it);
-    if (outcome.ok() && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) continue;
+    // The first failure stops the others; but a worker killed from outside (a signal other
+    // than our SIGTERM) is the cause even when a peer noticed the broken collective first
+    // and exited before it was reaped, so that one is named.
+    const bool killed = WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM;
+    if (outcome.ok() || (killed && !cause_named)) {
       outcome = Status::Unavailable("training worker " + std::to_string(rank) + " of " + std::to_string(workers) +
                                     " (pid " + std::to_string(pid) + ") " + HowItEnded(status) +
                                     "; the other workers were stopped and no model was registered: run the "
                                     "command again");
+      cause_named = killed;
       StopAll(running, SIGTERM);
     }
   }

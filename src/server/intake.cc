@@ -7,6 +7,7 @@
 #include <array>
 #include <map>
 
+#include "churnwatch/bucket.h"
 #include "churnwatch/playbook.h"
 #include "churnwatch/policy.h"
 #include "server/api.h"
@@ -24,8 +25,20 @@ SqlBlob KeyBlob(const RowKey& k) {
   return SqlBlob{std::string(reinterpret_cast<const char*>(b.data()), b.size())};
 }
 
+// The customer's bucket, as the batch load stores it (bucket.h; the store's bucket count is
+// fixed at its creation to the default).
+std::int64_t BucketOf(const std::string& customer_id) {
+  return std::int64_t{CustomerBucket(customer_id, kDefaultBucketCount)};
+}
+
+// PostgreSQL's canonical tables are partitioned by bucket, so their unique key is
+// (row_key, bucket); SQLite's is row_key alone.
+std::string OnConflictDoNothing(SqlTxn& txn) {
+  return txn.Dialect() == "sqlite" ? " ON CONFLICT (row_key) DO NOTHING" : " ON CONFLICT (row_key, bucket) DO NOTHING";
+}
+
 Result<bool> Insert(SqlTxn& txn, std::int64_t load_id, const Transaction& t) {
-  const std::array<SqlParam, 13> p = {KeyBlob(t.key),
+  const std::array<SqlParam, 14> p = {KeyBlob(t.key),
                                       load_id,
                                       TextOrNull(t.order_id),
                                       TextOrNull(t.customer_id),
@@ -37,23 +50,25 @@ Result<bool> Insert(SqlTxn& txn, std::int64_t load_id, const Transaction& t) {
                                       TextOrNull(t.store_id),
                                       TextOrNull(t.sku),
                                       TextOrNull(t.category),
-                                      std::int64_t{t.is_return ? 1 : 0}};
+                                      std::int64_t{t.is_return ? 1 : 0},
+                                      BucketOf(t.customer_id)};
   CW_ASSIGN_OR_RETURN(std::int64_t n,
                       txn.Execute("INSERT INTO transactions (row_key, load_id, order_id, customer_id, ts, amount, quantity, "
-                                  "discount, channel, store_id, sku, category, is_return) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-                                  "$8, $9, $10, $11, $12, " +
-                                      std::string(txn.Dialect() == "sqlite" ? "$13" : "$13::int::boolean") +
-                                      ") ON CONFLICT (row_key) DO NOTHING",
+                                  "discount, channel, store_id, sku, category, is_return, bucket) VALUES ($1, $2, $3, $4, $5, "
+                                  "$6, $7, $8, $9, $10, $11, $12, " +
+                                      std::string(txn.Dialect() == "sqlite" ? "$13" : "$13::int::boolean") + ", $14)" +
+                                      OnConflictDoNothing(txn),
                                   p));
   return n > 0;
 }
 
 Result<bool> Insert(SqlTxn& txn, std::int64_t load_id, const Event& e) {
-  const std::array<SqlParam, 8> p = {KeyBlob(e.key),      load_id, TextOrNull(e.event_id), TextOrNull(e.customer_id),
-                                     std::int64_t{e.ts},  std::string(EventTypeName(e.type)), e.value, TextOrNull(e.text)};
+  const std::array<SqlParam, 9> p = {KeyBlob(e.key),      load_id, TextOrNull(e.event_id), TextOrNull(e.customer_id),
+                                     std::int64_t{e.ts},  std::string(EventTypeName(e.type)), e.value, TextOrNull(e.text),
+                                     BucketOf(e.customer_id)};
   CW_ASSIGN_OR_RETURN(std::int64_t n, txn.Execute("INSERT INTO events (row_key, load_id, event_id, customer_id, ts, type, "
-                                                  "value, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT "
-                                                  "(row_key) DO NOTHING",
+                                                  "value, text, bucket) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)" +
+                                                      OnConflictDoNothing(txn),
                                                   p));
   return n > 0;
 }
