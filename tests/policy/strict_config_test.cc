@@ -29,7 +29,7 @@ TEST(StrictConfig, RunConfigTyposAreErrorsWithFileLineAndSuggestion) {
   const std::string f = (dir / "run.toml").string();
   EXPECT_EQ(RunConfigError(dir, "[run]\nname = \"x\"\n\n[modle]\nformat = \"grocery\"\n"),
             f + ":4: unknown key 'modle' (did you mean 'model'? allowed here: zones, sla, budget, recommend, rules, "
-                "actions, playbook, run, ingest, model, report)");
+                "actions, playbook, tracks, effects, run, ingest, model, report, campaign)");
   EXPECT_EQ(RunConfigError(dir, "[model]\nfromat = \"grocery\"\n"),
             f + ":2: unknown key 'model.fromat' (did you mean 'format'? allowed here: mode, horizon_days, format, as_of, "
                 "test_cutoff, valid_cutoff, train_cutoffs, train_every_days, min_history_days)");
