@@ -43,8 +43,15 @@ std::set<std::string> FindIn(const std::vector<std::filesystem::path>& roots, co
     if (std::filesystem::is_regular_file(root, ec)) {
       scan(root);
     } else if (std::filesystem::is_directory(root, ec)) {
-      for (const auto& e : std::filesystem::recursive_directory_iterator(root, std::filesystem::directory_options::skip_permission_denied, ec))
-        if (e.is_regular_file(ec)) scan(e.path());
+      // The server writes while we walk: a file that vanishes under us (a temporary file, a
+      // recycled WAL segment) is skipped, and a directory that does ends the walk, instead of
+      // an exception from operator++ (which a rare race turned into a failure).
+      std::error_code walk;
+      std::filesystem::recursive_directory_iterator it(root, std::filesystem::directory_options::skip_permission_denied, walk);
+      for (const std::filesystem::recursive_directory_iterator end; !walk && it != end; it.increment(walk)) {
+        std::error_code file;
+        if (it->is_regular_file(file)) scan(it->path());
+      }
     }
   }
   return found;
