@@ -59,11 +59,6 @@ CommandRun RegisterRun(CLI::App& app, CommonOptions& common) {
                                         : "  campaign " + s.campaign_id + ": " + FormatCount(s.campaign_treated) +
                                               " treated (campaign-treated.csv), " + FormatCount(s.campaign_control) +
                                               " held back as control\n")
-              << "  model: " << s.champion_note << "\n"
-              << (s.campaign_id.empty() ? ""
-                                        : "  campaign " + s.campaign_id + ": " + FormatCount(s.campaign_treated) +
-                                              " treated (campaign-treated.csv), " + FormatCount(s.campaign_control) +
-                                              " held back as control\n")
               << (s.bgnbd_note.empty() ? "" : "  BG/NBD note (p_alive): " + s.bgnbd_note + "\n")
               << "  action list: " << (s.out_dir / "actions.csv").string() << "\n"
               << "  report: " << s.report.string() << "\n";
