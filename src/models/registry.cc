@@ -27,7 +27,15 @@ Result<std::shared_ptr<const ChurnModel>> ModelRegistry::Register(const ChurnMod
   std::string compact = info.created_at.substr(0, 19);
   compact.erase(std::remove_if(compact.begin(), compact.end(), [](char c) { return c == '-' || c == ':' || c == ' '; }),
                 compact.end());
-  info.version = "m" + compact + "-" + Sha256Hex(body).substr(0, 8);
+  // Every registration is a version of its own: the same model registered again within the
+  // same second (a re-run on unchanged data) gets "-2", "-3", ... instead of replacing the first.
+  const std::string base = "m" + compact + "-" + Sha256Hex(body).substr(0, 8);
+  info.version = base;
+  for (int n = 2;; ++n) {
+    CW_ASSIGN_OR_RETURN(auto existing, store_.GetDocument(kModels, info.version));
+    if (!existing) break;
+    info.version = base + "-" + std::to_string(n);
+  }
   auto stamped = model.WithInfo(info);
   CW_ASSIGN_OR_RETURN(std::string doc, stamped->ToJson());
   CW_RETURN_IF_ERROR(store_.PutDocument(kModels, info.version, doc));
