@@ -31,7 +31,13 @@ namespace {
 // treated list in the out dir as campaign-treated.csv.
 Result<CampaignCreateOutcome> CreateRunCampaign(const RunState& s, Store& store) {
   CampaignSpec spec;
+  // The run's id, made unique: two runs within the same second share "run-<time>".
   spec.campaign_id = s.summary.run_id;
+  for (int n = 2;; ++n) {
+    CW_ASSIGN_OR_RETURN(auto existing, store.GetCampaign(spec.campaign_id));
+    if (!existing) break;
+    spec.campaign_id = s.summary.run_id + "-" + std::to_string(n);
+  }
   spec.name = s.config->name;
   spec.start_day = *ParseIsoDate(s.summary.as_of);
   spec.control_share = s.config->campaign_control_share;
