@@ -7,44 +7,11 @@
 
 namespace churnwatch::store_internal {
 
-namespace {
-
-// Rolls back on scope exit unless committed (an early return leaves no half campaign).
-class CampaignSqliteTxn {
- public:
-  explicit CampaignSqliteTxn(SqliteStore& s) : s_(s) {}
-  ~CampaignSqliteTxn() {
-    if (open_) (void)s_.Exec("ROLLBACK", "rollback");
-  }
-  Status Begin() {
-    CW_RETURN_IF_ERROR(s_.Exec("BEGIN IMMEDIATE", "begin transaction"));
-    open_ = true;
-    return Status::OK();
-  }
-  Status Commit() {
-    CW_RETURN_IF_ERROR(s_.Exec("COMMIT", "commit"));
-    open_ = false;
-    return Status::OK();
-  }
-
- private:
-  SqliteStore& s_;
-  bool open_ = false;
-};
-
-Status StepCampaignRow(SqliteStore& s, SqliteStmt& st, std::string_view context) {
-  const int rc = sqlite3_step(st.get());
-  sqlite3_reset(st.get());
-  return rc == SQLITE_DONE ? Status::OK() : s.Error(rc, context);
-}
-
-}  // namespace
-
 Status SqliteStore::CreateCampaign(std::string_view campaign_id, std::string_view spec_json,
                                    std::span<const CampaignAssignmentRow> rows) {
   CW_RETURN_IF_ERROR(ValidateCampaignId(campaign_id));
   CW_RETURN_IF_ERROR(Publish());
-  CampaignSqliteTxn txn(*this);
+  SqliteTxn txn(*this);
   CW_RETURN_IF_ERROR(txn.Begin());
   {
     CW_ASSIGN_OR_RETURN(SqliteStmt exists, Prepare("SELECT 1 FROM campaigns WHERE campaign_id = ?"));
@@ -58,7 +25,7 @@ Status SqliteStore::CreateCampaign(std::string_view campaign_id, std::string_vie
   CW_ASSIGN_OR_RETURN(SqliteStmt head, Prepare("INSERT INTO campaigns (campaign_id, spec) VALUES (?, ?)"));
   head.BindText(1, campaign_id);
   sqlite3_bind_text(head.get(), 2, spec_json.data(), static_cast<int>(spec_json.size()), SQLITE_STATIC);
-  CW_RETURN_IF_ERROR(StepCampaignRow(*this, head, "insert campaign"));
+  CW_RETURN_IF_ERROR(StepDone(*this, head, "insert campaign"));
   CW_ASSIGN_OR_RETURN(SqliteStmt ins, Prepare("INSERT INTO campaign_assignments (campaign_id, customer_id, control, "
                                               "action, channel, cause, zone, value_tier, cost, observed) "
                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));

@@ -21,34 +21,6 @@ namespace {
 
 constexpr const char* kPartialSuffix = ".partial-";
 
-// Rolls back on scope exit unless committed, so every early return leaves no trace.
-class SqliteTxn {
- public:
-  explicit SqliteTxn(SqliteStore& s) : s_(s) {}
-  ~SqliteTxn() {
-    if (open_) (void)s_.Exec("ROLLBACK", "rollback");
-  }
-  Status Begin() {
-    CW_RETURN_IF_ERROR(s_.Exec("BEGIN IMMEDIATE", "begin transaction"));
-    open_ = true;
-    return Status::OK();
-  }
-  Status Commit() {
-    CW_RETURN_IF_ERROR(s_.Exec("COMMIT", "commit"));
-    open_ = false;
-    return Status::OK();
-  }
-
- private:
-  SqliteStore& s_;
-  bool open_ = false;
-};
-
-Status StepDone(SqliteStore& s, SqliteStmt& st, std::string_view context) {
-  const int rc = sqlite3_step(st.get());
-  sqlite3_reset(st.get());
-  return rc == SQLITE_DONE ? Status::OK() : s.Error(rc, context);
-}
 
 // Removes PATH.partial-PID files left by processes that no longer exist (killed while
 // building a new store): they were never visible as the store and nothing refers to them.

@@ -96,4 +96,33 @@ class SqliteStore final : public Store {
 /// Starts a load session on `store` (BEGIN IMMEDIATE); defined in sqlite_load.cc.
 Result<std::unique_ptr<LoadSession>> BeginSqliteLoad(SqliteStore& store, const LoadInfo& info);
 
+/// Rolls back on scope exit unless committed, so every early return leaves no trace.
+class SqliteTxn {
+ public:
+  explicit SqliteTxn(SqliteStore& s) : s_(s) {}
+  ~SqliteTxn() {
+    if (open_) (void)s_.Exec("ROLLBACK", "rollback");
+  }
+  Status Begin() {
+    CW_RETURN_IF_ERROR(s_.Exec("BEGIN IMMEDIATE", "begin transaction"));
+    open_ = true;
+    return Status::OK();
+  }
+  Status Commit() {
+    CW_RETURN_IF_ERROR(s_.Exec("COMMIT", "commit"));
+    open_ = false;
+    return Status::OK();
+  }
+
+ private:
+  SqliteStore& s_;
+  bool open_ = false;
+};
+
+inline Status StepDone(SqliteStore& s, SqliteStmt& st, std::string_view context) {
+  const int rc = sqlite3_step(st.get());
+  sqlite3_reset(st.get());
+  return rc == SQLITE_DONE ? Status::OK() : s.Error(rc, context);
+}
+
 }  // namespace churnwatch::store_internal
