@@ -73,6 +73,11 @@ PolicyConfig DefaultPolicyConfig();
 /// `other_tables` (those the caller reads itself, e.g. a run config's [run] [ingest]
 /// [model] [report]), or an unknown key inside one, is an error with a suggestion. Errors
 /// are kInvalidArgument naming `source` and the line of the offending key, e.g.
+/// The tables a run config (app/run.h) holds besides the policy tables: a reader that takes
+/// "a policy file or a run config" (`grade --policy`) passes them as `other_tables`, and the
+/// run config's own reader checks their keys.
+inline constexpr std::string_view kRunConfigTables[] = {"run", "ingest", "model", "report", "campaign"};
+
 /// "demo.toml:12: [zones] red_min_p must be a number in [0, 1], got \"high\"" or
 /// "demo.toml:3: unknown key 'budget.totl' (did you mean 'total'? allowed here: ...)". Rule
 /// expressions are parsed here (syntax errors surface now); names are bound later against

@@ -87,11 +87,10 @@ Result<RunConfig> LoadRunConfig(const std::filesystem::path& path) {
 
   RunConfig c;
   c.config_path = path;
-  static constexpr std::string_view kRunTables[] = {"run", "ingest", "model", "report", "campaign"};
-  CW_ASSIGN_OR_RETURN(c.policy, ParsePolicyConfig(text, source, kRunTables));
+  CW_ASSIGN_OR_RETURN(c.policy, ParsePolicyConfig(text, source, kRunConfigTables));
   toml::table doc = toml::parse(text, source);  // already parsed once without error above
   // Every key is known: a typo such as `[modle]` or `fromat` is an error, not a default.
-  for (std::string_view t : kRunTables)
+  for (std::string_view t : kRunConfigTables)
     if (const toml::node* n = doc.get(t); n != nullptr && !n->is_table())
       return Status::InvalidArgument(source + ":" + std::to_string(n->source().begin.line) + ": [" + std::string(t) +
                                      "] must be a table");

@@ -80,7 +80,8 @@ Result<PolicyConfig> LoadPolicy(const std::filesystem::path& path) {
   if (!in) return Status::NotFound(path.string() + ": policy file not found");
   std::stringstream text;
   text << in.rdbuf();
-  return ParsePolicyConfig(text.str(), path.string());
+  // A run config is accepted as it is: its run tables are not the policy's.
+  return ParsePolicyConfig(text.str(), path.string(), kRunConfigTables);
 }
 
 }  // namespace
