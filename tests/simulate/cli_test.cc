@@ -45,6 +45,13 @@ TEST(SimulateCli, WritesAWorldAndGradesAPlanOnIt) {
   EXPECT_GE(j["oracle"]["net"].get<double>(), j["plan"]["net"].get<double>());
   EXPECT_LE(j["oracle"]["cost"].get<double>(), 50.0 + 1e-9);
   EXPECT_TRUE(j["auc"].is_null());  // no customers.csv of a run beside the plan
+
+  // The world's own run config is a valid --policy (the decision benchmark passes it): its
+  // run tables are not policy keys, and must not be refused as unknown ones.
+  const CliResult with_policy = Cli(dir, "grade --truth " + world + "/truth.csv --plan " +
+                                             (dir / "actions.csv").string() + " --policy " + world +
+                                             "/run.toml --budget 50 --json");
+  EXPECT_EQ(with_policy.exit_code, 0) << with_policy.err;
 }
 
 TEST(SimulateCli, ErrorsHaveTheirExitCodes) {
